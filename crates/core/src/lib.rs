@@ -1,0 +1,48 @@
+//! # zhen-core
+//!
+//! The types every zhen crate shares:
+//!
+//! * [`AlignedText`] — the original input, the normalized text, and an
+//!   alignment from every normalized byte back to the original. Every
+//!   normalizer (cleaning, script conversion) changes text only through
+//!   [`AlignedText::apply`], so offsets found in the normalized text can
+//!   always be reported in the original.
+//! * [`Span`] and [`CharIndex`] — byte spans of the original text, and their
+//!   char (code point) offsets for export.
+//! * [`Document`] with [`Paragraph`], [`Sentence`], [`Token`], [`Entity`],
+//!   [`Label`] and [`Script`] — the annotated result.
+//! * [`Normalizer`] — the stage trait of text normalizers.
+//!
+//! ```
+//! use zhen_core::{AlignedText, Edit};
+//!
+//! let mut text = AlignedText::new("東 莞 市");
+//! // drop the OCR spaces, then convert to simplified
+//! text.apply(vec![Edit::delete(3..4), Edit::delete(7..8)]).unwrap();
+//! text.apply(vec![Edit::new(0..3, "东")]).unwrap();
+//! assert_eq!(text.current(), "东莞市");
+//! // the word found in the normalized text, in the original
+//! let span = text.to_original(0..text.current().len());
+//! assert_eq!(&text.original()[span.range()], "東 莞 市");
+//! ```
+#![deny(missing_docs)]
+
+mod aligned;
+mod doc;
+mod error;
+mod span;
+
+pub use aligned::{AlignedText, Edit, Projected};
+pub use doc::{Document, Entity, Label, Paragraph, Script, Sentence, Token};
+pub use error::{Error, Result};
+pub use span::{CharIndex, Span};
+
+/// A text normalizer: a stage that rewrites the current text of an
+/// [`AlignedText`] through [`AlignedText::apply`], keeping the alignment.
+pub trait Normalizer {
+    /// A short name for reports (`"t2s"`, `"ocr-spaces"`).
+    fn name(&self) -> &str;
+
+    /// Normalizes the current text in place.
+    fn normalize(&self, text: &mut AlignedText) -> Result<()>;
+}
