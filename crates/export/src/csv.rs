@@ -1,0 +1,684 @@
+//! CSV tables for spreadsheets and pandas.
+//!
+//! * `tokens.csv` ([`TokenTable`]): `doc,paragraph,sentence,token_index,start,end,token,converted,pos,upos,ner`
+//!   — one row per token; `paragraph` and `sentence` are 0-based indexes in
+//!   the document, `token_index` the 0-based index of the token in the
+//!   document, `start`/`end` char offsets into the original text, `token` the
+//!   original surface, `converted` its normalized form (`norm`), `ner` the
+//!   word-level tag (scheme from [`CsvOptions::scheme`], IOB2 by default).
+//! * `entities.csv` ([`EntityTable`]): `doc,start,end,label,text,simplified,sentence_text`
+//!   — one row per entity; `text` the original surface, `simplified` its
+//!   normalized form, `sentence_text` the sentence containing the entity's
+//!   start with line breaks, tabs and other control chars as spaces.
+//! * `entity_counts.csv` ([`EntityCounter`]): `label,entity,simplified,mentions,documents`
+//!   — one row per label and normalized form: `entity` is the most frequent
+//!   original surface (ties: the lexicographically smallest), `mentions` the
+//!   number of mentions, `documents` the number of documents mentioning it;
+//!   sorted by mentions (descending), then label, then simplified.
+//!
+//! The tables accept documents one at a time, so a corpus-wide table is
+//! built incrementally and comes out in the order documents were added.
+//!
+//! Output: UTF-8, LF line ends (CRLF with [`CsvOptions::crlf`]), a BOM first
+//! with [`CsvOptions::excel`] (so Excel detects UTF-8), fields quoted only
+//! when needed (commas, quotes, line breaks). **Formula injection**: a text
+//! cell beginning with `=`, `+`, `-`, `@`, TAB or CR would be run as a
+//! formula by spreadsheets, so it is written with a leading `'` (`'=SUM(1)`,
+//! and also `'-3` for a token `-3`: the cell shows `-3` as text). Numeric
+//! columns are never prefixed. [`CsvOptions::raw_cells`] turns this off.
+//!
+//! [`read_tokens_str`] reads a `tokens.csv` back into documents (the text is
+//! rebuilt from the offsets: gaps become spaces inside a sentence and line
+//! breaks between sentences).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::Path;
+
+use zhen_core::{CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
+
+use crate::conll::push_entity;
+use crate::tags::{self, Scheme, Tag};
+use crate::util::{self, io};
+use crate::{Error, Result};
+
+/// Options of the CSV writers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Write a UTF-8 byte order mark first, for Excel.
+    pub excel: bool,
+    /// Write cells as they are, without the `'` that neutralises formulas.
+    pub raw_cells: bool,
+    /// End records with CRLF instead of LF.
+    pub crlf: bool,
+    /// The scheme of the `ner` column of `tokens.csv`.
+    pub scheme: Scheme,
+}
+
+/// The header of `tokens.csv`.
+pub const TOKENS_HEADER: [&str; 11] = [
+    "doc",
+    "paragraph",
+    "sentence",
+    "token_index",
+    "start",
+    "end",
+    "token",
+    "converted",
+    "pos",
+    "upos",
+    "ner",
+];
+/// The header of `entities.csv`.
+pub const ENTITIES_HEADER: [&str; 7] = [
+    "doc",
+    "start",
+    "end",
+    "label",
+    "text",
+    "simplified",
+    "sentence_text",
+];
+/// The header of `entity_counts.csv`.
+pub const COUNTS_HEADER: [&str; 5] = ["label", "entity", "simplified", "mentions", "documents"];
+
+fn is_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// A text cell, neutralised unless `raw`.
+fn cell(s: &str, raw: bool) -> Cow<'_, str> {
+    if !raw && s.starts_with(is_trigger) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The writer: BOM, terminator, header.
+fn writer<W: Write>(mut out: W, opts: &CsvOptions, header: &[&str]) -> Result<::csv::Writer<W>> {
+    if opts.excel {
+        out.write_all("\u{feff}".as_bytes()).map_err(io)?;
+    }
+    let term = if opts.crlf {
+        ::csv::Terminator::CRLF
+    } else {
+        ::csv::Terminator::Any(b'\n')
+    };
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(term)
+        .from_writer(out);
+    w.write_record(header).map_err(|e| Error::from_csv(e, ""))?;
+    Ok(w)
+}
+
+fn finish<W: Write>(w: ::csv::Writer<W>) -> Result<W> {
+    w.into_inner().map_err(|e| Error::Write(e.into_error()))
+}
+
+/// `tokens.csv`, one document at a time.
+pub struct TokenTable<W: Write> {
+    w: ::csv::Writer<W>,
+    opts: CsvOptions,
+}
+
+impl<W: Write> TokenTable<W> {
+    /// Starts the table (BOM if asked, header).
+    pub fn new(out: W, opts: &CsvOptions) -> Result<Self> {
+        Ok(TokenTable {
+            w: writer(out, opts, &TOKENS_HEADER)?,
+            opts: *opts,
+        })
+    }
+
+    /// Adds the tokens of a document.
+    pub fn add(&mut self, doc: &Document) -> Result<()> {
+        util::check(doc)?;
+        let idx = CharIndex::new(&doc.text);
+        let raw = self.opts.raw_cells;
+        let mut k = 0;
+        for si in 0..doc.sentences.len() {
+            let toks = doc.sentence_tokens(si);
+            let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
+            let of = tags::assign(&spans, &doc.entities);
+            let tags = tags::encode(self.opts.scheme, &of, &doc.entities);
+            let para = doc.sentences[si].paragraph.to_string();
+            let sent = si.to_string();
+            for (t, tag) in toks.iter().zip(tags) {
+                let (s, e) = idx.char_span(t.span);
+                let (ks, ss, es) = (k.to_string(), s.to_string(), e.to_string());
+                let rec: [&str; 11] = [
+                    &cell(&doc.id, raw),
+                    &para,
+                    &sent,
+                    &ks,
+                    &ss,
+                    &es,
+                    &cell(&t.text, raw),
+                    &cell(&t.norm, raw),
+                    &cell(&t.pos, raw),
+                    &cell(&t.upos, raw),
+                    &tag,
+                ];
+                self.w
+                    .write_record(rec)
+                    .map_err(|e| Error::from_csv(e, ""))?;
+                k += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes and returns the output.
+    pub fn finish(self) -> Result<W> {
+        finish(self.w)
+    }
+}
+
+/// `entities.csv`, one document at a time.
+pub struct EntityTable<W: Write> {
+    w: ::csv::Writer<W>,
+    opts: CsvOptions,
+}
+
+impl<W: Write> EntityTable<W> {
+    /// Starts the table (BOM if asked, header).
+    pub fn new(out: W, opts: &CsvOptions) -> Result<Self> {
+        Ok(EntityTable {
+            w: writer(out, opts, &ENTITIES_HEADER)?,
+            opts: *opts,
+        })
+    }
+
+    /// Adds the entities of a document, in order of their start.
+    pub fn add(&mut self, doc: &Document) -> Result<()> {
+        util::check(doc)?;
+        let idx = CharIndex::new(&doc.text);
+        let raw = self.opts.raw_cells;
+        let mut order: Vec<_> = doc.entities.iter().collect();
+        order.sort_by_key(|e| (e.span.start, e.span.end));
+        for e in order {
+            let (s, t) = idx.char_span(e.span);
+            let si = doc
+                .sentences
+                .partition_point(|x| x.span.start <= e.span.start);
+            let sentence = si
+                .checked_sub(1)
+                .map(|i| doc.sentences[i].span)
+                .filter(|sp| e.span.start < sp.end || sp.is_empty() && e.span.start == sp.start)
+                .map_or(String::new(), |sp| util::one_line(&doc.text[sp.range()]));
+            let (ss, ts) = (s.to_string(), t.to_string());
+            let rec: [&str; 7] = [
+                &cell(&doc.id, raw),
+                &ss,
+                &ts,
+                &cell(e.label.as_str(), raw),
+                &cell(&e.text, raw),
+                &cell(&e.norm, raw),
+                &cell(&sentence, raw),
+            ];
+            self.w
+                .write_record(rec)
+                .map_err(|e| Error::from_csv(e, ""))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes and returns the output.
+    pub fn finish(self) -> Result<W> {
+        finish(self.w)
+    }
+}
+
+/// Writes the `tokens.csv` of one document.
+pub fn write_tokens<W: Write>(out: W, doc: &Document, opts: &CsvOptions) -> Result<W> {
+    let mut t = TokenTable::new(out, opts)?;
+    t.add(doc)?;
+    t.finish()
+}
+
+/// Writes the `entities.csv` of one document.
+pub fn write_entities<W: Write>(out: W, doc: &Document, opts: &CsvOptions) -> Result<W> {
+    let mut t = EntityTable::new(out, opts)?;
+    t.add(doc)?;
+    t.finish()
+}
+
+/// One row of `entity_counts.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityCount {
+    /// The label.
+    pub label: String,
+    /// The most frequent original surface (ties: the smallest).
+    pub entity: String,
+    /// The normalized form, the grouping key with the label.
+    pub simplified: String,
+    /// Number of mentions.
+    pub mentions: u64,
+    /// Number of documents with at least one mention.
+    pub documents: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Group {
+    mentions: u64,
+    documents: u64,
+    surfaces: HashMap<String, u64>,
+}
+
+/// Counts entity mentions across a corpus, grouped by label and normalized
+/// form; feed it documents with [`add`](Self::add), then [`write`](Self::write)
+/// `entity_counts.csv`. Counters of parts of a corpus can be [`merge`](Self::merge)d.
+///
+/// ```
+/// use zhen_export::csv::{CsvOptions, EntityCounter};
+/// let counter = EntityCounter::new();
+/// let out = counter.write(Vec::new(), &CsvOptions::default()).unwrap();
+/// assert_eq!(out, b"label,entity,simplified,mentions,documents\n");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct EntityCounter {
+    groups: HashMap<(String, String), Group>,
+}
+
+impl EntityCounter {
+    /// An empty counter.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts the entities of a document.
+    pub fn add(&mut self, doc: &Document) {
+        let mut seen: HashMap<(&str, &str), ()> = HashMap::new();
+        for e in &doc.entities {
+            let key = (e.label.as_str(), e.norm.as_str());
+            let g = self
+                .groups
+                .entry((key.0.to_string(), key.1.to_string()))
+                .or_default();
+            g.mentions += 1;
+            *g.surfaces.entry(e.text.clone()).or_default() += 1;
+            if seen.insert(key, ()).is_none() {
+                g.documents += 1;
+            }
+        }
+    }
+
+    /// Adds the counts of another counter (of other documents).
+    pub fn merge(&mut self, other: EntityCounter) {
+        for (k, o) in other.groups {
+            let g = self.groups.entry(k).or_default();
+            g.mentions += o.mentions;
+            g.documents += o.documents;
+            for (s, n) in o.surfaces {
+                *g.surfaces.entry(s).or_default() += n;
+            }
+        }
+    }
+
+    /// The rows, in output order.
+    pub fn rows(&self) -> Vec<EntityCount> {
+        let mut rows: Vec<EntityCount> = self
+            .groups
+            .iter()
+            .map(|((label, simplified), g)| {
+                let sorted: BTreeMap<&String, &u64> = g.surfaces.iter().collect();
+                let mut best: (&str, u64) = ("", 0);
+                for (s, &n) in sorted {
+                    if n > best.1 {
+                        best = (s, n);
+                    }
+                }
+                EntityCount {
+                    label: label.clone(),
+                    entity: best.0.to_string(),
+                    simplified: simplified.clone(),
+                    mentions: g.mentions,
+                    documents: g.documents,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.mentions
+                .cmp(&a.mentions)
+                .then_with(|| a.label.cmp(&b.label))
+                .then_with(|| a.simplified.cmp(&b.simplified))
+        });
+        rows
+    }
+
+    /// Writes `entity_counts.csv`.
+    pub fn write<W: Write>(&self, out: W, opts: &CsvOptions) -> Result<W> {
+        let mut w = writer(out, opts, &COUNTS_HEADER)?;
+        let raw = opts.raw_cells;
+        for r in self.rows() {
+            let (m, d) = (r.mentions.to_string(), r.documents.to_string());
+            let rec: [&str; 5] = [
+                &cell(&r.label, raw),
+                &cell(&r.entity, raw),
+                &cell(&r.simplified, raw),
+                &m,
+                &d,
+            ];
+            w.write_record(rec).map_err(|e| Error::from_csv(e, ""))?;
+        }
+        finish(w)
+    }
+}
+
+/// Undoes the neutralising `'` of a cell.
+fn uncell(s: &str, raw: bool) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if !raw && rest.starts_with(is_trigger) => rest,
+        _ => s,
+    }
+}
+
+/// Reads a `tokens.csv` (ours: the header names the columns, in any order)
+/// back into documents, one per run of rows with the same `doc`. A cell
+/// starting with `'` followed by `=`, `+`, `-`, `@`, TAB or CR loses the `'`
+/// unless `opts.raw_cells`. Paragraphs get the language `und`.
+pub fn read_tokens_str(input: &str, source: &str, opts: &CsvOptions) -> Result<Vec<Document>> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let mut r = ::csv::ReaderBuilder::new().from_reader(input.as_bytes());
+    let header = r.headers().map_err(|e| Error::from_csv(e, source))?.clone();
+    let mut col = HashMap::new();
+    for name in TOKENS_HEADER {
+        match header.iter().position(|h| h == name) {
+            Some(i) => {
+                col.insert(name, i);
+            }
+            None => {
+                return Err(Error::parse(
+                    source,
+                    1,
+                    1,
+                    format!(
+                        "the header has no column {name:?}; a tokens.csv needs {}",
+                        TOKENS_HEADER.join(",")
+                    ),
+                ))
+            }
+        }
+    }
+    // per document: (id, rows of (paragraph, sentence, start, end, token, norm, pos, upos, tag))
+    type Row = (
+        usize,
+        usize,
+        usize,
+        usize,
+        String,
+        String,
+        String,
+        String,
+        Tag,
+    );
+    let mut docs: Vec<(String, Vec<Row>)> = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Error::from_csv(e, source))?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let get = |name: &str| rec.get(col[name]).unwrap_or("");
+        let num = |name: &str| -> Result<usize> {
+            get(name).parse().map_err(|_| {
+                Error::parse(
+                    source,
+                    line,
+                    col[name] + 1,
+                    format!(
+                        "{name} {:?} is not a non-negative integer (field {})",
+                        get(name),
+                        col[name] + 1
+                    ),
+                )
+            })
+        };
+        let tag = tags::parse_tag(get("ner")).ok_or_else(|| {
+            Error::parse(
+                source,
+                line,
+                col["ner"] + 1,
+                format!(
+                    "invalid NER tag {:?} (field {}): {}",
+                    get("ner"),
+                    col["ner"] + 1,
+                    tags::TAG_HELP
+                ),
+            )
+        })?;
+        let id = uncell(get("doc"), opts.raw_cells).to_string();
+        let row: Row = (
+            num("paragraph")?,
+            num("sentence")?,
+            num("start")?,
+            num("end")?,
+            uncell(get("token"), opts.raw_cells).to_string(),
+            uncell(get("converted"), opts.raw_cells).to_string(),
+            uncell(get("pos"), opts.raw_cells).to_string(),
+            uncell(get("upos"), opts.raw_cells).to_string(),
+            tag,
+        );
+        let prev = docs.last().and_then(|d| d.1.last()).map(|r| (r.1, r.3));
+        if let (Some((ps, pe)), Some(d)) = (prev, docs.last()) {
+            if d.0 == id && (row.1 < ps || row.2 < pe) {
+                return Err(Error::parse(
+                    source,
+                    line,
+                    1,
+                    "rows of a document must be in order of sentence and start (sort the table by doc, start)",
+                ));
+            }
+        }
+        if row.3 < row.2 || row.4.chars().count() != row.3 - row.2 {
+            return Err(Error::parse(
+                source,
+                line,
+                col["token"] + 1,
+                format!(
+                    "token {:?} is {} chars but start..end is {}..{}",
+                    row.4,
+                    row.4.chars().count(),
+                    row.2,
+                    row.3
+                ),
+            ));
+        }
+        match docs.last_mut() {
+            Some(d) if d.0 == id => d.1.push(row),
+            _ => docs.push((id, vec![row])),
+        }
+    }
+    Ok(docs.into_iter().map(|(id, rows)| build(id, rows)).collect())
+}
+
+fn build(
+    id: String,
+    rows: Vec<(
+        usize,
+        usize,
+        usize,
+        usize,
+        String,
+        String,
+        String,
+        String,
+        Tag,
+    )>,
+) -> Document {
+    let mut chars: Vec<char> = Vec::new();
+    let mut prev_sent = None;
+    for r in &rows {
+        let fill = if prev_sent.is_some_and(|s| s != r.1) {
+            '\n'
+        } else {
+            ' '
+        };
+        while chars.len() < r.2 {
+            chars.push(fill);
+        }
+        chars.extend(r.4.chars());
+        prev_sent = Some(r.1);
+    }
+    let mut doc = Document::new(id, chars.iter().collect::<String>());
+    let idx = CharIndex::new(&doc.text);
+    let b = |s: usize, e: usize| idx.byte_span(s, e).expect("within the rebuilt text");
+    // sentences and paragraphs: renumbered in order of appearance
+    let mut i = 0;
+    while i < rows.len() {
+        let j = i + rows[i..].iter().take_while(|r| r.1 == rows[i].1).count();
+        let span = b(rows[i].2, rows[j - 1].3);
+        let new_para = i == 0 || rows[i - 1].0 != rows[i].0;
+        if new_para {
+            doc.paragraphs.push(Paragraph {
+                span,
+                lang: "und".into(),
+                script: Script::None,
+            });
+        } else {
+            let p = doc.paragraphs.last_mut().unwrap();
+            p.span = Span::new(p.span.start, span.end);
+        }
+        let si = doc.sentences.len();
+        doc.sentences.push(Sentence {
+            span,
+            paragraph: doc.paragraphs.len() - 1,
+        });
+        let first = doc.tokens.len();
+        for r in &rows[i..j] {
+            doc.tokens.push(Token {
+                span: b(r.2, r.3),
+                text: r.4.clone(),
+                norm: r.5.clone(),
+                pos: r.6.clone(),
+                upos: r.7.clone(),
+                sentence: si,
+            });
+        }
+        let tags: Vec<Tag> = rows[i..j].iter().map(|r| r.8.clone()).collect();
+        for (a, z, label) in tags::decode(&tags) {
+            let span = Span::new(
+                doc.tokens[first + a].span.start,
+                doc.tokens[first + z - 1].span.end,
+            );
+            push_entity(&mut doc, span, &label);
+        }
+        i = j;
+    }
+    doc
+}
+
+/// Reads a `tokens.csv` from disk.
+pub fn read_tokens_path(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Vec<Document>> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_tokens_str(&text, &path.display().to_string(), opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhen_core::{Entity, Label};
+
+    fn doc_with(id: &str, ents: &[(&str, &str, &str)]) -> Document {
+        // entities: (label, surface, norm) laid out one after another
+        let mut d = Document::new(id, "");
+        for (label, text, norm) in ents {
+            let s = d.text.len();
+            d.text.push_str(text);
+            d.entities.push(Entity {
+                span: Span::new(s, d.text.len()),
+                label: Label::new(label),
+                text: text.to_string(),
+                norm: norm.to_string(),
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn counts_group_by_label_and_simplified_form() {
+        let mut c = EntityCounter::new();
+        c.add(&doc_with(
+            "a",
+            &[
+                ("PER", "張學友", "张学友"),
+                ("PER", "张学友", "张学友"),
+                ("LOC", "北京", "北京"),
+            ],
+        ));
+        c.add(&doc_with(
+            "b",
+            &[("PER", "張學友", "张学友"), ("ORG", "北京", "北京")],
+        ));
+        c.add(&doc_with(
+            "c",
+            &[("LOC", "臺灣", "台湾"), ("LOC", "台灣", "台湾")],
+        ));
+        let out = String::from_utf8(c.write(Vec::new(), &CsvOptions::default()).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "label,entity,simplified,mentions,documents\n\
+             PER,張學友,张学友,3,2\n\
+             LOC,台灣,台湾,2,1\n\
+             LOC,北京,北京,1,1\n\
+             ORG,北京,北京,1,1\n"
+        );
+    }
+
+    #[test]
+    fn cells_are_neutralised_unless_raw() {
+        assert_eq!(cell("=SUM(1)", false), "'=SUM(1)");
+        assert_eq!(cell("-3", false), "'-3");
+        assert_eq!(cell("@x", false), "'@x");
+        assert_eq!(cell("\tx", false), "'\tx");
+        assert_eq!(cell("a=b", false), "a=b");
+        assert_eq!(cell("=x", true), "=x");
+        assert_eq!(uncell("'=x", false), "=x");
+        assert_eq!(uncell("'quoted'", false), "'quoted'");
+        let c = EntityCounter::new();
+        let out = c
+            .write(
+                Vec::new(),
+                &CsvOptions {
+                    excel: true,
+                    crlf: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            "\u{feff}label,entity,simplified,mentions,documents\r\n".as_bytes()
+        );
+    }
+
+    #[test]
+    fn reader_errors_name_line_and_field() {
+        let h = TOKENS_HEADER.join(",");
+        let e = |body: &str| {
+            read_tokens_str(&format!("{h}\n{body}"), "t.csv", &CsvOptions::default())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e("d,0,0,0,0,1,a,a,,,X-PER\n"),
+            "t.csv:2:11: invalid NER tag \"X-PER\" (field 11): expected O or B-, I-, E-, S- followed by a label (e.g. B-PER)"
+        );
+        assert_eq!(
+            e("d,0,0,0,0,2,a,a,,,O\n"),
+            "t.csv:2:7: token \"a\" is 1 chars but start..end is 0..2"
+        );
+        assert_eq!(
+            e("d,0,0,0,0,1,a\n"),
+            "t.csv:2:1: 7 fields, but the header has 11; quote fields that contain commas"
+        );
+        assert_eq!(
+            read_tokens_str("doc,start\n", "t.csv", &CsvOptions::default()).unwrap_err().to_string(),
+            "t.csv:1:1: the header has no column \"paragraph\"; a tokens.csv needs doc,paragraph,sentence,token_index,start,end,token,converted,pos,upos,ner"
+        );
+    }
+}

@@ -1,0 +1,558 @@
+//! JSON Lines: our full document format, and doccano's span-labelling format.
+//!
+//! # Ours
+//!
+//! One document per line, fields in this order (every offset a char offset
+//! into `text`, the original text):
+//!
+//! ```json
+//! {"id":"d1","text":"王小明在北京。","lang":"zh-Hans","script":"Hans",
+//!  "paragraphs":[{"start":0,"end":7,"lang":"zh-Hans","script":"Hans"}],
+//!  "sentences":[{"start":0,"end":7}],
+//!  "tokens":[{"start":0,"end":3,"text":"王小明","norm":"王小明","pos":"nr","upos":"PROPN"}, …],
+//!  "entities":[{"start":0,"end":3,"label":"PER","text":"王小明","norm":"王小明"}, …]}
+//! ```
+//!
+//! (on one line). The document `lang` is the language covering most chars
+//! of the paragraphs (`und` without paragraphs); the document `script` is
+//! `Mixed` if a paragraph is mixed or both scripts occur, else the one that
+//! occurs (`Hans`, `Hant`), else `None`.
+//!
+//! When reading, only `text` is required: `id` defaults to `<file
+//! stem>-<line>`, the lists to empty, a token's `text` to the text it
+//! covers, `norm` to its `text`, `pos`/`upos` to empty; an entity's `text`
+//! (checked against the text when given) and `norm` likewise. `lang` and
+//! `script` of the document are ignored (they are derived). A token belongs
+//! to the last sentence starting at or before it, a sentence to the last
+//! paragraph starting at or before it. Unknown fields are ignored.
+//!
+//! # doccano
+//!
+//! [`write_doccano`] writes `{"id":…,"text":…,"label":[[start,end,"PER"],…]}`,
+//! the JSONL that doccano's sequence-labelling import takes (char offsets).
+//! [`read_doccano_str`] reads that, and also doccano's export with
+//! `"entities":[{"start_offset":…,"end_offset":…,"label":…}]`; a numeric
+//! `id` is kept as its decimal string. Note: doccano's browser front end
+//! counts UTF-16 units, so spans after an emoji (or another char outside the
+//! BMP) may be shifted in doccano itself; code points are what its import
+//! and export use.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use zhen_core::{CharIndex, Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
+
+use crate::util::{self, io};
+use crate::{Error, Result};
+
+#[derive(Serialize)]
+struct WDoc<'a> {
+    id: &'a str,
+    text: &'a str,
+    lang: String,
+    script: Script,
+    paragraphs: Vec<WPara<'a>>,
+    sentences: Vec<WSpan>,
+    tokens: Vec<WTok<'a>>,
+    entities: Vec<WEnt<'a>>,
+}
+
+#[derive(Serialize)]
+struct WPara<'a> {
+    start: usize,
+    end: usize,
+    lang: &'a str,
+    script: Script,
+}
+
+#[derive(Serialize)]
+struct WSpan {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct WTok<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    norm: &'a str,
+    pos: &'a str,
+    upos: &'a str,
+}
+
+#[derive(Serialize)]
+struct WEnt<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    text: &'a str,
+    norm: &'a str,
+}
+
+fn line<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) -> Result<()> {
+    let mut buf = serde_json::to_vec(value).expect("serializing to a Vec cannot fail");
+    buf.push(b'\n');
+    out.write_all(&buf).map_err(io)
+}
+
+/// Writes one document as one JSON line.
+pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
+    util::check(doc)?;
+    let idx = CharIndex::new(&doc.text);
+    let c = |s: Span| idx.char_span(s);
+    let w = WDoc {
+        id: &doc.id,
+        text: &doc.text,
+        lang: util::doc_lang(doc, &idx),
+        script: util::doc_script(doc),
+        paragraphs: doc
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let (start, end) = c(p.span);
+                WPara {
+                    start,
+                    end,
+                    lang: &p.lang,
+                    script: p.script,
+                }
+            })
+            .collect(),
+        sentences: doc
+            .sentences
+            .iter()
+            .map(|s| {
+                let (start, end) = c(s.span);
+                WSpan { start, end }
+            })
+            .collect(),
+        tokens: doc
+            .tokens
+            .iter()
+            .map(|t| {
+                let (start, end) = c(t.span);
+                WTok {
+                    start,
+                    end,
+                    text: &t.text,
+                    norm: &t.norm,
+                    pos: &t.pos,
+                    upos: &t.upos,
+                }
+            })
+            .collect(),
+        entities: doc
+            .entities
+            .iter()
+            .map(|e| {
+                let (start, end) = c(e.span);
+                WEnt {
+                    start,
+                    end,
+                    label: e.label.as_str(),
+                    text: &e.text,
+                    norm: &e.norm,
+                }
+            })
+            .collect(),
+    };
+    line(out, &w)
+}
+
+/// Writes one document as one line of doccano JSONL.
+pub fn write_doccano<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
+    util::check(doc)?;
+    let idx = CharIndex::new(&doc.text);
+    let label: Vec<(usize, usize, &str)> = doc
+        .entities
+        .iter()
+        .map(|e| {
+            let (s, t) = idx.char_span(e.span);
+            (s, t, e.label.as_str())
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct D<'a> {
+        id: &'a str,
+        text: &'a str,
+        label: Vec<(usize, usize, &'a str)>,
+    }
+    line(
+        out,
+        &D {
+            id: &doc.id,
+            text: &doc.text,
+            label,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct RDoc {
+    id: Option<serde_json::Value>,
+    text: String,
+    #[serde(default)]
+    paragraphs: Vec<RPara>,
+    #[serde(default)]
+    sentences: Vec<RSpan>,
+    #[serde(default)]
+    tokens: Vec<RTok>,
+    #[serde(default)]
+    entities: Vec<REnt>,
+}
+
+#[derive(Deserialize)]
+struct RPara {
+    start: usize,
+    end: usize,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    script: Option<Script>,
+}
+
+#[derive(Deserialize)]
+struct RSpan {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Deserialize)]
+struct RTok {
+    start: usize,
+    end: usize,
+    text: Option<String>,
+    norm: Option<String>,
+    #[serde(default)]
+    pos: String,
+    #[serde(default)]
+    upos: String,
+}
+
+#[derive(Deserialize)]
+struct REnt {
+    start: usize,
+    end: usize,
+    label: Label,
+    text: Option<String>,
+    norm: Option<String>,
+}
+
+/// serde_json's message without its " at line … column …" suffix.
+fn json_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Converts char spans of one JSON line to byte spans, naming what failed.
+struct Spans<'a> {
+    idx: CharIndex,
+    text: &'a str,
+    source: &'a str,
+    line: usize,
+}
+
+impl Spans<'_> {
+    fn span(&self, what: &dyn Fn() -> String, start: usize, end: usize) -> Result<Span> {
+        self.idx.byte_span(start, end).ok_or_else(|| {
+            Error::parse(
+                self.source,
+                self.line,
+                1,
+                format!(
+                    "{} has start {start} and end {end}, but the text has {} chars (offsets are code points, start ≤ end)",
+                    what(),
+                    self.idx.char_len()
+                ),
+            )
+        })
+    }
+
+    fn surface(
+        &self,
+        what: &dyn Fn() -> String,
+        span: Span,
+        given: Option<String>,
+    ) -> Result<String> {
+        let actual = &self.text[span.range()];
+        match given {
+            Some(g) if g != actual => {
+                let (s, e) = self.idx.char_span(span);
+                Err(Error::parse(
+                    self.source,
+                    self.line,
+                    1,
+                    format!(
+                        "{} says {g:?} but the text at {s}..{e} is {actual:?}",
+                        what()
+                    ),
+                ))
+            }
+            _ => Ok(actual.to_string()),
+        }
+    }
+}
+
+fn id_of(v: Option<serde_json::Value>, stem: &str, line: usize) -> String {
+    match v {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Null) | None => format!("{stem}-{line}"),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn parse_line<T: for<'de> Deserialize<'de>>(s: &str, source: &str, line: usize) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| {
+        Error::parse(
+            source,
+            line,
+            e.column().max(1),
+            format!("invalid JSON: {}", json_message(&e)),
+        )
+    })
+}
+
+/// Reads our JSONL. `source` names the input in errors. Blank lines are skipped.
+pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
+    let stem = util::stem(source);
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let mut docs = Vec::new();
+    for (ln, l) in input.split('\n').enumerate() {
+        let line_no = ln + 1;
+        if l.trim().is_empty() {
+            continue;
+        }
+        let r: RDoc = parse_line(l, source, line_no)?;
+        let mut doc = Document::new(id_of(r.id, &stem, line_no), r.text);
+        let sp = Spans {
+            idx: CharIndex::new(&doc.text),
+            text: &doc.text,
+            source,
+            line: line_no,
+        };
+        for (i, p) in r.paragraphs.into_iter().enumerate() {
+            doc.paragraphs.push(Paragraph {
+                span: sp.span(&|| format!("paragraphs[{i}]"), p.start, p.end)?,
+                lang: p.lang.unwrap_or_else(|| "und".into()),
+                script: p.script.unwrap_or_default(),
+            });
+        }
+        for (i, s) in r.sentences.into_iter().enumerate() {
+            let span = sp.span(&|| format!("sentences[{i}]"), s.start, s.end)?;
+            let paragraph = doc
+                .paragraphs
+                .partition_point(|p| p.span.start <= span.start)
+                .saturating_sub(1);
+            doc.sentences.push(Sentence { span, paragraph });
+        }
+        if !r.tokens.is_empty() && doc.sentences.is_empty() {
+            return Err(Error::parse(
+                source,
+                line_no,
+                1,
+                "tokens are given without sentences; add \"sentences\":[{\"start\":0,\"end\":…}]",
+            ));
+        }
+        for (i, t) in r.tokens.into_iter().enumerate() {
+            let what = || format!("tokens[{i}]");
+            let span = sp.span(&what, t.start, t.end)?;
+            let text = sp.surface(&what, span, t.text)?;
+            let sentence = doc
+                .sentences
+                .partition_point(|s| s.span.start <= span.start)
+                .saturating_sub(1);
+            doc.tokens.push(Token {
+                span,
+                norm: t.norm.unwrap_or_else(|| text.clone()),
+                text,
+                pos: t.pos,
+                upos: t.upos,
+                sentence,
+            });
+        }
+        for (i, e) in r.entities.into_iter().enumerate() {
+            let what = || format!("entities[{i}]");
+            let span = sp.span(&what, e.start, e.end)?;
+            let text = sp.surface(&what, span, e.text)?;
+            doc.entities.push(Entity {
+                span,
+                label: e.label,
+                norm: e.norm.unwrap_or_else(|| text.clone()),
+                text,
+            });
+        }
+        drop(sp);
+        util::check(&doc).map_err(|e| {
+            let msg = match e {
+                Error::InvalidDocument { message, .. } => message,
+                e => e.to_string(),
+            };
+            Error::parse(source, line_no, 1, format!("{msg} (offsets in bytes)"))
+        })?;
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+#[derive(Deserialize)]
+struct RDoccano {
+    id: Option<serde_json::Value>,
+    text: String,
+    #[serde(default)]
+    label: Option<serde_json::Value>,
+    #[serde(default)]
+    entities: Vec<RDoccanoEnt>,
+}
+
+#[derive(Deserialize)]
+struct RDoccanoEnt {
+    start_offset: usize,
+    end_offset: usize,
+    label: Label,
+}
+
+/// Reads doccano JSONL (`label` as `[start, end, label]` triples, or
+/// `entities` as objects with `start_offset`, `end_offset`, `label`).
+/// Entities are sorted by start; `text` and `norm` are the covered text.
+pub fn read_doccano_str(input: &str, source: &str) -> Result<Vec<Document>> {
+    let stem = util::stem(source);
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let mut docs = Vec::new();
+    for (ln, l) in input.split('\n').enumerate() {
+        let line_no = ln + 1;
+        if l.trim().is_empty() {
+            continue;
+        }
+        let r: RDoccano = parse_line(l, source, line_no)?;
+        let mut spans: Vec<(usize, usize, Label)> = r
+            .entities
+            .into_iter()
+            .map(|e| (e.start_offset, e.end_offset, e.label))
+            .collect();
+        if let Some(label) = r.label {
+            let bad = || {
+                Error::parse(
+                    source,
+                    line_no,
+                    1,
+                    "\"label\" must be a list of [start, end, \"LABEL\"] spans (a list of category names is text classification, not NER)",
+                )
+            };
+            let list = label.as_array().ok_or_else(bad)?;
+            for item in list {
+                let (s, e, l) = match item.as_array().map(Vec::as_slice) {
+                    Some([s, e, l]) => (s.as_u64(), e.as_u64(), l.as_str()),
+                    _ => return Err(bad()),
+                };
+                let (Some(s), Some(e), Some(l)) = (s, e, l) else {
+                    return Err(bad());
+                };
+                let label: Label = l.parse().map_err(|_| bad())?;
+                spans.push((s as usize, e as usize, label));
+            }
+        }
+        let mut doc = Document::new(id_of(r.id, &stem, line_no), r.text);
+        let sp = Spans {
+            idx: CharIndex::new(&doc.text),
+            text: &doc.text,
+            source,
+            line: line_no,
+        };
+        spans.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut ents = Vec::new();
+        for (i, (s, e, label)) in spans.into_iter().enumerate() {
+            let span = sp.span(&|| format!("label {i} (sorted by start)"), s, e)?;
+            let text = sp.surface(&|| String::new(), span, None)?;
+            ents.push(Entity {
+                span,
+                label,
+                norm: text.clone(),
+                text,
+            });
+        }
+        drop(sp);
+        doc.entities = ents;
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+fn read_file(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::File {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads our JSONL from disk.
+pub fn read_path(path: impl AsRef<Path>) -> Result<Vec<Document>> {
+    let path = path.as_ref();
+    read_str(&read_file(path)?, &path.display().to_string())
+}
+
+/// Reads doccano JSONL from disk.
+pub fn read_doccano_path(path: impl AsRef<Path>) -> Result<Vec<Document>> {
+    let path = path.as_ref();
+    read_doccano_str(&read_file(path)?, &path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_input_gets_defaults() {
+        let docs = read_str(
+            "{\"text\":\"王小明在北京\",\"entities\":[{\"start\":0,\"end\":3,\"label\":\"PER\"}]}\n\n",
+            "in/a.jsonl",
+        )
+        .unwrap();
+        assert_eq!(docs[0].id, "a-1");
+        assert_eq!(docs[0].entities[0].text, "王小明");
+        assert_eq!(docs[0].entities[0].span, Span::new(0, 9));
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let e = |s: &str| read_str(s, "c.jsonl").unwrap_err().to_string();
+        assert_eq!(
+            e("{\"text\":\"ab\"}\n{\"text\":\"ab\",}\n"),
+            "c.jsonl:2:14: invalid JSON: trailing comma"
+        );
+        assert_eq!(
+            e("{\"text\":\"王小明\",\"entities\":[{\"start\":1,\"end\":4,\"label\":\"PER\"}]}"),
+            "c.jsonl:1:1: entities[0] has start 1 and end 4, but the text has 3 chars (offsets are code points, start ≤ end)"
+        );
+        assert_eq!(
+            e("{\"text\":\"王小明\",\"entities\":[{\"start\":1,\"end\":3,\"label\":\"PER\",\"text\":\"王小\"}]}"),
+            "c.jsonl:1:1: entities[0] says \"王小\" but the text at 1..3 is \"小明\""
+        );
+        assert_eq!(
+            e("{\"id\":1}"),
+            "c.jsonl:1:8: invalid JSON: missing field `text`"
+        );
+        let e =
+            read_doccano_str("{\"text\":\"ab\",\"label\":[\"POSITIVE\"]}", "d.jsonl").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "d.jsonl:1:1: \"label\" must be a list of [start, end, \"LABEL\"] spans (a list of category names is text classification, not NER)"
+        );
+    }
+
+    #[test]
+    fn doccano_export_with_entities_objects() {
+        let docs = read_doccano_str(
+            "{\"id\":7,\"text\":\"去上海\",\"entities\":[{\"id\":1,\"label\":\"LOC\",\"start_offset\":1,\"end_offset\":3}],\"relations\":[]}",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(docs[0].id, "7");
+        assert_eq!(docs[0].entities[0].text, "上海");
+    }
+}

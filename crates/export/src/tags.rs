@@ -1,0 +1,297 @@
+//! Sequence tag schemes (IOB1, IOB2, BIOES): encoding entities as per-unit
+//! tags and decoding tags back into entity spans.
+
+use std::fmt;
+use std::str::FromStr;
+
+use zhen_core::{Entity, Span};
+
+use crate::{Error, Result};
+
+/// How entities are written as per-token tags.
+///
+/// * `Iob2` (the default, CoNLL-2003 as distributed by most tools, and what
+///   `seqeval` expects): `B-` on the first unit of every entity, `I-` after.
+/// * `Iob1` (the original CoNLL-2003 files): `I-` everywhere, `B-` only on
+///   the first unit of an entity that directly follows another entity of the
+///   same label.
+/// * `Bioes`: `S-` for single-unit entities, `B-`, `I-`, `E-` otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// IOB1.
+    Iob1,
+    /// IOB2 (BIO).
+    #[default]
+    Iob2,
+    /// BIOES (IOBES).
+    Bioes,
+}
+
+impl Scheme {
+    /// The name accepted by [`FromStr`]: `iob1`, `iob2`, `bioes`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Iob1 => "iob1",
+            Scheme::Iob2 => "iob2",
+            Scheme::Bioes => "bioes",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scheme {
+    type Err = Error;
+    /// Parses `iob1`, `iob2` (or `bio`), `bioes` (or `iobes`), in any case.
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "iob1" => Scheme::Iob1,
+            "iob2" | "bio" => Scheme::Iob2,
+            "bioes" | "iobes" => Scheme::Bioes,
+            _ => {
+                return Err(Error::Unknown {
+                    what: "tag scheme",
+                    value: s.to_string(),
+                    expected: "iob1, iob2, bioes",
+                })
+            }
+        })
+    }
+}
+
+/// For every unit (token or char) span, the index in `entities` of the
+/// entity it belongs to: the entity that starts first among those
+/// overlapping it. A token cut by an entity boundary therefore takes that
+/// entity's tag. Units must be sorted and must not overlap.
+pub(crate) fn assign(units: &[Span], entities: &[Entity]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..entities.len())
+        .filter(|&i| !entities[i].span.is_empty())
+        .collect();
+    order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end, i));
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
+    units
+        .iter()
+        .map(|u| {
+            while next < order.len() && entities[order[next]].span.start < u.end {
+                active.push(order[next]);
+                next += 1;
+            }
+            active.retain(|&i| entities[i].span.end > u.start);
+            // empty units overlap nothing
+            if u.is_empty() {
+                return None;
+            }
+            active.first().copied()
+        })
+        .collect()
+}
+
+/// The tags of one sentence's units, given the entity of every unit.
+pub(crate) fn encode(scheme: Scheme, of: &[Option<usize>], entities: &[Entity]) -> Vec<String> {
+    (0..of.len())
+        .map(|i| {
+            let Some(e) = of[i] else {
+                return "O".to_string();
+            };
+            let label = entities[e].label.as_str();
+            let prev = if i > 0 { of[i - 1] } else { None };
+            let next = of.get(i + 1).copied().flatten();
+            let first = prev != Some(e);
+            let last = next != Some(e);
+            let prefix = match scheme {
+                Scheme::Iob2 => {
+                    if first {
+                        'B'
+                    } else {
+                        'I'
+                    }
+                }
+                Scheme::Iob1 => {
+                    let after_same_label =
+                        prev.is_some_and(|p| p != e && entities[p].label == entities[e].label);
+                    if first && after_same_label {
+                        'B'
+                    } else {
+                        'I'
+                    }
+                }
+                Scheme::Bioes => match (first, last) {
+                    (true, true) => 'S',
+                    (true, false) => 'B',
+                    (false, true) => 'E',
+                    (false, false) => 'I',
+                },
+            };
+            format!("{prefix}-{label}")
+        })
+        .collect()
+}
+
+/// A parsed tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Tag {
+    /// Outside.
+    O,
+    /// Begin (`B-`).
+    B(String),
+    /// Inside (`I-`, or `M-` of BMES).
+    I(String),
+    /// End (`E-`, or `L-` of BILOU).
+    E(String),
+    /// Single (`S-`, or `U-` of BILOU).
+    S(String),
+}
+
+/// Parses `O`, `B-X`, `I-X`, `E-X`, `S-X` (and `M-`, `L-`, `U-`).
+pub(crate) fn parse_tag(s: &str) -> Option<Tag> {
+    if s == "O" {
+        return Some(Tag::O);
+    }
+    let (prefix, label) = s.split_at_checked(2)?;
+    if label.is_empty() || label.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let l = label.to_string();
+    Some(match prefix {
+        "B-" => Tag::B(l),
+        "I-" | "M-" => Tag::I(l),
+        "E-" | "L-" => Tag::E(l),
+        "S-" | "U-" => Tag::S(l),
+        _ => return None,
+    })
+}
+
+/// What an invalid tag error says.
+pub(crate) const TAG_HELP: &str = "expected O or B-, I-, E-, S- followed by a label (e.g. B-PER)";
+
+/// Decodes the tags of one sentence into `(first unit, one past the last
+/// unit, label)`. Lenient, so IOB1, IOB2 and BIOES all decode: an entity
+/// starts at `B-`/`S-`, or at `I-`/`E-` whose label differs from the open
+/// entity's (or when none is open).
+pub(crate) fn decode(tags: &[Tag]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (i, t) in tags.iter().enumerate() {
+        match t {
+            Tag::O => {
+                if let Some((s, l)) = open.take() {
+                    out.push((s, i, l));
+                }
+            }
+            Tag::B(l) | Tag::S(l) => {
+                if let Some((s, ol)) = open.take() {
+                    out.push((s, i, ol));
+                }
+                if matches!(t, Tag::S(_)) {
+                    out.push((i, i + 1, l.clone()));
+                } else {
+                    open = Some((i, l.clone()));
+                }
+            }
+            Tag::I(l) | Tag::E(l) => {
+                let start = match open.take() {
+                    Some((s, ol)) if ol == *l => s,
+                    Some((s, ol)) => {
+                        out.push((s, i, ol));
+                        i
+                    }
+                    None => i,
+                };
+                if matches!(t, Tag::E(_)) {
+                    out.push((start, i + 1, l.clone()));
+                } else {
+                    open = Some((start, l.clone()));
+                }
+            }
+        }
+    }
+    if let Some((s, l)) = open {
+        out.push((s, tags.len(), l));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhen_core::Label;
+
+    fn ent(s: usize, e: usize, l: &str) -> Entity {
+        Entity {
+            span: Span::new(s, e),
+            label: Label::new(l),
+            text: String::new(),
+            norm: String::new(),
+        }
+    }
+
+    fn units(n: usize) -> Vec<Span> {
+        (0..n).map(|i| Span::new(i, i + 1)).collect()
+    }
+
+    #[test]
+    fn schemes_encode_adjacent_entities() {
+        // PER PER | PER | O | LOC
+        let ents = [ent(0, 2, "PER"), ent(2, 3, "PER"), ent(4, 5, "LOC")];
+        let of = assign(&units(5), &ents);
+        assert_eq!(of, [Some(0), Some(0), Some(1), None, Some(2)]);
+        let t = |s| encode(s, &of, &ents).join(" ");
+        assert_eq!(t(Scheme::Iob2), "B-PER I-PER B-PER O B-LOC");
+        assert_eq!(t(Scheme::Iob1), "I-PER I-PER B-PER O I-LOC");
+        assert_eq!(t(Scheme::Bioes), "B-PER E-PER S-PER O S-LOC");
+    }
+
+    #[test]
+    fn entity_boundary_inside_a_token_gives_the_token_the_entity() {
+        // tokens 0..4 4..8; entity 2..6 cuts both
+        let toks = [Span::new(0, 4), Span::new(4, 8)];
+        let ents = [ent(2, 6, "LOC")];
+        assert_eq!(assign(&toks, &ents), [Some(0), Some(0)]);
+        // overlapping entities: the one starting first wins
+        let ents = [ent(0, 6, "ORG"), ent(4, 8, "LOC")];
+        assert_eq!(assign(&toks, &ents), [Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn decode_accepts_every_scheme() {
+        let p = |s: &str| {
+            s.split(' ')
+                .map(|t| parse_tag(t).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let want = vec![
+            (0, 2, "PER".to_string()),
+            (2, 3, "PER".to_string()),
+            (4, 5, "LOC".to_string()),
+        ];
+        assert_eq!(decode(&p("B-PER I-PER B-PER O B-LOC")), want);
+        assert_eq!(decode(&p("I-PER I-PER B-PER O I-LOC")), want);
+        assert_eq!(decode(&p("B-PER E-PER S-PER O S-LOC")), want);
+        assert_eq!(
+            decode(&p("B-PER M-PER E-PER")),
+            vec![(0, 3, "PER".to_string())]
+        );
+        // a label change inside starts a new entity
+        assert_eq!(
+            decode(&p("B-PER I-LOC")),
+            vec![(0, 1, "PER".to_string()), (1, 2, "LOC".to_string())]
+        );
+    }
+
+    #[test]
+    fn bad_tags_are_rejected() {
+        for t in ["B", "B-", "X-PER", "o", "B_PER", "PER", ""] {
+            assert_eq!(parse_tag(t), None, "{t}");
+        }
+        assert_eq!("BIO".parse::<Scheme>().unwrap(), Scheme::Iob2);
+        assert_eq!(
+            "bilou".parse::<Scheme>().unwrap_err().to_string(),
+            "unknown tag scheme \"bilou\": expected one of iob1, iob2, bioes"
+        );
+    }
+}
