@@ -1,0 +1,557 @@
+//! Word tokenisation and POS tagging of one sentence of an [`AlignedText`].
+
+use std::io::BufRead;
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+use zhen_core::{AlignedText, Span};
+
+use crate::lang::{is_han, is_hangul, is_kana};
+use crate::upos::{jieba_upos, ptb_upos};
+use crate::{Error, Lang, PosTagger, Result};
+
+/// A token of a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tok {
+    /// Byte range of the current (normalized) text.
+    pub current: Range<usize>,
+    /// Byte span of the original text.
+    pub span: Span,
+    /// The current text of the token (what the taggers saw).
+    pub norm: String,
+    /// Language-specific POS: a jieba tag for Chinese, a Penn Treebank tag
+    /// for English, empty for other languages.
+    pub pos: String,
+    /// Universal POS (UD v2).
+    pub upos: &'static str,
+}
+
+/// Chinese and English word tokeniser with POS tagging. `Send + Sync`: share
+/// one between threads.
+///
+/// * Chinese (`zh`, `ja`, and `und` or other text containing Han or kana):
+///   jieba-rs `tag` with HMM on the current text of the sentence; runs of
+///   Latin letters and digits joined by `.` `-` `:` `/` `_` `@` `'` (and
+///   `,` before three digits) — `2020-04-20`, `10:51`, `4.jpg`, `27219.38`,
+///   `OPPO` — are always one token: where jieba splits them its pieces are
+///   merged and tagged `m` (digits and separators only) or `eng`.
+///   Number + unit stays as jieba cuts it (`5.4万` may be `5.4` `万`).
+/// * English (`en`, and text without Han/kana): UAX #29 word boundaries,
+///   then Penn Treebank rules: the runs above stay whole (`well-known`,
+///   `1,000.5`, `U.S`), a period joins an abbreviation (`Mr.`, `U.S.`,
+///   `J.`), `...` and `--` are one token, and clitics split off (`do n't`,
+///   `ca n't`, `I 'm`, `'s` `'re` `'ve` `'ll` `'d`); POS by [`PosTagger`].
+///   Other alphabetic languages get the same tokens with an empty `pos` and
+///   `upos` `X`.
+///
+/// Whitespace is never a token. Tokens are projected to the original with
+/// [`AlignedText::project`], so a token cutting through a many-to-many
+/// replacement is merged with its neighbour; a token made only of inserted
+/// text (empty original span) is dropped.
+pub struct Tokenizer {
+    jieba: jieba_rs::Jieba,
+    tagger: Option<PosTagger>,
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("english_pos", &self.tagger.is_some())
+            .finish()
+    }
+}
+
+impl Tokenizer {
+    /// The embedded jieba dictionary and the embedded English POS model.
+    ///
+    /// Without the `embed` feature this returns [`Error::NoModel`]; use
+    /// [`Tokenizer::with_tagger`].
+    pub fn new() -> Result<Tokenizer> {
+        #[cfg(feature = "embed")]
+        {
+            Ok(Tokenizer::with_tagger(PosTagger::embedded()?))
+        }
+        #[cfg(not(feature = "embed"))]
+        {
+            Err(Error::NoModel)
+        }
+    }
+
+    /// The embedded jieba dictionary and the given English POS tagger.
+    pub fn with_tagger(tagger: PosTagger) -> Tokenizer {
+        Tokenizer {
+            jieba: jieba_rs::Jieba::new(),
+            tagger: Some(tagger),
+        }
+    }
+
+    /// Adds a jieba user dictionary: one `word [freq] [tag]` per line
+    /// (fields separated by spaces or tabs), UTF-8 with or without a BOM;
+    /// blank lines are skipped. A missing frequency is chosen so that jieba
+    /// keeps the word whole; a missing tag is `x`, as in Python jieba.
+    ///
+    /// Errors name the 1-based line; words of earlier lines stay added.
+    pub fn load_user_dict(&mut self, mut reader: impl BufRead) -> Result<()> {
+        let mut buf = Vec::new();
+        let mut line = 0;
+        loop {
+            buf.clear();
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                return Ok(());
+            }
+            line += 1;
+            let err = |what: &str, content: &str| Error::UserDict {
+                line,
+                what: what.to_string(),
+                content: content.to_string(),
+            };
+            let text = std::str::from_utf8(&buf).map_err(|e| {
+                err(
+                    &format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                    &String::from_utf8_lossy(&buf),
+                )
+            })?;
+            let text = if line == 1 {
+                text.strip_prefix('\u{FEFF}').unwrap_or(text)
+            } else {
+                text
+            };
+            let text = text.trim_end_matches(['\n', '\r']);
+            let fields: Vec<&str> = text.split_whitespace().collect();
+            let (word, freq, tag) = match fields[..] {
+                [] => continue,
+                [w] => (w, None, None),
+                [w, x] if x.bytes().all(|b| b.is_ascii_digit()) => (w, Some(x), None),
+                [w, t] => (w, None, Some(t)),
+                [w, f, t] => (w, Some(f), Some(t)),
+                _ => return Err(err("more than 3 fields", text)),
+            };
+            let freq = match freq {
+                Some(f) => Some(
+                    f.parse::<usize>()
+                        .map_err(|_| err("frequency is not a whole number", text))?,
+                ),
+                None => None,
+            };
+            if let Some(t) = tag {
+                if !t.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    return Err(err(&format!("tag {t:?} is not made of letters"), text));
+                }
+            }
+            self.jieba.add_word(word, freq, Some(tag.unwrap_or("x")));
+        }
+    }
+
+    /// Tokenizes the sentence `sentence` (a byte range of `text.current()`,
+    /// e.g. from [`crate::sentences`]) in language `lang`. Tokens are in
+    /// order, do not overlap, and carry their original span.
+    ///
+    /// # Panics
+    /// If `sentence` is out of bounds or not on char boundaries of the
+    /// current text.
+    pub fn tokenize(&self, text: &AlignedText, sentence: Range<usize>, lang: &Lang) -> Vec<Tok> {
+        let cur = text.current();
+        let s = &cur[sentence.clone()];
+        let base = sentence.start;
+        let has_cjk = || s.chars().any(|c| is_han(c) || is_kana(c));
+        let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<String>, bool) = match lang.as_str()
+        {
+            "zh" | "ja" => self.chinese(s),
+            "en" => self.english(s, true),
+            _ if has_cjk() => self.chinese(s),
+            "und" => self.english(s, true),
+            _ => self.english(s, false),
+        };
+        let abs: Vec<Range<usize>> = ranges
+            .iter()
+            .map(|r| base + r.start..base + r.end)
+            .collect();
+        let mut out = Vec::with_capacity(abs.len());
+        for p in text.project(&abs) {
+            if p.original.is_empty() {
+                continue;
+            }
+            let norm = &cur[p.current.clone()];
+            let pos = &tags[p.first];
+            let upos = if jieba_tags {
+                refine_upos(jieba_upos(pos), pos, norm)
+            } else if pos.is_empty() {
+                "X"
+            } else {
+                ptb_upos(pos)
+            };
+            out.push(Tok {
+                current: p.current,
+                span: p.original,
+                norm: norm.to_string(),
+                pos: pos.clone(),
+                upos,
+            });
+        }
+        out
+    }
+
+    fn chinese(&self, s: &str) -> (Vec<Range<usize>>, Vec<String>, bool) {
+        let tagged = self.jieba.tag(s, true);
+        let atoms = atomic_runs(s);
+        let mut ranges = Vec::with_capacity(tagged.len());
+        let mut tags: Vec<String> = Vec::with_capacity(tagged.len());
+        let mut a = 0; // next atomic run
+        let mut i = 0;
+        while i < tagged.len() {
+            let t = &tagged[i];
+            let mut r = t.byte_start..t.byte_end;
+            while a < atoms.len() && atoms[a].end <= r.start {
+                a += 1;
+            }
+            let mut merged = false;
+            // merge every jieba token overlapping the atomic runs this token touches
+            while a < atoms.len() && atoms[a].start < r.end {
+                while i + 1 < tagged.len() && tagged[i + 1].byte_start < atoms[a].end {
+                    i += 1;
+                    r.end = tagged[i].byte_end;
+                    merged = true;
+                }
+                if atoms[a].end <= r.end {
+                    a += 1;
+                } else {
+                    break;
+                }
+            }
+            let tag = if merged {
+                let w = &s[r.clone()];
+                if w.chars().all(|c| c.is_numeric() || ".,:/-".contains(c)) {
+                    "m"
+                } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
+                    "eng"
+                } else {
+                    t.tag
+                }
+            } else {
+                t.tag
+            };
+            push_split_at_space(s, r, tag, &mut ranges, &mut tags);
+            i += 1;
+        }
+        (ranges, tags, true)
+    }
+
+    fn english(&self, s: &str, with_pos: bool) -> (Vec<Range<usize>>, Vec<String>, bool) {
+        let ranges = english_tokens(s);
+        let tags = match (&self.tagger, with_pos) {
+            (Some(tagger), true) => {
+                let words: Vec<&str> = ranges.iter().map(|r| &s[r.clone()]).collect();
+                tagger
+                    .tag_str(&words)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            }
+            _ => vec![String::new(); ranges.len()],
+        };
+        (ranges, tags, false)
+    }
+}
+
+// Pushes r (minus whitespace; split at inner whitespace) with its tag.
+fn push_split_at_space(
+    s: &str,
+    r: Range<usize>,
+    tag: &str,
+    ranges: &mut Vec<Range<usize>>,
+    tags: &mut Vec<String>,
+) {
+    let w = &s[r.clone()];
+    if !w.chars().any(char::is_whitespace) {
+        ranges.push(r);
+        tags.push(tag.to_string());
+        return;
+    }
+    let mut start = None;
+    for (i, c) in w.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                ranges.push(r.start + st..r.start + i);
+                tags.push(tag.to_string());
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        ranges.push(r.start + st..r.end);
+        tags.push(tag.to_string());
+    }
+}
+
+fn is_punct(c: char) -> bool {
+    (c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c))
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || ('\u{2030}'..='\u{205E}').contains(&c)
+        || ('\u{3001}'..='\u{3003}').contains(&c)
+        || ('\u{3008}'..='\u{3011}').contains(&c)
+        || ('\u{3014}'..='\u{301F}').contains(&c)
+        || ('\u{FE10}'..='\u{FE19}').contains(&c)
+        || ('\u{FE30}'..='\u{FE6B}').contains(&c)
+        || matches!(c, '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}')
+        || matches!(c, '·' | '¡' | '¿' | '«' | '»' | '§' | '¶')
+}
+
+// jieba tags Latin words `eng` and punctuation/symbols `x`: refine by content.
+fn refine_upos(upos: &'static str, pos: &str, norm: &str) -> &'static str {
+    if pos != "x" && pos != "eng" && pos != "m" {
+        return upos;
+    }
+    if norm.chars().all(is_punct) {
+        "PUNCT"
+    } else if norm.chars().all(|c| c.is_numeric() || ".,:/-".contains(c)) {
+        "NUM"
+    } else if norm.chars().all(|c| !c.is_alphanumeric()) {
+        "SYM"
+    } else {
+        upos
+    }
+}
+
+/// Letters and digits of non-CJK scripts: the stuff of atomic runs.
+fn is_atom_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c) && !is_kana(c) && !is_hangul(c)
+}
+
+/// Byte ranges of `s` that must stay one token: runs of [`is_atom_char`]
+/// joined by single `.` `-` `:` (digits only) `/` `_` `@` `,` (digit before,
+/// exactly three digits after) or an apostrophe (letters both sides).
+pub(crate) fn atomic_runs(s: &str) -> Vec<Range<usize>> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let n = chars.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !is_atom_char(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            while i < n && is_atom_char(chars[i].1) {
+                i += 1;
+            }
+            if i + 1 >= n || !is_atom_char(chars[i + 1].1) {
+                break;
+            }
+            let (prev, j, next) = (chars[i - 1].1, chars[i].1, chars[i + 1].1);
+            let ok = match j {
+                '.' | '-' | '/' | '_' | '@' => true,
+                ':' => prev.is_ascii_digit() && next.is_ascii_digit(),
+                ',' => {
+                    prev.is_ascii_digit()
+                        && (1..=3).all(|k| chars.get(i + k).is_some_and(|c| c.1.is_ascii_digit()))
+                        && !chars.get(i + 4).is_some_and(|c| c.1.is_ascii_digit())
+                }
+                '\'' | '’' => prev.is_alphabetic() && next.is_alphabetic(),
+                _ => false,
+            };
+            if !ok {
+                break;
+            }
+            i += 1;
+        }
+        let end = if i < n { chars[i].0 } else { s.len() };
+        out.push(chars[start].0..end);
+    }
+    out
+}
+
+const ENGLISH_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "gov", "sen", "rep", "lt",
+    "col", "capt", "sgt", "rev", "hon", "messrs", "vs", "no", "nos", "vol", "fig", "jan", "feb",
+    "apr", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "corp", "ltd", "co", "bros", "ave",
+    "blvd", "approx", "dept", "est", "etc", "cf",
+];
+
+fn takes_period(word: &str) -> bool {
+    if !word.chars().next().is_some_and(char::is_alphabetic) {
+        return false;
+    }
+    if word.contains('.') {
+        return true;
+    }
+    let mut cs = word.chars();
+    if let (Some(c), None) = (cs.next(), cs.next()) {
+        return c.is_alphabetic();
+    }
+    ENGLISH_ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+}
+
+/// English (PTB-style) token ranges of `s`.
+pub(crate) fn english_tokens(s: &str) -> Vec<Range<usize>> {
+    // 1. UAX #29 words, whitespace dropped, merged over atomic runs
+    let atoms = atomic_runs(s);
+    let mut toks: Vec<Range<usize>> = Vec::new();
+    let mut a = 0;
+    for (i, w) in s.split_word_bound_indices() {
+        if w.chars().all(char::is_whitespace) {
+            continue;
+        }
+        let r = i..i + w.len();
+        while a < atoms.len() && atoms[a].end <= r.start {
+            a += 1;
+        }
+        if let Some(last) = toks.last_mut() {
+            if a < atoms.len()
+                && atoms[a].start < r.end
+                && atoms[a].start < last.end
+                && last.end == r.start
+            {
+                last.end = r.end;
+                continue;
+            }
+        }
+        toks.push(r);
+    }
+    // 2. periods of abbreviations, `...` and `--`
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(toks.len());
+    for r in toks {
+        if let Some(last) = merged.last_mut() {
+            let (lw, w) = (&s[last.clone()], &s[r.clone()]);
+            let adjacent = last.end == r.start;
+            if adjacent
+                && ((w == "." && takes_period(lw))
+                    || (w == "." && lw.bytes().all(|b| b == b'.'))
+                    || (w == "-" && lw.bytes().all(|b| b == b'-')))
+            {
+                last.end = r.end;
+                continue;
+            }
+        }
+        merged.push(r);
+    }
+    // 3. clitics
+    let mut out = Vec::with_capacity(merged.len() + 4);
+    for r in merged {
+        let w = &s[r.clone()];
+        match clitic_split(w) {
+            Some(k) => {
+                out.push(r.start..r.start + k);
+                out.push(r.start + k..r.end);
+            }
+            None => out.push(r),
+        }
+    }
+    out
+}
+
+// Byte offset where a clitic starts: n't, 's, 'm, 'd, 're, 've, 'll.
+fn clitic_split(w: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = w.char_indices().collect();
+    let lc: Vec<char> = chars
+        .iter()
+        .map(|&(_, c)| {
+            if c == '’' {
+                '\''
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let n = lc.len();
+    let ends = |suf: &str| {
+        let sc: Vec<char> = suf.chars().collect();
+        n > sc.len() && lc[n - sc.len()..] == sc[..]
+    };
+    let cut = if ends("n't") && n > 3 && lc[n - 4].is_alphabetic() {
+        n - 3
+    } else if ["'s", "'m", "'d"].iter().any(|s| ends(s)) && lc[n - 3].is_alphabetic() {
+        n - 2
+    } else if ["'re", "'ve", "'ll"].iter().any(|s| ends(s)) && n > 3 && lc[n - 4].is_alphabetic() {
+        n - 3
+    } else {
+        return None;
+    };
+    Some(chars[cut].0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        english_tokens(s).into_iter().map(|r| &s[r]).collect()
+    }
+
+    #[test]
+    fn ptb_splits() {
+        assert_eq!(
+            words("I'm sure they don't know Mr. Smith's well-known U.S. firm, can't you?"),
+            [
+                "I",
+                "'m",
+                "sure",
+                "they",
+                "do",
+                "n't",
+                "know",
+                "Mr.",
+                "Smith",
+                "'s",
+                "well-known",
+                "U.S.",
+                "firm",
+                ",",
+                "ca",
+                "n't",
+                "you",
+                "?"
+            ]
+        );
+        assert_eq!(
+            words("We'll pay $1,000.50 (3.5%) on 1996-08-22... you've won’t they'd"),
+            [
+                "We",
+                "'ll",
+                "pay",
+                "$",
+                "1,000.50",
+                "(",
+                "3.5",
+                "%",
+                ")",
+                "on",
+                "1996-08-22",
+                "...",
+                "you",
+                "'ve",
+                "wo",
+                "n’t",
+                "they",
+                "'d"
+            ]
+        );
+        assert_eq!(
+            words("J. K. Rowling -- e.g. this."),
+            ["J.", "K.", "Rowling", "--", "e.g.", "this", "."]
+        );
+    }
+
+    #[test]
+    fn atomic_runs_cover_dates_files_numbers() {
+        let s = "2020-04-20 10:51 4.jpg 27219.38元 OPPO和vivo 1,2345 a:b";
+        let got: Vec<&str> = atomic_runs(s).into_iter().map(|r| &s[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "2020-04-20",
+                "10:51",
+                "4.jpg",
+                "27219.38",
+                "OPPO",
+                "vivo",
+                "1",
+                "2345",
+                "a",
+                "b"
+            ]
+        );
+    }
+}
