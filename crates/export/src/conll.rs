@@ -133,7 +133,8 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConllOptions
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Join {
     /// No separator between two CJK chars (Han, kana, Hangul, CJK
-    /// punctuation, fullwidth forms) at the junction, a space otherwise.
+    /// punctuation, fullwidth forms, and the curly quotes, dashes and
+    /// ellipsis of U+2010–U+2027) at the junction, a space otherwise.
     #[default]
     Auto,
     /// Always a space.

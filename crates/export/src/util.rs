@@ -36,10 +36,13 @@ pub(crate) fn check(doc: &Document) -> Result<()> {
 }
 
 /// Whether `c` is written without spaces around it: Han, kana, Hangul,
-/// bopomofo, CJK punctuation and fullwidth forms.
+/// bopomofo, CJK punctuation and fullwidth forms, and the general
+/// punctuation Chinese text uses (curly quotes, dashes, ellipsis, middle dot).
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x1100..=0x11FF
+        0xB7
+        | 0x2010..=0x2027
+        | 0x1100..=0x11FF
         | 0x2E80..=0x2FDF
         | 0x2FF0..=0x303F
         | 0x3040..=0x31FF

@@ -1,0 +1,80 @@
+//! Golden files: every writer on one Chinese and one English document,
+//! compared byte for byte with `tests/golden/`. Regenerate with
+//! `ZHEN_UPDATE_GOLDEN=1 cargo test -p zhen-export --test golden` and review the diff.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::fixtures;
+use zhen_core::Document;
+use zhen_export::{brat, conll, conllu, csv, jsonl, ConllOptions, ConlluOptions, CsvOptions, EntityCounter, Scheme};
+
+fn check(name: &str, actual: &[u8]) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var_os("ZHEN_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with ZHEN_UPDATE_GOLDEN=1 to create it", path.display()));
+    if expected != actual {
+        panic!(
+            "{} differs from the output:\n--- expected\n{}\n--- actual\n{}\n(ZHEN_UPDATE_GOLDEN=1 regenerates)",
+            path.display(),
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(actual)
+        );
+    }
+}
+
+fn all_writers(stem: &str, doc: &Document) {
+    let mut out = Vec::new();
+    conll::write(&mut out, doc, &ConllOptions::default()).unwrap();
+    check(&format!("{stem}.conll"), &out);
+    let mut out = Vec::new();
+    conll::write(&mut out, doc, &ConllOptions { scheme: Scheme::Bioes, char_level: true }).unwrap();
+    check(&format!("{stem}.char.bioes.conll"), &out);
+    let mut out = Vec::new();
+    conllu::write(&mut out, doc, &ConlluOptions::default()).unwrap();
+    check(&format!("{stem}.conllu"), &out);
+    let mut out = Vec::new();
+    jsonl::write(&mut out, doc).unwrap();
+    check(&format!("{stem}.jsonl"), &out);
+    let mut out = Vec::new();
+    jsonl::write_doccano(&mut out, doc).unwrap();
+    check(&format!("{stem}.doccano.jsonl"), &out);
+    let mut out = Vec::new();
+    brat::write_ann(&mut out, doc).unwrap();
+    check(&format!("{stem}.ann"), &out);
+    check(&format!("{stem}.txt"), doc.text.as_bytes());
+    let opts = CsvOptions::default();
+    check(&format!("{stem}.tokens.csv"), &csv::write_tokens(Vec::new(), doc, &opts).unwrap());
+    check(&format!("{stem}.entities.csv"), &csv::write_entities(Vec::new(), doc, &opts).unwrap());
+}
+
+#[test]
+fn chinese() {
+    all_writers("zh", &fixtures::zh_hans());
+}
+
+#[test]
+fn english() {
+    all_writers("en", &fixtures::en());
+}
+
+#[test]
+fn newline_inside_an_entity() {
+    all_writers("newline", &fixtures::newline());
+}
+
+#[test]
+fn corpus_entity_counts() {
+    let mut c = EntityCounter::new();
+    for d in fixtures::all() {
+        c.add(&d);
+    }
+    check("entity_counts.csv", &c.write(Vec::new(), &CsvOptions::default()).unwrap());
+    let excel = CsvOptions { excel: true, ..Default::default() };
+    check("entity_counts.excel.csv", &c.write(Vec::new(), &excel).unwrap());
+}
