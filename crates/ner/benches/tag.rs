@@ -1,0 +1,58 @@
+//! Tagging throughput of the shipped models, features included.
+//!
+//! Input: the sentences of `corpus/` (Chinese) and a fixed English paragraph,
+//! repeated. Run with `cargo bench -p zhen-ner --bench tag`.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use zhen_ner::NerModel;
+
+fn zh_sentences() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let mut text = String::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for f in files.iter().take(20) {
+        text.push_str(&std::fs::read_to_string(f).unwrap_or_default());
+    }
+    text.split(['。', '！', '？', '\n'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+    let zh = NerModel::from_path(&root.join("zh-news.zner")).expect("models/zh-news.zner");
+    let sents = zh_sentences();
+    let chars: usize = sents.iter().map(|s| s.chars().count()).sum();
+    let bytes: usize = sents.iter().map(|s| s.len()).sum();
+    eprintln!(
+        "zh input: {} sentences, {chars} chars, {bytes} bytes",
+        sents.len()
+    );
+    let mut g = c.benchmark_group("tag");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("zh_chars", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for s in &sents {
+                n += zh.tag_chars(s).len();
+            }
+            n
+        })
+    });
+    if let Ok(en) = NerModel::from_path(&root.join("en-conll.zner")) {
+        let para = "EU rejects German call to boycott British lamb . Peter Blackburn BRUSSELS 1996-08-22 The European Commission said on Thursday it disagreed with German advice to consumers to shun British lamb until scientists determine whether mad cow disease can be transmitted to sheep .";
+        let toks: Vec<&str> = para.split(' ').collect();
+        g.throughput(Throughput::Bytes(para.len() as u64));
+        g.bench_function("en_tokens", |b| b.iter(|| en.tag_tokens(&toks).len()));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

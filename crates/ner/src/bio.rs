@@ -1,0 +1,337 @@
+//! BIO files, span extraction with conlleval semantics, and the BIOES tag set
+//! the tagger decodes with.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use zhen_core::Label;
+
+use crate::{Error, Result};
+
+/// One sentence of a BIO file: tokens (characters for Chinese) and their tags.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BioSentence {
+    /// The tokens, as written.
+    pub tokens: Vec<String>,
+    /// One BIO tag per token (`O`, `B-PER`, `I-LOC`, …).
+    pub tags: Vec<String>,
+}
+
+impl BioSentence {
+    /// The gold entities as `(start, end, label)` token ranges.
+    pub fn spans(&self) -> Vec<(usize, usize, Label)> {
+        spans_from_bio(&self.tags)
+    }
+}
+
+/// Reads a BIO file: `TOKEN<TAB>TAG` per line, a blank line between sentences.
+///
+/// Errors name the file and the 1-based line: a line without exactly two
+/// tab-separated columns, or a tag that is not `O`, `B-X` or `I-X`.
+pub fn read_bio(path: impl AsRef<Path>) -> Result<Vec<BioSentence>> {
+    let path = path.as_ref();
+    let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
+    read_bio_from(BufReader::new(f), path)
+}
+
+/// Like [`read_bio`] from any reader; `path` is only used in error messages.
+pub fn read_bio_from(r: impl BufRead, path: &Path) -> Result<Vec<BioSentence>> {
+    let mut out = Vec::new();
+    let mut cur = BioSentence::default();
+    for (i, line) in r.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(Some(path), e))?;
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        let line = if i == 0 {
+            line.strip_prefix('\u{feff}').unwrap_or(line)
+        } else {
+            line
+        };
+        if line.trim().is_empty() {
+            if !cur.tokens.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let bad = |message: String| Error::Bio {
+            path: path.to_path_buf(),
+            line: i + 1,
+            message,
+        };
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 2 || cols[0].is_empty() {
+            return Err(bad(format!(
+                "expected 2 tab-separated columns TOKEN<TAB>TAG, found {} in {line:?}",
+                cols.len()
+            )));
+        }
+        let tag = cols[1].trim();
+        if !is_bio_tag(tag) {
+            return Err(bad(format!(
+                "bad tag {tag:?}: expected O, B-<LABEL> or I-<LABEL>"
+            )));
+        }
+        cur.tokens.push(cols[0].to_string());
+        cur.tags.push(tag.to_string());
+    }
+    if !cur.tokens.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+fn is_bio_tag(t: &str) -> bool {
+    t == "O" || ((t.starts_with("B-") || t.starts_with("I-")) && t.len() > 2)
+}
+
+/// Entities of a BIO tag sequence as `(start, end, label)` token ranges, with
+/// conlleval semantics (seqeval's default mode): an entity starts at `B-X`, or
+/// at `I-X` when the previous tag is `O` or of another type; it ends before
+/// `O`, `B-`, or a tag of another type. Tags other than `B-`/`I-` count as `O`.
+pub fn spans_from_bio<S: AsRef<str>>(tags: &[S]) -> Vec<(usize, usize, Label)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    for (i, t) in tags.iter().enumerate() {
+        let t = t.as_ref();
+        let (prefix, ty) = match t.split_once('-') {
+            Some((p @ ("B" | "I"), ty)) if !ty.is_empty() => (p, ty),
+            _ => ("O", ""),
+        };
+        let continues = prefix == "I" && matches!(open, Some((_, oty)) if oty == ty);
+        if !continues {
+            if let Some((s, oty)) = open.take() {
+                out.push((s, i, Label::new(oty)));
+            }
+            if prefix != "O" {
+                open = Some((i, ty));
+            }
+        }
+    }
+    if let Some((s, oty)) = open {
+        out.push((s, tags.len(), Label::new(oty)));
+    }
+    out
+}
+
+/// BIO tags for entities over `n` tokens (the inverse of [`spans_from_bio`]
+/// for non-overlapping spans).
+pub fn bio_from_spans(n: usize, spans: &[(usize, usize, Label)]) -> Vec<String> {
+    let mut tags = vec!["O".to_string(); n];
+    for (s, e, l) in spans {
+        for (k, t) in tags[*s..*e].iter_mut().enumerate() {
+            *t = format!("{}-{}", if k == 0 { "B" } else { "I" }, l.as_str());
+        }
+    }
+    tags
+}
+
+/// The BIOES tag set over a list of labels: tag 0 is `O`; label `k` has
+/// `B = 1+4k`, `I = 2+4k`, `E = 3+4k`, `S = 4+4k`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagSet {
+    labels: Vec<Label>,
+    allowed: Vec<bool>,
+}
+
+/// Position of a BIOES tag inside its entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Outside.
+    O,
+    /// Begin of a multi-token entity.
+    B,
+    /// Inside.
+    I,
+    /// End of a multi-token entity.
+    E,
+    /// Single-token entity.
+    S,
+}
+
+impl TagSet {
+    /// The tag set over `labels`.
+    pub fn new(labels: Vec<Label>) -> TagSet {
+        let n = 1 + 4 * labels.len();
+        let mut allowed = vec![false; n * n];
+        for a in 0..n {
+            for b in 0..n {
+                let (pa, la) = Self::split(a);
+                let (pb, lb) = Self::split(b);
+                let ok = match pa {
+                    Part::O | Part::E | Part::S => matches!(pb, Part::O | Part::B | Part::S),
+                    Part::B | Part::I => matches!(pb, Part::I | Part::E) && la == lb,
+                };
+                allowed[a * n + b] = ok;
+            }
+        }
+        TagSet { labels, allowed }
+    }
+
+    /// The labels, in tag order.
+    pub fn labels(&self) -> &[Label] {
+        &self.labels
+    }
+
+    /// Number of tags (`1 + 4 × labels`).
+    pub fn len(&self) -> usize {
+        1 + 4 * self.labels.len()
+    }
+
+    /// Whether there are no labels (only `O`).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    fn split(t: usize) -> (Part, usize) {
+        if t == 0 {
+            return (Part::O, usize::MAX);
+        }
+        let k = (t - 1) / 4;
+        let p = match (t - 1) % 4 {
+            0 => Part::B,
+            1 => Part::I,
+            2 => Part::E,
+            _ => Part::S,
+        };
+        (p, k)
+    }
+
+    /// The part and label index of tag `t` (`usize::MAX` for `O`).
+    pub fn part(&self, t: usize) -> (Part, usize) {
+        Self::split(t)
+    }
+
+    /// Whether tag `b` may follow tag `a`.
+    pub fn allowed(&self, a: usize, b: usize) -> bool {
+        self.allowed[a * self.len() + b]
+    }
+
+    /// Whether a sentence may start with tag `t`.
+    pub fn allowed_start(&self, t: usize) -> bool {
+        matches!(Self::split(t).0, Part::O | Part::B | Part::S)
+    }
+
+    /// Whether a sentence may end with tag `t`.
+    pub fn allowed_end(&self, t: usize) -> bool {
+        matches!(Self::split(t).0, Part::O | Part::E | Part::S)
+    }
+
+    /// BIOES tags for entities over `n` tokens. Entities with a label not in
+    /// the set are left as `O`.
+    pub fn encode(&self, n: usize, spans: &[(usize, usize, Label)]) -> Vec<u16> {
+        let mut tags = vec![0u16; n];
+        for (s, e, l) in spans {
+            let Some(k) = self.labels.iter().position(|x| x == l) else {
+                continue;
+            };
+            let base = (1 + 4 * k) as u16;
+            if e - s == 1 {
+                tags[*s] = base + 3;
+            } else {
+                tags[*s] = base;
+                for t in &mut tags[s + 1..e - 1] {
+                    *t = base + 1;
+                }
+                tags[e - 1] = base + 2;
+            }
+        }
+        tags
+    }
+
+    /// Entities of a valid BIOES sequence (as produced by constrained decoding).
+    /// Invalid sequences are read leniently: an entity ends at `E`/`S` or
+    /// before anything that cannot continue it.
+    pub fn decode(&self, tags: &[u16]) -> Vec<(usize, usize, Label)> {
+        let mut out = Vec::new();
+        let mut open: Option<(usize, usize)> = None;
+        for (i, &t) in tags.iter().enumerate() {
+            let (p, k) = Self::split(t as usize);
+            match p {
+                Part::I | Part::E if matches!(open, Some((_, ok)) if ok == k) => {}
+                _ => {
+                    if let Some((s, ok)) = open.take() {
+                        out.push((s, i, self.labels[ok].clone()));
+                    }
+                    if p != Part::O {
+                        open = Some((i, k));
+                    }
+                }
+            }
+            if matches!(p, Part::E | Part::S) {
+                if let Some((s, ok)) = open.take() {
+                    out.push((s, i + 1, self.labels[ok].clone()));
+                }
+            }
+        }
+        if let Some((s, ok)) = open {
+            out.push((s, tags.len(), self.labels[ok].clone()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(s: &str) -> Label {
+        Label::new(s)
+    }
+
+    #[test]
+    fn conlleval_spans() {
+        let tags = [
+            "I-PER", "I-PER", "O", "B-LOC", "I-ORG", "B-ORG", "B-ORG", "I-ORG", "O", "I-LOC",
+        ];
+        assert_eq!(
+            spans_from_bio(&tags),
+            vec![
+                (0, 2, l("PER")),
+                (3, 4, l("LOC")),
+                (4, 5, l("ORG")),
+                (5, 6, l("ORG")),
+                (6, 8, l("ORG")),
+                (9, 10, l("LOC")),
+            ]
+        );
+    }
+
+    #[test]
+    fn bioes_round_trip() {
+        let ts = TagSet::new(vec![l("PER"), l("LOC"), l("ORG")]);
+        let spans = vec![(0, 1, l("LOC")), (1, 4, l("ORG")), (5, 7, l("PER"))];
+        let enc = ts.encode(8, &spans);
+        // S-LOC B-ORG I-ORG E-ORG O B-PER E-PER O
+        assert_eq!(enc, vec![8, 9, 10, 11, 0, 1, 3, 0]);
+        assert_eq!(ts.decode(&enc), spans);
+    }
+
+    #[test]
+    fn transitions() {
+        let ts = TagSet::new(vec![l("PER"), l("LOC")]);
+        // O -> I-PER forbidden, B-PER -> I-PER fine, B-PER -> I-LOC forbidden
+        assert!(!ts.allowed(0, 2));
+        assert!(ts.allowed(1, 2));
+        assert!(!ts.allowed(1, 6));
+        assert!(!ts.allowed(1, 0));
+        assert!(ts.allowed(3, 5));
+        assert!(!ts.allowed_start(2));
+        assert!(!ts.allowed_end(1));
+        assert!(ts.allowed_end(4));
+    }
+
+    #[test]
+    fn bad_line_names_file_and_line() {
+        let data = "中\tO\n国\tB-LOC\tX\n";
+        let e = read_bio_from(data.as_bytes(), Path::new("x.bio")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.bio:2: expected 2 tab-separated columns TOKEN<TAB>TAG, found 3 in \"国\\tB-LOC\\tX\""
+        );
+        let data = "中\tO\n\n国\tE-LOC\n";
+        let e = read_bio_from(data.as_bytes(), Path::new("y.bio")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "y.bio:3: bad tag \"E-LOC\": expected O, B-<LABEL> or I-<LABEL>"
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! Document-level consistency: a name recognised in one sentence of a
+//! document is also recognised at its other mentions.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use zhen_core::Label;
+
+use crate::features::{str_hash, unit_hash_char};
+use crate::model::{NerModel, Units};
+
+/// Adds, in every sentence, the untagged mentions of entity strings that were
+/// tagged elsewhere in the same document (longest first, with the label most
+/// often predicted for that string). Mentions that overlap an entity are left
+/// alone. `units` are unit hashes per sentence; `spans` are `(start, end,
+/// label)` unit ranges per sentence, updated in place and kept sorted.
+/// Entities shorter than `min_units` units are not propagated.
+pub(crate) fn propagate(
+    units: &[Vec<u64>],
+    spans: &mut [Vec<(usize, usize, Label)>],
+    min_units: usize,
+) {
+    let mut votes: HashMap<&[u64], HashMap<Label, usize>> = HashMap::new();
+    let mut max_len = 0;
+    for (u, sp) in units.iter().zip(spans.iter()) {
+        for (s, e, l) in sp {
+            if e - s >= min_units {
+                *votes
+                    .entry(&u[*s..*e])
+                    .or_default()
+                    .entry(l.clone())
+                    .or_default() += 1;
+                max_len = max_len.max(e - s);
+            }
+        }
+    }
+    if votes.is_empty() {
+        return;
+    }
+    let best: HashMap<&[u64], Label> = votes
+        .into_iter()
+        .map(|(k, v)| {
+            let l = v
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.as_str().cmp(a.0.as_str())))
+                .map(|x| x.0)
+                .expect("non-empty votes");
+            (k, l)
+        })
+        .collect();
+    for (u, sp) in units.iter().zip(spans.iter_mut()) {
+        let mut covered = vec![false; u.len()];
+        for (s, e, _) in sp.iter() {
+            covered[*s..*e].iter_mut().for_each(|c| *c = true);
+        }
+        let mut added = Vec::new();
+        let mut i = 0;
+        while i < u.len() {
+            let mut hit = None;
+            if !covered[i] {
+                for len in (min_units..=max_len.min(u.len() - i)).rev() {
+                    if covered[i..i + len].iter().any(|&c| c) {
+                        continue;
+                    }
+                    if let Some(l) = best.get(&u[i..i + len]) {
+                        hit = Some((i, i + len, l.clone()));
+                        break;
+                    }
+                }
+            }
+            match hit {
+                Some(h) => {
+                    i = h.1;
+                    added.push(h);
+                }
+                None => i += 1,
+            }
+        }
+        if !added.is_empty() {
+            sp.extend(added);
+            sp.sort_by_key(|x| (x.0, x.1));
+        }
+    }
+}
+
+/// Tags the sentences of one Chinese document (simplified text) and makes the
+/// result consistent across sentences: a name of two or more characters
+/// tagged in one sentence is also tagged at its untagged mentions elsewhere.
+/// Returns byte ranges per sentence, as [`NerModel::tag_chars`].
+pub fn tag_document_zh(model: &NerModel, sentences: &[&str]) -> Vec<Vec<(Range<usize>, Label)>> {
+    let chars: Vec<(Vec<usize>, Vec<char>)> =
+        sentences.iter().map(|s| s.char_indices().unzip()).collect();
+    let mut spans: Vec<Vec<(usize, usize, Label)>> = chars
+        .iter()
+        .map(|(_, c)| model.tag_units(&Units::Chars(c), None))
+        .collect();
+    let units: Vec<Vec<u64>> = chars
+        .iter()
+        .map(|(_, c)| c.iter().map(|&x| unit_hash_char(x)).collect())
+        .collect();
+    propagate(&units, &mut spans, 2);
+    spans
+        .into_iter()
+        .zip(chars.iter().zip(sentences))
+        .map(|(sp, ((offs, _), s))| {
+            sp.into_iter()
+                .map(|(a, b, l)| (offs[a]..offs.get(b).copied().unwrap_or(s.len()), l))
+                .collect()
+        })
+        .collect()
+}
+
+/// Tags the tokenized sentences of one English document with document-level
+/// consistency. Returns token ranges per sentence, as [`NerModel::tag_tokens`].
+pub fn tag_document_en(model: &NerModel, sentences: &[&[&str]]) -> Vec<Vec<(Range<usize>, Label)>> {
+    let mut spans: Vec<Vec<(usize, usize, Label)>> = sentences
+        .iter()
+        .map(|t| {
+            model
+                .tag_tokens(t)
+                .into_iter()
+                .map(|(r, l)| (r.start, r.end, l))
+                .collect()
+        })
+        .collect();
+    let units: Vec<Vec<u64>> = sentences
+        .iter()
+        .map(|t| t.iter().map(|x| str_hash(x)).collect())
+        .collect();
+    propagate(&units, &mut spans, 1);
+    spans
+        .into_iter()
+        .map(|sp| sp.into_iter().map(|(a, b, l)| (a..b, l)).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn propagates_longest_with_majority_label() {
+        let u = |s: &str| s.chars().map(|c| c as u64).collect::<Vec<_>>();
+        let units = vec![u("张三在北京"), u("张三说"), u("北京张三")];
+        let mut spans = vec![
+            vec![(0, 2, Label::Per), (3, 5, Label::Loc)],
+            vec![],
+            vec![(0, 2, Label::Loc)],
+        ];
+        propagate(&units, &mut spans, 2);
+        assert_eq!(spans[1], vec![(0, 2, Label::Per)]);
+        assert_eq!(spans[2], vec![(0, 2, Label::Loc), (2, 4, Label::Per)]);
+    }
+}

@@ -1,0 +1,56 @@
+//! The error type of zhen-ner.
+
+use std::path::PathBuf;
+
+/// Errors of zhen-ner.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file or stream failed.
+    #[error("{}: {source}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<stream>".into()))]
+    Io {
+        /// The file, when known.
+        path: Option<PathBuf>,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A malformed line in a BIO file.
+    #[error("{}:{line}: {message}", path.display())]
+    Bio {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// A malformed line in a gazetteer CSV.
+    #[error("{}:{line}: {message}", path.display())]
+    Gazetteer {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// A stream that is not a zhen NER model, or a model of another format version.
+    #[error("not a zhen NER model: {0}")]
+    BadModel(String),
+    /// Training could not start (no data, unknown language, …).
+    #[error("cannot train: {0}")]
+    Train(String),
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn io(path: Option<&std::path::Path>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.map(|p| p.to_path_buf()),
+            source,
+        }
+    }
+}

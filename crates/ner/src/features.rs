@@ -1,0 +1,539 @@
+//! Feature extraction: every feature is a template id and its parts hashed
+//! into one `u64` key, so extraction allocates nothing per feature.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hasher for keys that are already well-mixed `u64` hashes.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0, b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// `HashMap` keyed by pre-hashed `u64`s.
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+/// Combines a hash with one more part (FxHash's step).
+#[inline(always)]
+pub(crate) fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(K)
+}
+
+/// The final avalanche (splitmix64), never 0 (0 marks an empty table slot).
+#[inline(always)]
+pub(crate) fn fin(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    z.max(1)
+}
+
+/// Hash of a string's bytes.
+#[inline]
+pub(crate) fn str_hash(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
+    }
+    let mut last = 0u64;
+    for (i, &x) in chunks.remainder().iter().enumerate() {
+        last |= (x as u64) << (8 * i);
+    }
+    mix(h, last)
+}
+
+/// Lexicon categories (bit positions of a match mask).
+pub mod cat {
+    /// Any dictionary word of two or more units.
+    pub const WORD: u16 = 0;
+    /// Place name.
+    pub const LOC: u16 = 1;
+    /// Organisation name.
+    pub const ORG: u16 = 2;
+    /// Person name.
+    pub const PER: u16 = 3;
+    /// Place suffix (省, 市, 县, …).
+    pub const LOC_SUFFIX: u16 = 4;
+    /// Organisation suffix (局, 公司, 大学, …).
+    pub const ORG_SUFFIX: u16 = 5;
+    /// Title next to a name (书记, 主任, …).
+    pub const TITLE: u16 = 6;
+    /// Surname.
+    pub const SURNAME: u16 = 7;
+    /// Other proper name (jieba `nz`; CoNLL MISC).
+    pub const MISC: u16 = 8;
+    /// Number of categories.
+    pub const COUNT: usize = 9;
+    /// Names of the categories, in bit order (used in lexicon files).
+    pub const NAMES: [&str; COUNT] = [
+        "WORD", "LOC", "ORG", "PER", "LOCSUF", "ORGSUF", "TITLE", "SURNAME", "MISC",
+    ];
+}
+
+/// A dictionary of unit sequences (characters for Chinese, tokens for
+/// English), each with a mask of categories. Matching walks a hash of each
+/// prefix, so it allocates nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    words: Vec<(String, u16)>,
+    // key of a prefix -> (category mask, is a proper prefix of a longer entry, index in `words`)
+    map: IdMap<(u16, bool, u32)>,
+    max_len: usize,
+    tokens: bool,
+}
+
+const LEX_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Lexicon {
+    /// A lexicon over characters (`tokens == false`, entries are strings) or
+    /// over tokens (`tokens == true`, entries are tokens joined by a space).
+    pub fn new(tokens: bool) -> Lexicon {
+        Lexicon {
+            tokens,
+            ..Lexicon::default()
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether the lexicon has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Whether entries are token sequences (English) rather than strings.
+    pub fn is_tokens(&self) -> bool {
+        self.tokens
+    }
+
+    /// The entries and their category masks.
+    pub fn entries(&self) -> &[(String, u16)] {
+        &self.words
+    }
+
+    fn units(&self, w: &str) -> Vec<u64> {
+        if self.tokens {
+            w.split(' ').map(str_hash).collect()
+        } else {
+            w.chars().map(|c| c as u64).collect()
+        }
+    }
+
+    /// Adds categories `mask` to entry `word` (merged with an existing entry).
+    pub fn insert(&mut self, word: &str, mask: u16) {
+        let units = self.units(word);
+        if units.is_empty() || mask == 0 {
+            return;
+        }
+        let mut h = LEX_SEED;
+        for (i, &u) in units.iter().enumerate() {
+            h = mix(h, u);
+            let last = i + 1 == units.len();
+            let e = self.map.entry(h).or_insert((0, false, u32::MAX));
+            if last {
+                if e.0 & mask != mask {
+                    if e.0 == 0 {
+                        e.2 = self.words.len() as u32;
+                        self.words.push((word.to_string(), mask));
+                    } else {
+                        self.words[e.2 as usize].1 |= mask;
+                    }
+                    e.0 |= mask;
+                }
+            } else {
+                e.1 = true;
+            }
+        }
+        self.max_len = self.max_len.max(units.len());
+    }
+
+    /// Calls `f(start, end, mask)` for every entry found in `units` (unit hashes
+    /// as made by [`unit_hash_char`]/[`unit_hash_token`]).
+    #[inline]
+    pub(crate) fn matches(&self, units: &[u64], mut f: impl FnMut(usize, usize, u16)) {
+        if self.map.is_empty() {
+            return;
+        }
+        for s in 0..units.len() {
+            let mut h = LEX_SEED;
+            for (e, &u) in units.iter().enumerate().skip(s).take(self.max_len) {
+                h = mix(h, u);
+                match self.map.get(&h) {
+                    None => break,
+                    Some(&(mask, prefix, _)) => {
+                        if mask != 0 {
+                            f(s, e + 1, mask);
+                        }
+                        if !prefix {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Unit hash of a character (for [`Lexicon`] matching).
+#[inline]
+pub(crate) fn unit_hash_char(c: char) -> u64 {
+    c as u64
+}
+
+/// Unit hash of a token (for [`Lexicon`] matching).
+#[inline]
+pub(crate) fn unit_hash_token(t: &str) -> u64 {
+    str_hash(t)
+}
+
+/// Feature families that can be switched off (for ablations); stored in the model.
+pub mod flags {
+    /// Character or word n-grams beyond unigrams.
+    pub const NGRAMS: u32 = 1;
+    /// Character types / word shapes.
+    pub const SHAPE: u32 = 2;
+    /// Lexicon match features.
+    pub const LEXICON: u32 = 4;
+    /// Features of lexicon matches next to the unit (boundary cues).
+    pub const LEX_CONTEXT: u32 = 8;
+    /// Character trigrams.
+    pub const TRIGRAMS: u32 = 16;
+    /// All of the above.
+    pub const ALL: u32 = 31;
+}
+
+const BOS: u64 = 0x11_0001;
+const EOS: u64 = 0x11_0002;
+
+/// Reusable buffers for feature extraction of one sentence.
+#[derive(Default)]
+pub(crate) struct FeatBuf {
+    /// Feature keys of all positions.
+    pub feats: Vec<u64>,
+    /// `feats[offsets[i]..offsets[i+1]]` are the features of position `i`.
+    pub offsets: Vec<u32>,
+    units: Vec<u64>,
+    start_len: Vec<[u8; cat::COUNT]>,
+    end_len: Vec<[u8; cat::COUNT]>,
+    inside: Vec<u16>,
+}
+
+impl FeatBuf {
+    pub fn of(&self, i: usize) -> &[u64] {
+        &self.feats[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+#[inline(always)]
+fn f1(t: u64, a: u64) -> u64 {
+    fin(mix(mix(t, a), 0))
+}
+#[inline(always)]
+fn f2(t: u64, a: u64, b: u64) -> u64 {
+    fin(mix(mix(t, a), b))
+}
+#[inline(always)]
+fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
+    fin(mix(mix(mix(t, a), b), c))
+}
+
+/// Character class for Chinese features.
+fn char_type(c: char) -> u64 {
+    match c {
+        '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        | '百' | '千' | '万' | '亿' | '两' | '几' => 1,
+        '0'..='9' | '０'..='９' => 2,
+        'a'..='z' | 'A'..='Z' | 'ａ'..='ｚ' | 'Ａ'..='Ｚ' => 3,
+        '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ffff}' => 4,
+        '·' | '•' | '．' | '-' | '—' => 5,
+        c if c.is_whitespace() => 6,
+        c if c.is_alphanumeric() => 7,
+        _ => 8,
+    }
+}
+
+fn lexicon_pass(buf: &mut FeatBuf, lex: &Lexicon, n: usize) {
+    buf.start_len.clear();
+    buf.start_len.resize(n, [0; cat::COUNT]);
+    buf.end_len.clear();
+    buf.end_len.resize(n, [0; cat::COUNT]);
+    buf.inside.clear();
+    buf.inside.resize(n, 0);
+    let (sl, el, ins) = (&mut buf.start_len, &mut buf.end_len, &mut buf.inside);
+    lex.matches(&buf.units, |s, e, mask| {
+        let len = (e - s).min(255) as u8;
+        for g in 0..cat::COUNT {
+            if mask & (1 << g) != 0 {
+                sl[s][g] = sl[s][g].max(len);
+                el[e - 1][g] = el[e - 1][g].max(len);
+                if e - s > 2 {
+                    for x in &mut ins[s + 1..e - 1] {
+                        *x |= 1 << g;
+                    }
+                }
+            }
+        }
+    });
+}
+
+fn push_lexicon_feats(buf: &mut FeatBuf, i: usize, n: usize, flags: u32) {
+    for g in 0..cat::COUNT {
+        let gs = g as u64;
+        let s = buf.start_len[i][g];
+        if s > 0 {
+            buf.feats.push(f2(40, gs, s.min(6) as u64));
+        }
+        let e = buf.end_len[i][g];
+        if e > 0 {
+            buf.feats.push(f2(41, gs, e.min(6) as u64));
+        }
+        if buf.inside[i] & (1 << g) != 0 {
+            buf.feats.push(f1(42, gs));
+        }
+        if flags & flags::LEX_CONTEXT != 0 {
+            if i > 0 && buf.end_len[i - 1][g] > 0 {
+                buf.feats
+                    .push(f2(43, gs, buf.end_len[i - 1][g].min(4) as u64));
+            }
+            if i + 1 < n && buf.start_len[i + 1][g] > 0 {
+                buf.feats
+                    .push(f2(44, gs, buf.start_len[i + 1][g].min(4) as u64));
+            }
+        }
+    }
+}
+
+/// Extracts Chinese character features of a sentence into `buf`.
+pub(crate) fn extract_zh(
+    chars: &[char],
+    lex: &Lexicon,
+    flags: u32,
+    extra: Option<&[Vec<String>]>,
+    buf: &mut FeatBuf,
+) {
+    let n = chars.len();
+    buf.feats.clear();
+    buf.offsets.clear();
+    buf.units.clear();
+    buf.units.extend(chars.iter().map(|&c| unit_hash_char(c)));
+    if flags & flags::LEXICON != 0 {
+        lexicon_pass(buf, lex, n);
+    }
+    let c = |j: isize| -> u64 {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            chars[j as usize] as u64
+        }
+    };
+    let ty = |j: isize| -> u64 {
+        if j < 0 || j as usize >= n {
+            0
+        } else {
+            char_type(chars[j as usize])
+        }
+    };
+    buf.offsets.push(0);
+    for i in 0..n {
+        let x = i as isize;
+        let (m2, m1, c0, p1, p2) = (c(x - 2), c(x - 1), c(x), c(x + 1), c(x + 2));
+        let f = &mut buf.feats;
+        f.push(f1(1, 0));
+        f.push(f1(2, m2));
+        f.push(f1(3, m1));
+        f.push(f1(4, c0));
+        f.push(f1(5, p1));
+        f.push(f1(6, p2));
+        if flags & flags::NGRAMS != 0 {
+            f.push(f2(7, m2, m1));
+            f.push(f2(8, m1, c0));
+            f.push(f2(9, c0, p1));
+            f.push(f2(10, p1, p2));
+            f.push(f2(11, m1, p1));
+        }
+        if flags & flags::TRIGRAMS != 0 {
+            f.push(f3(12, m1, c0, p1));
+            f.push(f3(13, m2, m1, c0));
+            f.push(f3(14, c0, p1, p2));
+        }
+        if flags & flags::SHAPE != 0 {
+            let (t0, tm, tp) = (ty(x), ty(x - 1), ty(x + 1));
+            f.push(f1(15, t0));
+            f.push(f3(16, tm, t0, tp));
+            f.push(f3(17, ty(x - 2) * 16 + tm, t0, tp * 16 + ty(x + 2)));
+        }
+        if flags & flags::LEXICON != 0 {
+            push_lexicon_feats(buf, i, n, flags);
+        }
+        if let Some(extra) = extra {
+            if let Some(list) = extra.get(i) {
+                for s in list {
+                    buf.feats.push(f1(90, str_hash(s)));
+                }
+            }
+        }
+        buf.offsets.push(buf.feats.len() as u32);
+    }
+}
+
+/// Word shape: `Xxxx` → `Xx`, `IBM` → `X`, `1996` → `d`, `U.S.` → `X.X.`.
+fn shape(w: &str, short: bool) -> u64 {
+    let mut h = 0x1234u64;
+    let mut last = 0u8;
+    let mut len = 0;
+    for ch in w.chars() {
+        let k = if ch.is_uppercase() {
+            b'X'
+        } else if ch.is_lowercase() {
+            b'x'
+        } else if ch.is_ascii_digit() {
+            b'd'
+        } else {
+            match ch {
+                '.' | ',' | '-' | '\'' | '&' | '/' => ch as u8,
+                _ => b'#',
+            }
+        };
+        if short && k == last {
+            continue;
+        }
+        if !short && k == last {
+            len += 1;
+            if len > 3 {
+                continue;
+            }
+        } else {
+            len = 0;
+        }
+        last = k;
+        h = mix(h, k as u64);
+    }
+    h
+}
+
+/// Extracts English token features of a sentence into `buf`.
+pub(crate) fn extract_en(
+    tokens: &[&str],
+    lex: &Lexicon,
+    flags: u32,
+    extra: Option<&[Vec<String>]>,
+    buf: &mut FeatBuf,
+) {
+    let n = tokens.len();
+    buf.feats.clear();
+    buf.offsets.clear();
+    buf.units.clear();
+    buf.units.extend(tokens.iter().map(|t| unit_hash_token(t)));
+    if flags & flags::LEXICON != 0 {
+        lexicon_pass(buf, lex, n);
+    }
+    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+    let lh: Vec<u64> = lower.iter().map(|t| str_hash(t)).collect();
+    let sh: Vec<u64> = tokens.iter().map(|t| shape(t, true)).collect();
+    let all_caps_sentence = tokens
+        .iter()
+        .filter(|t| t.chars().any(|c| c.is_alphabetic()))
+        .all(|t| !t.chars().any(|c| c.is_lowercase()));
+    let l = |j: isize| -> u64 {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            lh[j as usize]
+        }
+    };
+    let s = |j: isize| -> u64 {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            sh[j as usize]
+        }
+    };
+    buf.offsets.push(0);
+    for i in 0..n {
+        let x = i as isize;
+        let w = tokens[i];
+        let lw = &lower[i];
+        let f = &mut buf.feats;
+        f.push(f1(1, 0));
+        f.push(f1(2, buf.units[i]));
+        f.push(f1(3, lh[i]));
+        f.push(f1(4, shape(w, false)));
+        f.push(f1(5, sh[i]));
+        let chars: Vec<char> = lw.chars().collect();
+        for k in 1..=4.min(chars.len()) {
+            let pre: String = chars[..k].iter().collect();
+            let suf: String = chars[chars.len() - k..].iter().collect();
+            f.push(f2(6, k as u64, str_hash(&pre)));
+            f.push(f2(7, k as u64, str_hash(&suf)));
+        }
+        let first = w.chars().next().unwrap_or(' ');
+        let cap = first.is_uppercase();
+        let all_caps = w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase());
+        let bits = cap as u64
+            | (all_caps as u64) << 1
+            | (w.chars().any(|c| c.is_ascii_digit()) as u64) << 2
+            | (w.contains('-') as u64) << 3
+            | (w.contains('.') as u64) << 4
+            | (!w.chars().any(|c| c.is_alphanumeric()) as u64) << 5
+            | ((i == 0) as u64) << 6
+            | (all_caps_sentence as u64) << 7;
+        f.push(f1(8, bits));
+        f.push(f2(9, bits, lh[i]));
+        f.push(f1(10, l(x - 1)));
+        f.push(f1(11, l(x + 1)));
+        f.push(f1(12, l(x - 2)));
+        f.push(f1(13, l(x + 2)));
+        if flags & flags::SHAPE != 0 {
+            f.push(f1(14, s(x - 1)));
+            f.push(f1(15, s(x + 1)));
+            f.push(f3(16, s(x - 1), sh[i], s(x + 1)));
+            f.push(f2(17, l(x - 1), sh[i]));
+            f.push(f2(18, sh[i], l(x + 1)));
+            f.push(f3(19, s(x - 2), s(x - 1), sh[i]));
+            f.push(f3(20, sh[i], s(x + 1), s(x + 2)));
+        }
+        if flags & flags::NGRAMS != 0 {
+            f.push(f2(21, l(x - 1), lh[i]));
+            f.push(f2(22, lh[i], l(x + 1)));
+            f.push(f2(23, l(x - 2), l(x - 1)));
+            f.push(f2(24, l(x + 1), l(x + 2)));
+            f.push(f2(25, l(x - 1), l(x + 1)));
+        }
+        if flags & flags::LEXICON != 0 {
+            push_lexicon_feats(buf, i, n, flags);
+        }
+        if let Some(extra) = extra {
+            if let Some(list) = extra.get(i) {
+                for s in list {
+                    buf.feats.push(f1(90, str_hash(s)));
+                }
+            }
+        }
+        buf.offsets.push(buf.feats.len() as u32);
+    }
+}

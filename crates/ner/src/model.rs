@@ -1,0 +1,588 @@
+//! The model: tag set, lexicon, quantised feature weights in an
+//! open-addressing table, transition scores, the file format and decoding.
+
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::ops::Range;
+use std::path::Path;
+
+use zhen_core::Label;
+
+use crate::bio::TagSet;
+use crate::features::{extract_en, extract_zh, FeatBuf, Lexicon};
+use crate::{Error, Result};
+
+/// Magic bytes at the start of every model file; the last byte is the format version.
+pub const MAGIC: &[u8; 8] = b"ZHENNER\x01";
+
+/// Feature extraction settings, shared by training and tagging.
+#[derive(Clone, Debug)]
+pub(crate) struct Extractor {
+    pub english: bool,
+    pub flags: u32,
+    pub lexicon: Lexicon,
+}
+
+/// The units of one sentence.
+pub(crate) enum Units<'a> {
+    Chars(&'a [char]),
+    Tokens(&'a [&'a str]),
+}
+
+impl Extractor {
+    pub fn extract(&self, units: &Units<'_>, extra: Option<&[Vec<String>]>, buf: &mut FeatBuf) {
+        match units {
+            Units::Chars(c) => extract_zh(c, &self.lexicon, self.flags, extra, buf),
+            Units::Tokens(t) => extract_en(t, &self.lexicon, self.flags, extra, buf),
+        }
+    }
+}
+
+/// Open-addressing hash table from feature key to a row of `i16` weights,
+/// stored inline next to the key so a lookup touches one cache line.
+#[derive(Clone, Debug)]
+pub(crate) struct FeatTable {
+    slots: Vec<u64>,
+    stride: usize,
+    mask: usize,
+    len: usize,
+    ntags: usize,
+}
+
+impl FeatTable {
+    pub fn with_capacity(ntags: usize, n: usize) -> FeatTable {
+        let cap = (n * 2).next_power_of_two().max(16);
+        let stride = 1 + ntags.div_ceil(4);
+        FeatTable {
+            slots: vec![0; cap * stride],
+            stride,
+            mask: cap - 1,
+            len: 0,
+            ntags,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Inserts a key (never 0) that is not yet in the table.
+    pub fn insert(&mut self, key: u64, row: &[i16]) {
+        debug_assert!(key != 0 && row.len() == self.ntags);
+        let mut i = key as usize & self.mask;
+        loop {
+            let base = i * self.stride;
+            if self.slots[base] == 0 {
+                self.slots[base] = key;
+                for (j, &w) in row.iter().enumerate() {
+                    let word = &mut self.slots[base + 1 + j / 4];
+                    *word |= ((w as u16) as u64) << (16 * (j % 4));
+                }
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Adds the row of `key`, if present, to `acc`.
+    #[inline(always)]
+    pub fn add(&self, key: u64, acc: &mut [i32]) {
+        let mut i = key as usize & self.mask;
+        loop {
+            let base = i * self.stride;
+            let k = self.slots[base];
+            if k == key {
+                let words = &self.slots[base + 1..base + self.stride];
+                for (j, a) in acc.iter_mut().enumerate() {
+                    *a += ((words[j / 4] >> (16 * (j % 4))) as u16 as i16) as i32;
+                }
+                return;
+            }
+            if k == 0 {
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u64, Vec<i16>)> + '_ {
+        self.slots
+            .chunks_exact(self.stride)
+            .filter(|s| s[0] != 0)
+            .map(|s| {
+                let row = (0..self.ntags)
+                    .map(|j| (s[1 + j / 4] >> (16 * (j % 4))) as u16 as i16)
+                    .collect();
+                (s[0], row)
+            })
+    }
+}
+
+/// Constrained Viterbi decoding over a tag set.
+#[derive(Clone, Debug)]
+pub(crate) struct Decoder {
+    ntags: usize,
+    prev: Vec<Vec<u16>>,
+    start_ok: Vec<bool>,
+    end_ok: Vec<bool>,
+}
+
+impl Decoder {
+    pub fn new(tags: &TagSet) -> Decoder {
+        let n = tags.len();
+        Decoder {
+            ntags: n,
+            prev: (0..n)
+                .map(|b| {
+                    (0..n)
+                        .filter(|&a| tags.allowed(a, b))
+                        .map(|a| a as u16)
+                        .collect()
+                })
+                .collect(),
+            start_ok: (0..n).map(|t| tags.allowed_start(t)).collect(),
+            end_ok: (0..n).map(|t| tags.allowed_end(t)).collect(),
+        }
+    }
+
+    /// The best valid tag sequence for emission scores `emit` (`n × ntags`),
+    /// transitions `trans` (`ntags × ntags`), start and end scores.
+    pub fn decode(&self, emit: &[f32], trans: &[f32], start: &[f32], end: &[f32]) -> Vec<u16> {
+        let t = self.ntags;
+        let n = emit.len() / t;
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut delta = vec![f32::NEG_INFINITY; t];
+        let mut next = vec![f32::NEG_INFINITY; t];
+        let mut back = vec![0u16; n * t];
+        for j in 0..t {
+            if self.start_ok[j] {
+                delta[j] = start[j] + emit[j];
+            }
+        }
+        for i in 1..n {
+            for j in 0..t {
+                let mut best = f32::NEG_INFINITY;
+                let mut arg = 0u16;
+                for &p in &self.prev[j] {
+                    let s = delta[p as usize] + trans[p as usize * t + j];
+                    if s > best {
+                        best = s;
+                        arg = p;
+                    }
+                }
+                next[j] = best + emit[i * t + j];
+                back[i * t + j] = arg;
+            }
+            std::mem::swap(&mut delta, &mut next);
+        }
+        let mut best = f32::NEG_INFINITY;
+        let mut arg = 0usize;
+        for j in 0..t {
+            if self.end_ok[j] && delta[j] + end[j] > best {
+                best = delta[j] + end[j];
+                arg = j;
+            }
+        }
+        let mut out = vec![0u16; n];
+        out[n - 1] = arg as u16;
+        for i in (1..n).rev() {
+            arg = back[i * t + arg] as usize;
+            out[i - 1] = arg as u16;
+        }
+        out
+    }
+}
+
+/// A trained named-entity tagger (`Send + Sync`; tag from many threads at once).
+///
+/// Chinese models tag characters of simplified-Chinese text ([`NerModel::tag_chars`]);
+/// English models tag tokens ([`NerModel::tag_tokens`]).
+#[derive(Clone, Debug)]
+pub struct NerModel {
+    pub(crate) lang: String,
+    pub(crate) id: String,
+    pub(crate) ex: Extractor,
+    pub(crate) tags: TagSet,
+    pub(crate) decoder: Decoder,
+    pub(crate) table: FeatTable,
+    pub(crate) scale: f32,
+    pub(crate) trans: Vec<f32>,
+    pub(crate) start: Vec<f32>,
+    pub(crate) end: Vec<f32>,
+}
+
+thread_local! {
+    static BUF: RefCell<(FeatBuf, Vec<i32>, Vec<f32>)> = RefCell::new(Default::default());
+}
+
+impl NerModel {
+    /// The language of the text the model tags (`"zh"` or `"en"`).
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// The model's name and version, e.g. `zh-news-1` (for manifests).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The labels the model predicts.
+    pub fn labels(&self) -> &[Label] {
+        self.tags.labels()
+    }
+
+    /// Number of feature weight rows.
+    pub fn num_features(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Number of lexicon entries the model's features use.
+    pub fn lexicon_len(&self) -> usize {
+        self.ex.lexicon.len()
+    }
+
+    pub(crate) fn tag_units(
+        &self,
+        units: &Units<'_>,
+        extra: Option<&[Vec<String>]>,
+    ) -> Vec<(usize, usize, Label)> {
+        let tags = self.best_tags(units, extra);
+        self.tags.decode(&tags)
+    }
+
+    pub(crate) fn best_tags(&self, units: &Units<'_>, extra: Option<&[Vec<String>]>) -> Vec<u16> {
+        BUF.with(|b| {
+            let (buf, acc, emit) = &mut *b.borrow_mut();
+            self.ex.extract(units, extra, buf);
+            let t = self.tags.len();
+            let n = buf.offsets.len().saturating_sub(1);
+            emit.clear();
+            acc.resize(t, 0);
+            for i in 0..n {
+                acc.iter_mut().for_each(|a| *a = 0);
+                for &k in buf.of(i) {
+                    self.table.add(k, acc);
+                }
+                emit.extend(acc.iter().map(|&a| a as f32 * self.scale));
+            }
+            self.decoder
+                .decode(emit, &self.trans, &self.start, &self.end)
+        })
+    }
+
+    /// Entities of a simplified-Chinese sentence, as byte ranges of `sentence`.
+    ///
+    /// With an English model the sentence is split at whitespace into tokens.
+    pub fn tag_chars(&self, sentence: &str) -> Vec<(Range<usize>, Label)> {
+        self.tag_chars_with(sentence, None)
+    }
+
+    /// Like [`NerModel::tag_chars`] with optional extra features per character
+    /// (for instance `"seg=B"` from a word segmenter). A model only uses extra
+    /// features it was trained with; the default models use none.
+    pub fn tag_chars_with(
+        &self,
+        sentence: &str,
+        extra: Option<&[Vec<String>]>,
+    ) -> Vec<(Range<usize>, Label)> {
+        if self.ex.english {
+            let toks: Vec<(usize, &str)> = split_ws(sentence);
+            let words: Vec<&str> = toks.iter().map(|t| t.1).collect();
+            return self
+                .tag_units(&Units::Tokens(&words), extra)
+                .into_iter()
+                .map(|(s, e, l)| (toks[s].0..toks[e - 1].0 + toks[e - 1].1.len(), l))
+                .collect();
+        }
+        let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
+        self.tag_units(&Units::Chars(&chars), extra)
+            .into_iter()
+            .map(|(s, e, l)| {
+                let end = offs.get(e).copied().unwrap_or(sentence.len());
+                (offs[s]..end, l)
+            })
+            .collect()
+    }
+
+    /// Entities of a tokenized English sentence, as ranges of token indices.
+    ///
+    /// With a Chinese model the tokens are tagged character by character and
+    /// each entity covers the tokens it touches.
+    pub fn tag_tokens(&self, tokens: &[&str]) -> Vec<(Range<usize>, Label)> {
+        self.tag_tokens_with(tokens, None)
+    }
+
+    /// Like [`NerModel::tag_tokens`] with optional extra features per token.
+    pub fn tag_tokens_with(
+        &self,
+        tokens: &[&str],
+        extra: Option<&[Vec<String>]>,
+    ) -> Vec<(Range<usize>, Label)> {
+        if self.ex.english {
+            return self
+                .tag_units(&Units::Tokens(tokens), extra)
+                .into_iter()
+                .map(|(s, e, l)| (s..e, l))
+                .collect();
+        }
+        let mut chars = Vec::new();
+        let mut owner = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            for c in t.chars() {
+                chars.push(c);
+                owner.push(i);
+            }
+        }
+        let mut out: Vec<(Range<usize>, Label)> = Vec::new();
+        for (s, e, l) in self.tag_units(&Units::Chars(&chars), None) {
+            let r = owner[s]..owner[e - 1] + 1;
+            match out.last() {
+                Some((last, _)) if last.end > r.start => {}
+                _ => out.push((r, l)),
+            }
+        }
+        out
+    }
+
+    /// Tags the units of a BIO sentence (one char per token for Chinese).
+    pub fn tag_bio_tokens(&self, tokens: &[String]) -> Vec<(usize, usize, Label)> {
+        if self.ex.english {
+            let t: Vec<&str> = tokens.iter().map(|s| s.as_str()).collect();
+            self.tag_units(&Units::Tokens(&t), None)
+        } else {
+            let c: Vec<char> = tokens
+                .iter()
+                .map(|s| s.chars().next().unwrap_or(' '))
+                .collect();
+            self.tag_units(&Units::Chars(&c), None)
+        }
+    }
+
+    /// Reads a model file from `path`.
+    pub fn from_path(path: &Path) -> Result<NerModel> {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
+        NerModel::read(std::io::BufReader::new(f)).map_err(|e| match e {
+            Error::BadModel(m) => Error::BadModel(format!("{}: {m}", path.display())),
+            Error::Io { source, .. } => Error::io(Some(path), source),
+            e => e,
+        })
+    }
+
+    /// Writes the model (format [`MAGIC`]).
+    pub fn write(&self, mut w: impl Write) -> Result<()> {
+        let mut b = Vec::new();
+        b.extend_from_slice(MAGIC);
+        put_str(&mut b, &self.lang);
+        put_str(&mut b, &self.id);
+        b.push(self.ex.english as u8);
+        put_var(&mut b, self.ex.flags as u64);
+        put_var(&mut b, self.tags.labels().len() as u64);
+        for l in self.tags.labels() {
+            put_str(&mut b, l.as_str());
+        }
+        b.push(self.ex.lexicon.is_tokens() as u8);
+        put_var(&mut b, self.ex.lexicon.len() as u64);
+        for (word, mask) in self.ex.lexicon.entries() {
+            put_str(&mut b, word);
+            put_var(&mut b, *mask as u64);
+        }
+        b.extend_from_slice(&self.scale.to_le_bytes());
+        for v in self.trans.iter().chain(&self.start).chain(&self.end) {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        let mut rows: Vec<(u64, Vec<i16>)> = self.table.iter().collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        put_var(&mut b, rows.len() as u64);
+        let mut prev = 0u64;
+        for (k, _) in &rows {
+            put_var(&mut b, k - prev);
+            prev = *k;
+        }
+        for (_, row) in &rows {
+            for &v in row {
+                put_var(&mut b, ((v as i64) << 1 ^ ((v as i64) >> 63)) as u64);
+            }
+        }
+        b.extend_from_slice(b"END\0");
+        w.write_all(&b).map_err(|e| Error::io(None, e))?;
+        w.flush().map_err(|e| Error::io(None, e))
+    }
+
+    /// Reads a model written by [`NerModel::write`].
+    pub fn read(mut r: impl Read) -> Result<NerModel> {
+        let mut data = Vec::new();
+        r.read_to_end(&mut data).map_err(|e| Error::io(None, e))?;
+        if data.len() < 8 || &data[..7] != b"ZHENNER" {
+            let n = data.len().min(8);
+            return Err(Error::BadModel(format!(
+                "starts with {:?}, expected the magic bytes \"ZHENNER\\x01\"; pass a .zner file written by zhen's NER trainer",
+                String::from_utf8_lossy(&data[..n])
+            )));
+        }
+        if data[7] != MAGIC[7] {
+            return Err(Error::BadModel(format!(
+                "format version {} is not supported (this build reads version {}); retrain or upgrade zhen",
+                data[7], MAGIC[7]
+            )));
+        }
+        let mut c = Cursor { d: &data, p: 8 };
+        let lang = c.str()?;
+        let id = c.str()?;
+        let english = c.byte()? != 0;
+        let flags = c.var()? as u32;
+        let nl = c.var()? as usize;
+        if nl > 64 {
+            return Err(Error::BadModel(format!("{nl} labels: the file is corrupt")));
+        }
+        let mut labels = Vec::with_capacity(nl);
+        for _ in 0..nl {
+            labels.push(Label::new(&c.str()?));
+        }
+        let tags = TagSet::new(labels);
+        let t = tags.len();
+        let mut lexicon = Lexicon::new(c.byte()? != 0);
+        let nw = c.var()? as usize;
+        for _ in 0..nw {
+            let w = c.str()?;
+            let m = c.var()? as u16;
+            lexicon.insert(&w, m);
+        }
+        let scale = c.f32()?;
+        let mut fl = Vec::with_capacity(t * t + 2 * t);
+        for _ in 0..t * t + 2 * t {
+            fl.push(c.f32()?);
+        }
+        let end = fl.split_off(t * t + t);
+        let start = fl.split_off(t * t);
+        let trans = fl;
+        let nf = c.var()? as usize;
+        if nf > data.len() {
+            return Err(Error::BadModel(format!(
+                "{nf} features: the file is corrupt"
+            )));
+        }
+        let mut keys = Vec::with_capacity(nf);
+        let mut k = 0u64;
+        for _ in 0..nf {
+            k = k.wrapping_add(c.var()?);
+            keys.push(k);
+        }
+        let mut table = FeatTable::with_capacity(t, nf);
+        let mut row = vec![0i16; t];
+        for &k in &keys {
+            for v in row.iter_mut() {
+                let z = c.var()?;
+                *v = ((z >> 1) as i64 ^ -((z & 1) as i64)) as i16;
+            }
+            if k == 0 {
+                return Err(Error::BadModel("feature key 0: the file is corrupt".into()));
+            }
+            table.insert(k, &row);
+        }
+        if c.d.get(c.p..c.p + 4) != Some(b"END\0") {
+            return Err(Error::BadModel(
+                "missing end marker: the file is truncated or corrupt".into(),
+            ));
+        }
+        Ok(NerModel {
+            lang,
+            id,
+            ex: crate::model::Extractor {
+                english,
+                flags,
+                lexicon,
+            },
+            decoder: Decoder::new(&tags),
+            tags,
+            table,
+            scale,
+            trans,
+            start,
+            end,
+        })
+    }
+}
+
+fn split_ws(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                out.push((st, &s[st..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out
+}
+
+fn put_var(b: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        b.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    b.push(v as u8);
+}
+
+fn put_str(b: &mut Vec<u8>, s: &str) {
+    put_var(b, s.len() as u64);
+    b.extend_from_slice(s.as_bytes());
+}
+
+struct Cursor<'a> {
+    d: &'a [u8],
+    p: usize,
+}
+
+impl Cursor<'_> {
+    fn eof(&self) -> Error {
+        Error::BadModel(format!(
+            "unexpected end of data at byte {}: the file is truncated",
+            self.p
+        ))
+    }
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self.d.get(self.p).ok_or_else(|| self.eof())?;
+        self.p += 1;
+        Ok(b)
+    }
+    fn var(&mut self) -> Result<u64> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            if shift > 63 {
+                return Err(Error::BadModel(format!("bad number at byte {}", self.p)));
+            }
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+    fn str(&mut self) -> Result<String> {
+        let n = self.var()? as usize;
+        let s = self
+            .d
+            .get(self.p..self.p.saturating_add(n))
+            .ok_or_else(|| self.eof())?;
+        self.p += n;
+        String::from_utf8(s.to_vec())
+            .map_err(|_| Error::BadModel(format!("invalid UTF-8 string before byte {}", self.p)))
+    }
+    fn f32(&mut self) -> Result<f32> {
+        let s = self.d.get(self.p..self.p + 4).ok_or_else(|| self.eof())?;
+        self.p += 4;
+        Ok(f32::from_le_bytes(s.try_into().expect("4 bytes")))
+    }
+}

@@ -1,0 +1,469 @@
+//! Training: a structured averaged perceptron over BIOES tags with
+//! constrained Viterbi decoding, deterministic shuffling and best-epoch
+//! selection on a dev file.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use zhen_core::Label;
+
+use crate::bio::{read_bio, BioSentence, TagSet};
+use crate::features::{cat, flags, FeatBuf, IdMap, Lexicon};
+use crate::model::{Decoder, Extractor, FeatTable, NerModel, Units};
+use crate::score::score;
+use crate::{cues, Error, Result};
+
+/// Training settings.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Passes over the training data (the best one on dev is kept).
+    pub epochs: usize,
+    /// Seed of the shuffle (training is deterministic for a given seed).
+    pub seed: u64,
+    /// Feature families ([`crate::flags`]).
+    pub flags: u32,
+    /// Lexicon files: jieba `dict.txt` lines (`word freq tag`: `ns` → LOC,
+    /// `nt` → ORG, `nr*` → PER, `nz` → MISC, every word of 2+ chars → WORD)
+    /// or `word<TAB>CAT|CAT` lines with categories from [`crate::cat::NAMES`].
+    pub lexicons: Vec<PathBuf>,
+    /// Add the built-in Chinese cue lists (suffixes, titles, surnames).
+    pub builtin_cues: bool,
+    /// English: add the entity strings of the training data to the lexicon,
+    /// with `gazetteer_folds`-fold jackknifing so training sentences only see
+    /// entries found in the other folds.
+    pub train_gazetteer: bool,
+    /// Number of jackknife folds for [`TrainOptions::train_gazetteer`].
+    pub gazetteer_folds: usize,
+    /// Drop feature rows whose largest averaged weight is below this.
+    pub prune: f32,
+    /// Model id written into the file (default `<lang>-custom-1`).
+    pub id: Option<String>,
+    /// Print per-epoch progress and dev F1 to stderr.
+    pub verbose: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 10,
+            seed: 42,
+            flags: flags::ALL,
+            lexicons: Vec::new(),
+            builtin_cues: true,
+            train_gazetteer: false,
+            gazetteer_folds: 4,
+            prune: 0.0,
+            id: None,
+            verbose: true,
+        }
+    }
+}
+
+/// Reads a lexicon file into `lex` (see [`TrainOptions::lexicons`]).
+pub fn load_lexicon(path: &Path, lex: &mut Lexicon) -> Result<()> {
+    let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
+    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line.map_err(|e| Error::io(Some(path), e))?;
+        let line = line.trim_start_matches('\u{feff}').trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (word, mask) = if let Some((w, cats)) = line.split_once('\t') {
+            let mut m = 0u16;
+            for c in cats.split('|') {
+                let Some(k) = cat::NAMES.iter().position(|n| *n == c.trim()) else {
+                    return Err(Error::Train(format!(
+                        "{}:{}: unknown lexicon category {c:?}; use one of {}",
+                        path.display(),
+                        i + 1,
+                        cat::NAMES.join(", ")
+                    )));
+                };
+                m |= 1 << k;
+            }
+            lex.insert(w, m);
+            continue;
+        } else {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            if parts.len() < 2 {
+                continue;
+            }
+            let w = parts[0];
+            let tag = parts.get(2).copied().unwrap_or("");
+            let mut m = 0u16;
+            if w.chars().count() >= 2 {
+                m |= 1 << cat::WORD;
+            }
+            match tag {
+                "ns" => m |= 1 << cat::LOC,
+                "nt" => m |= 1 << cat::ORG,
+                "nr" | "nrfg" | "nrt" => m |= 1 << cat::PER,
+                "nz" => m |= 1 << cat::MISC,
+                _ => {}
+            }
+            (w, m)
+        };
+        lex.insert(word, mask);
+    }
+    Ok(())
+}
+
+fn builtin_cues(lex: &mut Lexicon) {
+    for w in cues::LOC_SUFFIXES {
+        lex.insert(w, 1 << cat::LOC_SUFFIX);
+    }
+    for w in cues::ORG_SUFFIXES {
+        lex.insert(w, 1 << cat::ORG_SUFFIX);
+    }
+    for w in cues::TITLES {
+        lex.insert(w, 1 << cat::TITLE);
+    }
+    for w in cues::SURNAMES {
+        lex.insert(w, 1 << cat::SURNAME);
+    }
+}
+
+fn label_order(l: &Label) -> (usize, String) {
+    let rank = match l {
+        Label::Per => 0,
+        Label::Loc => 1,
+        Label::Org => 2,
+        Label::Misc => 3,
+        _ => 4,
+    };
+    (rank, l.to_string())
+}
+
+struct Sample {
+    chars: Vec<char>,
+    tokens: Vec<String>,
+    gold: Vec<u16>,
+    fold: usize,
+}
+
+/// Deterministic xorshift generator for shuffling.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+struct Weights {
+    t: usize,
+    index: IdMap<u32>,
+    w: Vec<f32>,
+    acc: Vec<f64>,
+    tw: Vec<f32>,
+    tacc: Vec<f64>,
+}
+
+impl Weights {
+    fn row(&mut self, k: u64) -> usize {
+        let n = self.index.len() as u32;
+        let r = *self.index.entry(k).or_insert(n) as usize;
+        if r == n as usize {
+            self.w.resize(self.w.len() + self.t, 0.0);
+            self.acc.resize(self.acc.len() + self.t, 0.0);
+        }
+        r
+    }
+}
+
+/// Trains a model for `lang` (`"zh"`: character tagging; `"en"`: token
+/// tagging) on BIO files. With a dev file the F1 of every epoch is printed
+/// (when `options.verbose`) and the best epoch's model is returned.
+pub fn train(
+    lang: &str,
+    train_files: &[PathBuf],
+    dev: Option<&Path>,
+    options: TrainOptions,
+) -> Result<NerModel> {
+    let english = match lang {
+        "zh" => false,
+        "en" => true,
+        _ => return Err(Error::Train(format!(
+            "unknown language {lang:?}: use \"zh\" (character tagging) or \"en\" (token tagging)"
+        ))),
+    };
+    let mut data: Vec<BioSentence> = Vec::new();
+    for f in train_files {
+        data.extend(read_bio(f)?);
+    }
+    if data.is_empty() {
+        return Err(Error::Train("no training sentences".into()));
+    }
+    let dev_data = match dev {
+        Some(p) => Some(read_bio(p)?),
+        None => None,
+    };
+    let mut labels: Vec<Label> = Vec::new();
+    for s in &data {
+        for (_, _, l) in s.spans() {
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+    }
+    labels.sort_by_key(label_order);
+    let tags = TagSet::new(labels);
+    let t = tags.len();
+    let mut lexicon = Lexicon::new(english);
+    for p in &options.lexicons {
+        load_lexicon(p, &mut lexicon)?;
+    }
+    if options.builtin_cues && !english {
+        builtin_cues(&mut lexicon);
+    }
+    let folds = options.gazetteer_folds.max(2);
+    let samples: Vec<Sample> = data
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Sample {
+            chars: if english {
+                Vec::new()
+            } else {
+                s.tokens
+                    .iter()
+                    .map(|x| x.chars().next().unwrap_or(' '))
+                    .collect()
+            },
+            tokens: if english {
+                s.tokens.clone()
+            } else {
+                Vec::new()
+            },
+            gold: tags.encode(s.tokens.len(), &s.spans()),
+            fold: i % folds,
+        })
+        .collect();
+    // English gazetteer from train entities: the full list ships in the model;
+    // during training each fold sees only the other folds' entries.
+    let mut fold_lex: Vec<Lexicon> = Vec::new();
+    if options.train_gazetteer {
+        let mut all = lexicon.clone();
+        let mut per_fold: Vec<Lexicon> = (0..folds).map(|_| lexicon.clone()).collect();
+        for (i, s) in data.iter().enumerate() {
+            for (a, b, l) in s.spans() {
+                let g = match l {
+                    Label::Per => cat::PER,
+                    Label::Loc => cat::LOC,
+                    Label::Org => cat::ORG,
+                    _ => cat::MISC,
+                };
+                let w = if english {
+                    s.tokens[a..b].join(" ")
+                } else {
+                    s.tokens[a..b].concat()
+                };
+                all.insert(&w, 1 << g);
+                for (f, lex) in per_fold.iter_mut().enumerate() {
+                    if f != i % folds {
+                        lex.insert(&w, 1 << g);
+                    }
+                }
+            }
+        }
+        lexicon = all;
+        fold_lex = per_fold;
+    }
+    let fl = options.flags;
+    let ex = Extractor {
+        english,
+        flags: fl,
+        lexicon,
+    };
+    let fold_ex: Vec<Extractor> = fold_lex
+        .into_iter()
+        .map(|lexicon| Extractor {
+            english,
+            flags: fl,
+            lexicon,
+        })
+        .collect();
+    let decoder = Decoder::new(&tags);
+    let nt = t * t + 2 * t;
+    let mut wts = Weights {
+        t,
+        index: IdMap::default(),
+        w: Vec::new(),
+        acc: Vec::new(),
+        tw: vec![0.0; nt],
+        tacc: vec![0.0; nt],
+    };
+    let mut rng = Rng(options.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut order: Vec<usize> = (0..samples.len()).collect();
+    let mut buf = FeatBuf::default();
+    let mut emit: Vec<f32> = Vec::new();
+    let mut c: f64 = 1.0;
+    let mut best: Option<(f64, usize, NerModel)> = None;
+    let id = options
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("{lang}-custom-1"));
+    for epoch in 1..=options.epochs.max(1) {
+        let t0 = Instant::now();
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut errors = 0usize;
+        for &si in &order {
+            let s = &samples[si];
+            let toks: Vec<&str> = s.tokens.iter().map(|x| x.as_str()).collect();
+            let units = if english {
+                Units::Tokens(&toks)
+            } else {
+                Units::Chars(&s.chars)
+            };
+            let e = fold_ex.get(s.fold).unwrap_or(&ex);
+            e.extract(&units, None, &mut buf);
+            let n = s.gold.len();
+            emit.clear();
+            emit.resize(n * t, 0.0);
+            for i in 0..n {
+                let row = &mut emit[i * t..(i + 1) * t];
+                for k in buf.of(i) {
+                    if let Some(&r) = wts.index.get(k) {
+                        let r = r as usize * t;
+                        for (a, w) in row.iter_mut().zip(&wts.w[r..r + t]) {
+                            *a += w;
+                        }
+                    }
+                }
+            }
+            let (tr, rest) = wts.tw.split_at(t * t);
+            let (st, en) = rest.split_at(t);
+            let pred = decoder.decode(&emit, tr, st, en);
+            if pred != s.gold {
+                errors += 1;
+                for i in 0..n {
+                    let (g, p) = (s.gold[i] as usize, pred[i] as usize);
+                    if g != p {
+                        for &k in buf.of(i) {
+                            let r = wts.row(k) * t;
+                            wts.w[r + g] += 1.0;
+                            wts.acc[r + g] += c;
+                            wts.w[r + p] -= 1.0;
+                            wts.acc[r + p] -= c;
+                        }
+                    }
+                    let (gi, pi) = if i == 0 {
+                        (t * t + g, t * t + p)
+                    } else {
+                        (s.gold[i - 1] as usize * t + g, pred[i - 1] as usize * t + p)
+                    };
+                    if gi != pi {
+                        wts.tw[gi] += 1.0;
+                        wts.tacc[gi] += c;
+                        wts.tw[pi] -= 1.0;
+                        wts.tacc[pi] -= c;
+                    }
+                }
+                let (g, p) = (
+                    t * t + t + s.gold[n - 1] as usize,
+                    t * t + t + pred[n - 1] as usize,
+                );
+                if g != p {
+                    wts.tw[g] += 1.0;
+                    wts.tacc[g] += c;
+                    wts.tw[p] -= 1.0;
+                    wts.tacc[p] -= c;
+                }
+            }
+            c += 1.0;
+        }
+        let model = build_model(&wts, c, options.prune, &ex, &tags, &decoder, lang, &id);
+        let secs = t0.elapsed().as_secs_f64();
+        let dev_f1 = dev_data.as_ref().map(|d| {
+            let gold: Vec<_> = d.iter().map(|s| s.spans()).collect();
+            let pred: Vec<_> = d.iter().map(|s| model.tag_bio_tokens(&s.tokens)).collect();
+            score(&gold, &pred).micro.f1
+        });
+        if options.verbose {
+            eprintln!(
+                "epoch {epoch}: {errors}/{} sentences wrong, {} features, {:.1}s{}",
+                samples.len(),
+                model.num_features(),
+                secs,
+                dev_f1
+                    .map(|f| format!(", dev F1 {:.2}", 100.0 * f))
+                    .unwrap_or_default()
+            );
+        }
+        let f = dev_f1.unwrap_or(epoch as f64);
+        if best.as_ref().is_none_or(|b| f > b.0) {
+            best = Some((f, epoch, model));
+        }
+    }
+    let (_, epoch, model) = best.expect("at least one epoch");
+    if options.verbose && dev.is_some() {
+        eprintln!("kept epoch {epoch}");
+    }
+    Ok(model)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_model(
+    wts: &Weights,
+    c: f64,
+    prune: f32,
+    ex: &Extractor,
+    tags: &TagSet,
+    decoder: &Decoder,
+    lang: &str,
+    id: &str,
+) -> NerModel {
+    let t = wts.t;
+    let avg = |w: f32, a: f64| (w as f64 - a / c) as f32;
+    let mut max_abs = 0f32;
+    for (w, a) in wts.w.iter().zip(&wts.acc) {
+        max_abs = max_abs.max(avg(*w, *a).abs());
+    }
+    let scale = if max_abs > 0.0 {
+        max_abs / 32000.0
+    } else {
+        1.0
+    };
+    let mut kept: Vec<(u64, Vec<i16>)> = Vec::new();
+    let mut row = vec![0f32; t];
+    for (&k, &r) in &wts.index {
+        let r = r as usize * t;
+        let mut m = 0f32;
+        for j in 0..t {
+            row[j] = avg(wts.w[r + j], wts.acc[r + j]);
+            m = m.max(row[j].abs());
+        }
+        let q: Vec<i16> = row.iter().map(|v| (v / scale).round() as i16).collect();
+        if m <= prune || q.iter().all(|&x| x == 0) {
+            continue;
+        }
+        kept.push((k, q));
+    }
+    let mut table = FeatTable::with_capacity(t, kept.len());
+    for (k, q) in &kept {
+        table.insert(*k, q);
+    }
+    let tr: Vec<f32> = wts
+        .tw
+        .iter()
+        .zip(&wts.tacc)
+        .map(|(w, a)| avg(*w, *a))
+        .collect();
+    NerModel {
+        lang: lang.to_string(),
+        id: id.to_string(),
+        ex: ex.clone(),
+        tags: tags.clone(),
+        decoder: decoder.clone(),
+        table,
+        scale,
+        trans: tr[..t * t].to_vec(),
+        start: tr[t * t..t * t + t].to_vec(),
+        end: tr[t * t + t..].to_vec(),
+    }
+}
