@@ -2,12 +2,12 @@
 //! `<doc>.ann` with one text-bound annotation per entity:
 //!
 //! ```text
-//! T1	PER 0 3	王小明
+//! T1<TAB>PER 0 3<TAB>王小明
 //! ```
 //!
 //! Offsets are char offsets into the `.txt`. brat cannot show a span that
 //! crosses a line break, so an entity containing `\n` or `\r` is written as
-//! discontinuous fragments split at the line breaks (`T2	ORG 2 4;5 7	北京 大学`,
+//! discontinuous fragments split at the line breaks (`T2<TAB>ORG 2 4;5 7<TAB>北京 大学`,
 //! the fragment texts joined by a space, as brat does); line-break chars at
 //! the very start or end of an entity are left out. Tabs and other control
 //! chars in the annotation text are written as spaces.
@@ -181,16 +181,17 @@ pub fn read_str(id: &str, text: &str, ann: &str, ann_source: &str) -> Result<Doc
         let mut col = mid_col + label.as_str().chars().count() + 1;
         for f in offsets.split(';') {
             let nums: Vec<Option<usize>> = f.split(' ').map(|n| n.parse().ok()).collect();
-            let (s, e) =
-                match nums.as_slice() {
-                    [Some(s), Some(e)] => (*s, *e),
-                    _ => return Err(err(
+            let (s, e) = match nums.as_slice() {
+                [Some(s), Some(e)] => (*s, *e),
+                _ => {
+                    return Err(err(
                         col,
                         format!(
                             "{tid}: expected a fragment \"START END\" (char offsets), found {f:?}"
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             if s > e || e > idx.char_len() {
                 return Err(err(
                     col,

@@ -2,7 +2,7 @@
 //!
 //! # Writing
 //!
-//! [`write`] writes one document as
+//! [`write()`] writes one document as
 //!
 //! ```text
 //! -DOCSTART- -X- -X- O
@@ -265,11 +265,10 @@ pub(crate) fn push_entity(doc: &mut Document, span: Span, label: &str) {
 /// Splits a line into fields with their 1-based char columns.
 fn fields(line: &str, tab: bool) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    let mut col = 1;
     let mut start = 0;
     let sep = |c: char| c == '\t' || (!tab && c == ' ');
     let mut field_col = 1;
-    for (i, c) in line.char_indices() {
+    for (col, (i, c)) in (1..).zip(line.char_indices()) {
         if sep(c) {
             if tab || i > start {
                 out.push((field_col, &line[start..i]));
@@ -277,7 +276,6 @@ fn fields(line: &str, tab: bool) -> Vec<(usize, &str)> {
             start = i + c.len_utf8();
             field_col = col + 1;
         }
-        col += 1;
     }
     if tab || line.len() > start {
         out.push((field_col, &line[start..]));

@@ -2,13 +2,14 @@
 //!
 //! # Writing
 //!
-//! [`write`] writes every sentence of a document that has tokens:
+//! [`write()`] writes every sentence of a document that has tokens:
 //!
 //! ```text
+//! # (columns are separated by TABs)
 //! # newdoc id = d1
 //! # sent_id = d1-1
 //! # text = 王小明在北京。
-//! 1	王小明	_	PROPN	nr	_	_	_	_	SpaceAfter=No|start_char=0|end_char=3|NER=B-PER
+//! 1  王小明  _  PROPN  nr  _  _  _  _  SpaceAfter=No|start_char=0|end_char=3|NER=B-PER
 //! ```
 //!
 //! * `# newdoc id` before the first sentence of the document; `# sent_id =

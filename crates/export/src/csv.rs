@@ -25,7 +25,10 @@
 //! cell beginning with `=`, `+`, `-`, `@`, TAB or CR would be run as a
 //! formula by spreadsheets, so it is written with a leading `'` (`'=SUM(1)`,
 //! and also `'-3` for a token `-3`: the cell shows `-3` as text). Numeric
-//! columns are never prefixed. [`CsvOptions::raw_cells`] turns this off.
+//! columns are never prefixed. The cell stays text, but spreadsheets show
+//! the `'` (LibreOffice 7.4 checked by `scripts/interop/check_spreadsheet.sh`:
+//! the cell holds the text `'=SUM(1)`, never a formula), and
+//! [`read_tokens_str`] removes it again. [`CsvOptions::raw_cells`] turns this off.
 //!
 //! [`read_tokens_str`] reads a `tokens.csv` back into documents (the text is
 //! rebuilt from the offsets: gaps become spaces inside a sentence and line
@@ -367,6 +370,19 @@ impl EntityCounter {
     }
 }
 
+/// A `tokens.csv` row read: (paragraph, sentence, start, end, token, norm, pos, upos, tag).
+type Row = (
+    usize,
+    usize,
+    usize,
+    usize,
+    String,
+    String,
+    String,
+    String,
+    Tag,
+);
+
 /// Undoes the neutralising `'` of a cell.
 fn uncell(s: &str, raw: bool) -> &str {
     match s.strip_prefix('\'') {
@@ -491,20 +507,7 @@ pub fn read_tokens_str(input: &str, source: &str, opts: &CsvOptions) -> Result<V
     Ok(docs.into_iter().map(|(id, rows)| build(id, rows)).collect())
 }
 
-fn build(
-    id: String,
-    rows: Vec<(
-        usize,
-        usize,
-        usize,
-        usize,
-        String,
-        String,
-        String,
-        String,
-        Tag,
-    )>,
-) -> Document {
+fn build(id: String, rows: Vec<Row>) -> Document {
     let mut chars: Vec<char> = Vec::new();
     let mut prev_sent = None;
     for r in &rows {

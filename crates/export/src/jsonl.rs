@@ -463,7 +463,7 @@ pub fn read_doccano_str(input: &str, source: &str) -> Result<Vec<Document>> {
             source,
             line: line_no,
         };
-        spans.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        spans.sort_by_key(|a| (a.0, a.1));
         let mut ents = Vec::new();
         for (i, (s, e, label)) in spans.into_iter().enumerate() {
             let span = sp.span(&|| format!("label {i} (sorted by start)"), s, e)?;

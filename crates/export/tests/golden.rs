@@ -8,16 +8,24 @@ use std::path::PathBuf;
 
 use common::fixtures;
 use zhen_core::Document;
-use zhen_export::{brat, conll, conllu, csv, jsonl, ConllOptions, ConlluOptions, CsvOptions, EntityCounter, Scheme};
+use zhen_export::{
+    brat, conll, conllu, csv, jsonl, ConllOptions, ConlluOptions, CsvOptions, EntityCounter, Scheme,
+};
 
 fn check(name: &str, actual: &[u8]) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("ZHEN_UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with ZHEN_UPDATE_GOLDEN=1 to create it", path.display()));
+    let expected = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with ZHEN_UPDATE_GOLDEN=1 to create it",
+            path.display()
+        )
+    });
     if expected != actual {
         panic!(
             "{} differs from the output:\n--- expected\n{}\n--- actual\n{}\n(ZHEN_UPDATE_GOLDEN=1 regenerates)",
@@ -33,7 +41,15 @@ fn all_writers(stem: &str, doc: &Document) {
     conll::write(&mut out, doc, &ConllOptions::default()).unwrap();
     check(&format!("{stem}.conll"), &out);
     let mut out = Vec::new();
-    conll::write(&mut out, doc, &ConllOptions { scheme: Scheme::Bioes, char_level: true }).unwrap();
+    conll::write(
+        &mut out,
+        doc,
+        &ConllOptions {
+            scheme: Scheme::Bioes,
+            char_level: true,
+        },
+    )
+    .unwrap();
     check(&format!("{stem}.char.bioes.conll"), &out);
     let mut out = Vec::new();
     conllu::write(&mut out, doc, &ConlluOptions::default()).unwrap();
@@ -49,8 +65,14 @@ fn all_writers(stem: &str, doc: &Document) {
     check(&format!("{stem}.ann"), &out);
     check(&format!("{stem}.txt"), doc.text.as_bytes());
     let opts = CsvOptions::default();
-    check(&format!("{stem}.tokens.csv"), &csv::write_tokens(Vec::new(), doc, &opts).unwrap());
-    check(&format!("{stem}.entities.csv"), &csv::write_entities(Vec::new(), doc, &opts).unwrap());
+    check(
+        &format!("{stem}.tokens.csv"),
+        &csv::write_tokens(Vec::new(), doc, &opts).unwrap(),
+    );
+    check(
+        &format!("{stem}.entities.csv"),
+        &csv::write_entities(Vec::new(), doc, &opts).unwrap(),
+    );
 }
 
 #[test]
@@ -74,7 +96,16 @@ fn corpus_entity_counts() {
     for d in fixtures::all() {
         c.add(&d);
     }
-    check("entity_counts.csv", &c.write(Vec::new(), &CsvOptions::default()).unwrap());
-    let excel = CsvOptions { excel: true, ..Default::default() };
-    check("entity_counts.excel.csv", &c.write(Vec::new(), &excel).unwrap());
+    check(
+        "entity_counts.csv",
+        &c.write(Vec::new(), &CsvOptions::default()).unwrap(),
+    );
+    let excel = CsvOptions {
+        excel: true,
+        ..Default::default()
+    };
+    check(
+        "entity_counts.excel.csv",
+        &c.write(Vec::new(), &excel).unwrap(),
+    );
 }

@@ -8,7 +8,10 @@ use zhen_export::{brat, jsonl};
 fn text() -> impl Strategy<Value = Vec<char>> {
     let ch = prop_oneof![
         any::<char>(),
-        prop::sample::select(vec!['王', '臺', '\n', '\r', '\t', ' ', '😀', 'e', '\u{301}', '\u{2028}', '\u{85}', '"', '\\']),
+        prop::sample::select(vec![
+            '王', '臺', '\n', '\r', '\t', ' ', '😀', 'e', '\u{301}', '\u{2028}', '\u{85}', '"',
+            '\\'
+        ]),
     ];
     prop::collection::vec(ch, 0..40)
 }
@@ -34,7 +37,10 @@ fn doc(chars: &[char], pairs: &[(usize, usize)], labels: &[String]) -> Document 
 }
 
 fn ents(d: &Document) -> Vec<(Span, String, String)> {
-    d.entities.iter().map(|e| (e.span, e.label.to_string(), e.text.clone())).collect()
+    d.entities
+        .iter()
+        .map(|e| (e.span, e.label.to_string(), e.text.clone()))
+        .collect()
 }
 
 proptest! {

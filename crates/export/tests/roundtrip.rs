@@ -5,7 +5,10 @@ mod common;
 
 use common::fixtures;
 use zhen_core::Document;
-use zhen_export::{brat, conll, conllu, csv, jsonl, ConllOptions, ConlluOptions, CsvOptions, Join, ReadOptions, Scheme};
+use zhen_export::{
+    brat, conll, conllu, csv, jsonl, ConllOptions, ConlluOptions, CsvOptions, Join, ReadOptions,
+    Scheme,
+};
 
 fn conll_of(docs: &[Document], opts: &ConllOptions) -> String {
     let mut out = Vec::new();
@@ -68,16 +71,32 @@ fn conll_round_trips_in_every_scheme_and_layout() {
 #[test]
 fn conll_word_level_keeps_texts_and_entities() {
     let docs = fixtures::all();
-    let back = conll::read_str(&conll_of(&docs, &ConllOptions::default()), "x", &ReadOptions::default()).unwrap();
+    let back = conll::read_str(
+        &conll_of(&docs, &ConllOptions::default()),
+        "x",
+        &ReadOptions::default(),
+    )
+    .unwrap();
     // Chinese joins without spaces, so the simplified document comes back
     // as its sentences on lines (the blank line between paragraphs is lost)
-    assert_eq!(back[0].text, "王小明在北京大学见到了张学友。\n他说：“我爱上海！”");
+    assert_eq!(
+        back[0].text,
+        "王小明在北京大学见到了张学友。\n他说：“我爱上海！”"
+    );
     assert_eq!(back[2].text, "I do n't think the U.S. Army will pay -3 dollars or =SUM(1) .\nJohn Smith lives in New York .");
-    let ents = |d: &Document| d.entities.iter().map(|e| format!("{}:{}", e.label, e.text)).collect::<Vec<_>>();
+    let ents = |d: &Document| {
+        d.entities
+            .iter()
+            .map(|e| format!("{}:{}", e.label, e.text))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ents(&back[0]), ents(&docs[0]));
     assert_eq!(ents(&back[2]), ents(&docs[2]));
     // the entity 北京市 cut the token 市长: it comes back as the whole token
-    assert_eq!(ents(&back[4]), ["ORG:北京大学", "LOC:北京市长", "LOC:New_York"]);
+    assert_eq!(
+        ents(&back[4]),
+        ["ORG:北京大学", "LOC:北京市长", "LOC:New_York"]
+    );
     assert_eq!(back[5].text, "");
 }
 
@@ -93,7 +112,12 @@ fn conllu_round_trips_and_keeps_offsets() {
         assert_eq!(b.id, d.id);
         let spans = |d: &Document| d.tokens.iter().map(|t| t.span).collect::<Vec<_>>();
         assert_eq!(spans(b), spans(d), "{}", d.id);
-        let ents = |d: &Document| d.entities.iter().map(|e| (e.span, e.label.clone())).collect::<Vec<_>>();
+        let ents = |d: &Document| {
+            d.entities
+                .iter()
+                .map(|e| (e.span, e.label.clone()))
+                .collect::<Vec<_>>()
+        };
         if d.id != "newline" {
             assert_eq!(ents(b), ents(d), "{}", d.id);
         }
@@ -110,10 +134,18 @@ fn conllu_offsets_slice_the_original_text() {
             let cols: Vec<&str> = line.split('\t').collect();
             assert_eq!(cols.len(), 10);
             let get = |k: &str| -> usize {
-                cols[9].split('|').find_map(|i| i.strip_prefix(k)).unwrap().parse().unwrap()
+                cols[9]
+                    .split('|')
+                    .find_map(|i| i.strip_prefix(k))
+                    .unwrap()
+                    .parse()
+                    .unwrap()
             };
             let (s, e) = (get("start_char="), get("end_char="));
-            let surface: String = chars[s..e].iter().map(|&c| if c == ' ' { '\u{a0}' } else { c }).collect();
+            let surface: String = chars[s..e]
+                .iter()
+                .map(|&c| if c == ' ' { '\u{a0}' } else { c })
+                .collect();
             assert_eq!(surface, cols[1]);
         }
     }
@@ -136,7 +168,10 @@ fn jsonl_offsets_are_code_points_of_the_original() {
         let chars: Vec<char> = v["text"].as_str().unwrap().chars().collect();
         for list in ["tokens", "entities"] {
             for item in v[list].as_array().unwrap() {
-                let (s, e) = (item["start"].as_u64().unwrap() as usize, item["end"].as_u64().unwrap() as usize);
+                let (s, e) = (
+                    item["start"].as_u64().unwrap() as usize,
+                    item["end"].as_u64().unwrap() as usize,
+                );
                 let slice: String = chars[s..e].iter().collect();
                 assert_eq!(slice, item["text"].as_str().unwrap());
             }
@@ -155,7 +190,12 @@ fn doccano_round_trips() {
     let back = jsonl::read_doccano_str(&first, "d.jsonl").unwrap();
     for (b, d) in back.iter().zip(&docs) {
         assert_eq!(b.text, d.text);
-        let ents = |d: &Document| d.entities.iter().map(|e| (e.span, e.label.clone(), e.text.clone())).collect::<Vec<_>>();
+        let ents = |d: &Document| {
+            d.entities
+                .iter()
+                .map(|e| (e.span, e.label.clone(), e.text.clone()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ents(b), ents(d));
     }
     assert_eq!(doccano_of(&back), first);
@@ -170,7 +210,12 @@ fn brat_round_trips_with_the_same_entities() {
         let back = brat::read_path(&ann).unwrap();
         assert_eq!(back.id, d.id);
         assert_eq!(back.text, d.text);
-        let ents = |d: &Document| d.entities.iter().map(|e| (e.span, e.label.clone(), e.text.clone())).collect::<Vec<_>>();
+        let ents = |d: &Document| {
+            d.entities
+                .iter()
+                .map(|e| (e.span, e.label.clone(), e.text.clone()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ents(&back), ents(&d));
         let mut again = Vec::new();
         brat::write_ann(&mut again, &back).unwrap();
@@ -183,8 +228,16 @@ fn tokens_csv_round_trips() {
     let docs = fixtures::all();
     for opts in [
         CsvOptions::default(),
-        CsvOptions { excel: true, crlf: true, ..Default::default() },
-        CsvOptions { raw_cells: true, scheme: Scheme::Bioes, ..Default::default() },
+        CsvOptions {
+            excel: true,
+            crlf: true,
+            ..Default::default()
+        },
+        CsvOptions {
+            raw_cells: true,
+            scheme: Scheme::Bioes,
+            ..Default::default()
+        },
     ] {
         let first = tokens_of(&docs, &opts);
         let back = csv::read_tokens_str(&first, "tokens.csv", &opts).unwrap();
@@ -193,8 +246,16 @@ fn tokens_csv_round_trips() {
         for (b, d) in back.iter().zip(&docs) {
             b.validate().unwrap();
             assert_eq!(b.id, d.id);
-            assert_eq!(b.tokens.iter().map(|t| (&t.text, &t.norm, &t.pos)).collect::<Vec<_>>(),
-                d.tokens.iter().map(|t| (&t.text, &t.norm, &t.pos)).collect::<Vec<_>>());
+            assert_eq!(
+                b.tokens
+                    .iter()
+                    .map(|t| (&t.text, &t.norm, &t.pos))
+                    .collect::<Vec<_>>(),
+                d.tokens
+                    .iter()
+                    .map(|t| (&t.text, &t.norm, &t.pos))
+                    .collect::<Vec<_>>()
+            );
         }
         assert_eq!(tokens_of(&back, &opts), first, "{opts:?}");
     }
@@ -205,7 +266,9 @@ fn invalid_documents_are_refused_by_every_writer() {
     let mut d = fixtures::zh_hans();
     d.tokens[0].span.end += 1; // inside 小
     let mut sink = Vec::new();
-    let msg = conll::write(&mut sink, &d, &ConllOptions::default()).unwrap_err().to_string();
+    let msg = conll::write(&mut sink, &d, &ConllOptions::default())
+        .unwrap_err()
+        .to_string();
     assert_eq!(msg, "document \"zh-hans\" cannot be exported: token 0 span 0..10 does not fit a text of 77 bytes (or is not on char boundaries)");
     assert!(conllu::write(&mut sink, &d, &ConlluOptions::default()).is_err());
     assert!(jsonl::write(&mut sink, &d).is_err());

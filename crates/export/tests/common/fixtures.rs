@@ -37,7 +37,10 @@ pub fn build(
     for (si, toks) in sentences.iter().enumerate() {
         let first = doc.tokens.len();
         for (surface, norm, pos, upos) in toks.iter() {
-            let s = cursor + text[cursor..].find(surface).unwrap_or_else(|| panic!("token {surface:?} not found"));
+            let s = cursor
+                + text[cursor..]
+                    .find(surface)
+                    .unwrap_or_else(|| panic!("token {surface:?} not found"));
             cursor = s + surface.len();
             doc.tokens.push(Token {
                 span: Span::new(s, cursor),
@@ -49,11 +52,17 @@ pub fn build(
             });
         }
         let span = Span::new(doc.tokens[first].span.start, cursor);
-        let paragraph = doc.paragraphs.partition_point(|p| p.span.start <= span.start) - 1;
+        let paragraph = doc
+            .paragraphs
+            .partition_point(|p| p.span.start <= span.start)
+            - 1;
         doc.sentences.push(Sentence { span, paragraph });
     }
     for (surface, nth, label, norm) in entities {
-        let (s, _) = text.match_indices(surface).nth(*nth).unwrap_or_else(|| panic!("entity {surface:?} not found"));
+        let (s, _) = text
+            .match_indices(surface)
+            .nth(*nth)
+            .unwrap_or_else(|| panic!("entity {surface:?} not found"));
         doc.entities.push(Entity {
             span: Span::new(s, s + surface.len()),
             label: Label::new(label),
