@@ -1,0 +1,250 @@
+//! The conversion pipeline of one config: OpenCC's `ConfigBasedConverter`
+//! (normalization, then the main converter) and `SingleStageConverter`
+//! (segmentation, then the conversion chain on every segment).
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use zhen_core::{AlignedText, Edit};
+
+use crate::config::{ConfigSpec, Loader};
+use crate::matcher::{has_ids, scan, Cursor, Matcher};
+use crate::Result;
+
+/// A built config.
+#[derive(Debug)]
+pub(crate) struct Pipeline {
+    /// Conversions over the whole text, before segmentation.
+    normalization: Vec<Matcher>,
+    /// mmseg: maximum forward matching that splits the text into segments.
+    segmentation: Option<Matcher>,
+    /// Conversions applied to every segment, in order.
+    chain: Vec<Matcher>,
+}
+
+/// One replacement found by a step: a byte range of the step's input and
+/// its new text.
+struct Repl<'a> {
+    range: Range<usize>,
+    value: &'a str,
+}
+
+impl Pipeline {
+    pub fn build(spec: &ConfigSpec, loader: &mut Loader, include_tofu: bool) -> Result<Pipeline> {
+        let mut normalization = Vec::new();
+        for d in &spec.normalization {
+            normalization.extend(loader.matcher(d, include_tofu)?);
+        }
+        let segmentation = match &spec.segmentation {
+            // OpenCC always loads the tofu-risk dictionaries for segmentation.
+            Some(d) => loader.matcher(d, true)?,
+            None => None,
+        };
+        let mut chain = Vec::new();
+        for d in &spec.chain {
+            chain.extend(loader.matcher(d, include_tofu)?);
+        }
+        Ok(Pipeline {
+            normalization,
+            segmentation,
+            chain,
+        })
+    }
+
+    /// The replacements of one conversion step over each of `segments`.
+    fn step<'m>(m: &'m Matcher, text: &str, segments: &[Range<usize>], out: &mut Vec<Repl<'m>>) {
+        out.clear();
+        let ids = has_ids(text);
+        let mut cursor = Cursor::new(m);
+        for seg in segments {
+            scan(&mut cursor, text, seg.clone(), ids, |h| {
+                let (value, same) = m.value(h);
+                if !same {
+                    out.push(Repl {
+                        range: h.start..h.end,
+                        value,
+                    });
+                }
+            });
+        }
+    }
+
+    /// mmseg: the segments of `text` (matched keys alone, unmatched runs
+    /// together), then OpenCC's C-string hand-over: a segment is cut at its
+    /// first NUL byte (`Segments` yields `const char*`). Returns the
+    /// segments and the NUL cuts to delete.
+    fn segment(&self, text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+        let Some(m) = &self.segmentation else {
+            #[allow(clippy::single_range_in_vec_init)] // one segment: the whole text
+            return (vec![0..text.len()], Vec::new());
+        };
+        let mut segs = Vec::new();
+        let mut last = 0;
+        let mut cursor = Cursor::new(m);
+        scan(&mut cursor, text, 0..text.len(), has_ids(text), |h| {
+            if h.start > last {
+                segs.push(last..h.start);
+            }
+            segs.push(h.start..h.end);
+            last = h.end;
+        });
+        if last < text.len() {
+            segs.push(last..text.len());
+        }
+        let mut cuts = Vec::new();
+        if memchr::memchr(0, text.as_bytes()).is_some() {
+            for s in &mut segs {
+                if let Some(z) = memchr::memchr(0, &text.as_bytes()[s.clone()]) {
+                    cuts.push(s.start + z..s.end);
+                    s.end = s.start + z;
+                }
+            }
+        }
+        (segs, cuts)
+    }
+
+    /// Converts a string.
+    pub fn convert(&self, input: &str) -> String {
+        let mut text: Cow<'_, str> = Cow::Borrowed(input);
+        let mut repls = Vec::new();
+        for m in &self.normalization {
+            let whole = 0..text.len();
+            Self::step(m, &text, std::slice::from_ref(&whole), &mut repls);
+            if !repls.is_empty() {
+                text = Cow::Owned(rebuild(&text, &repls, &mut []));
+            }
+        }
+        let (mut segs, cuts) = self.segment(&text);
+        if !cuts.is_empty() {
+            let dels: Vec<Repl<'_>> = cuts
+                .into_iter()
+                .map(|range| Repl { range, value: "" })
+                .collect();
+            // the segments were already cut; shift them to the new text
+            let mut cut_segs: Vec<Range<usize>> = Vec::with_capacity(segs.len());
+            let mut removed = 0;
+            let mut di = 0;
+            for s in &segs {
+                cut_segs.push(s.start - removed..s.end - removed);
+                while di < dels.len() && dels[di].range.start == s.end {
+                    removed += dels[di].range.len();
+                    di += 1;
+                }
+            }
+            text = Cow::Owned(rebuild(&text, &dels, &mut []));
+            segs = cut_segs;
+        }
+        for m in &self.chain {
+            Self::step(m, &text, &segs, &mut repls);
+            if !repls.is_empty() {
+                text = Cow::Owned(rebuild(&text, &repls, &mut segs));
+            }
+        }
+        text.into_owned()
+    }
+
+    /// Converts the current text of `text[range]` through
+    /// [`AlignedText::apply`], one `apply` per step; returns the new range.
+    pub fn convert_aligned(
+        &self,
+        text: &mut AlignedText,
+        range: Range<usize>,
+    ) -> Result<Range<usize>> {
+        let cur = text.current();
+        if range.start > range.end
+            || range.end > cur.len()
+            || !cur.is_char_boundary(range.start)
+            || !cur.is_char_boundary(range.end)
+        {
+            return Err(zhen_core::Error::InvalidEdit {
+                start: range.start,
+                end: range.end,
+                len: cur.len(),
+            }
+            .into());
+        }
+        let tail = cur.len() - range.end;
+        let start = range.start;
+        let mut repls = Vec::new();
+        for m in &self.normalization {
+            let cur = text.current();
+            let r = start..cur.len() - tail;
+            Self::step(m, cur, std::slice::from_ref(&r), &mut repls);
+            let edits = to_edits(&repls);
+            text.apply(edits)?;
+        }
+        let cur = text.current();
+        let r = start..cur.len() - tail;
+        let (mut segs, cuts) = self.segment_range(cur, r);
+        if !cuts.is_empty() {
+            let mut shifted = Vec::with_capacity(segs.len());
+            let mut removed = 0;
+            let mut di = 0;
+            for s in &segs {
+                shifted.push(s.start - removed..s.end - removed);
+                while di < cuts.len() && cuts[di].start == s.end {
+                    removed += cuts[di].len();
+                    di += 1;
+                }
+            }
+            text.apply(cuts.into_iter().map(Edit::delete))?;
+            segs = shifted;
+        }
+        for m in &self.chain {
+            let cur = text.current();
+            Self::step(m, cur, &segs, &mut repls);
+            remap(&repls, &mut segs);
+            let edits = to_edits(&repls);
+            text.apply(edits)?;
+        }
+        Ok(start..text.current().len() - tail)
+    }
+
+    /// [`Pipeline::segment`] of a sub-range of a text.
+    fn segment_range(&self, text: &str, r: Range<usize>) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+        let (segs, cuts) = self.segment(&text[r.clone()]);
+        let sh = |x: Range<usize>| x.start + r.start..x.end + r.start;
+        (
+            segs.into_iter().map(sh).collect(),
+            cuts.into_iter().map(sh).collect(),
+        )
+    }
+}
+
+fn to_edits(repls: &[Repl<'_>]) -> Vec<Edit> {
+    repls
+        .iter()
+        .map(|r| Edit::new(r.range.clone(), r.value))
+        .collect()
+}
+
+/// The text with the replacements made; `segs` (sorted ranges that no
+/// replacement crosses) are moved to the new text.
+fn rebuild(text: &str, repls: &[Repl<'_>], segs: &mut [Range<usize>]) -> String {
+    let grow: usize = repls.iter().map(|r| r.value.len()).sum();
+    let mut out = String::with_capacity(text.len() + grow);
+    let mut pos = 0;
+    for r in repls {
+        out.push_str(&text[pos..r.range.start]);
+        out.push_str(r.value);
+        pos = r.range.end;
+    }
+    out.push_str(&text[pos..]);
+    remap(repls, segs);
+    out
+}
+
+/// Moves segments to the text after `repls` (which lie inside segments).
+fn remap(repls: &[Repl<'_>], segs: &mut [Range<usize>]) {
+    let mut delta: isize = 0;
+    let mut ri = 0;
+    for s in segs.iter_mut() {
+        let start = (s.start as isize + delta) as usize;
+        while ri < repls.len() && repls[ri].range.end <= s.end {
+            let r = &repls[ri];
+            delta += r.value.len() as isize - r.range.len() as isize;
+            ri += 1;
+        }
+        *s = start..(s.end as isize + delta) as usize;
+    }
+}
