@@ -575,7 +575,7 @@ impl PosTagger {
             line: 0,
             what: "file too short for the ZHENPOS header".into(),
         })?;
-        if &magic[..7] != &MAGIC[..7] {
+        if magic[..7] != MAGIC[..7] {
             return Err(Error::Model {
                 line: 0,
                 what: "not a zhen POS model (missing ZHENPOS header)".into(),

@@ -154,8 +154,7 @@ impl Tokenizer {
         let s = &cur[sentence.clone()];
         let base = sentence.start;
         let has_cjk = || s.chars().any(|c| is_han(c) || is_kana(c));
-        let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<String>, bool) = match lang.as_str()
-        {
+        let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<&str>, bool) = match lang.as_str() {
             "zh" | "ja" => self.chinese(s),
             "en" => self.english(s, true),
             _ if has_cjk() => self.chinese(s),
@@ -172,7 +171,7 @@ impl Tokenizer {
                 continue;
             }
             let norm = &cur[p.current.clone()];
-            let pos = &tags[p.first];
+            let pos = tags[p.first];
             let upos = if jieba_tags {
                 refine_upos(jieba_upos(pos), pos, norm)
             } else if pos.is_empty() {
@@ -184,18 +183,18 @@ impl Tokenizer {
                 current: p.current,
                 span: p.original,
                 norm: norm.to_string(),
-                pos: pos.clone(),
+                pos: pos.to_string(),
                 upos,
             });
         }
         out
     }
 
-    fn chinese(&self, s: &str) -> (Vec<Range<usize>>, Vec<String>, bool) {
+    fn chinese<'a>(&'a self, s: &'a str) -> (Vec<Range<usize>>, Vec<&'a str>, bool) {
         let tagged = self.jieba.tag(s, true);
         let atoms = atomic_runs(s);
         let mut ranges = Vec::with_capacity(tagged.len());
-        let mut tags: Vec<String> = Vec::with_capacity(tagged.len());
+        let mut tags: Vec<&str> = Vec::with_capacity(tagged.len());
         let mut a = 0; // next atomic run
         let mut i = 0;
         while i < tagged.len() {
@@ -236,35 +235,31 @@ impl Tokenizer {
         (ranges, tags, true)
     }
 
-    fn english(&self, s: &str, with_pos: bool) -> (Vec<Range<usize>>, Vec<String>, bool) {
+    fn english(&self, s: &str, with_pos: bool) -> (Vec<Range<usize>>, Vec<&str>, bool) {
         let ranges = english_tokens(s);
         let tags = match (&self.tagger, with_pos) {
             (Some(tagger), true) => {
                 let words: Vec<&str> = ranges.iter().map(|r| &s[r.clone()]).collect();
-                tagger
-                    .tag_str(&words)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect()
+                tagger.tag_str(&words)
             }
-            _ => vec![String::new(); ranges.len()],
+            _ => vec![""; ranges.len()],
         };
         (ranges, tags, false)
     }
 }
 
 // Pushes r (minus whitespace; split at inner whitespace) with its tag.
-fn push_split_at_space(
+fn push_split_at_space<'a>(
     s: &str,
     r: Range<usize>,
-    tag: &str,
+    tag: &'a str,
     ranges: &mut Vec<Range<usize>>,
-    tags: &mut Vec<String>,
+    tags: &mut Vec<&'a str>,
 ) {
     let w = &s[r.clone()];
     if !w.chars().any(char::is_whitespace) {
         ranges.push(r);
-        tags.push(tag.to_string());
+        tags.push(tag);
         return;
     }
     let mut start = None;
@@ -272,7 +267,7 @@ fn push_split_at_space(
         match (c.is_whitespace(), start) {
             (true, Some(st)) => {
                 ranges.push(r.start + st..r.start + i);
-                tags.push(tag.to_string());
+                tags.push(tag);
                 start = None;
             }
             (false, None) => start = Some(i),
@@ -281,7 +276,7 @@ fn push_split_at_space(
     }
     if let Some(st) = start {
         ranges.push(r.start + st..r.end);
-        tags.push(tag.to_string());
+        tags.push(tag);
     }
 }
 
@@ -315,14 +310,29 @@ fn refine_upos(upos: &'static str, pos: &str, norm: &str) -> &'static str {
 }
 
 /// Letters and digits of non-CJK scripts: the stuff of atomic runs.
+#[inline]
 fn is_atom_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c) && !is_kana(c) && !is_hangul(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // cheap range tests first: Han is most of the text and a slow
+    // `is_alphanumeric` lookup
+    !is_han(c) && !is_kana(c) && !is_hangul(c) && !is_cjk_punct(c) && c.is_alphanumeric()
+}
+
+#[inline]
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF0F}' | '\u{2000}'..='\u{206F}')
 }
 
 /// Byte ranges of `s` that must stay one token: runs of [`is_atom_char`]
 /// joined by single `.` `-` `:` (digits only) `/` `_` `@` `,` (digit before,
 /// exactly three digits after) or an apostrophe (letters both sides).
 pub(crate) fn atomic_runs(s: &str) -> Vec<Range<usize>> {
+    // fast path: most Chinese sentences have no Latin letters or digits
+    if !s.chars().any(is_atom_char) {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let n = chars.len();
     let mut out = Vec::new();
@@ -417,8 +427,7 @@ pub(crate) fn english_tokens(s: &str) -> Vec<Range<usize>> {
             let (lw, w) = (&s[last.clone()], &s[r.clone()]);
             let adjacent = last.end == r.start;
             if adjacent
-                && ((w == "." && takes_period(lw))
-                    || (w == "." && lw.bytes().all(|b| b == b'.'))
+                && ((w == "." && (takes_period(lw) || lw.bytes().all(|b| b == b'.')))
                     || (w == "-" && lw.bytes().all(|b| b == b'-')))
             {
                 last.end = r.end;
@@ -475,6 +484,132 @@ fn clitic_split(w: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhen_core::Edit;
+
+    fn toks(t: &Tokenizer, text: &AlignedText, lang: Lang) -> Vec<(String, String, &'static str)> {
+        t.tokenize(text, 0..text.current().len(), &lang)
+            .into_iter()
+            .map(|k| (text.original()[k.span.range()].to_string(), k.pos, k.upos))
+            .collect()
+    }
+
+    fn surfaces(t: &Tokenizer, s: &str, lang: Lang) -> Vec<String> {
+        toks(t, &AlignedText::new(s), lang)
+            .into_iter()
+            .map(|k| k.0)
+            .collect()
+    }
+
+    #[test]
+    fn mixed_runs_are_single_tokens() {
+        let t = Tokenizer::new().unwrap();
+        let got = toks(
+            &t,
+            &AlignedText::new("OPPO和vivo于2020-04-20 10:51发布4.jpg，收入27219.38元"),
+            Lang::ZH,
+        );
+        let want = [
+            ("OPPO", "eng", "X"),
+            ("和", "c", "CCONJ"),
+            ("vivo", "eng", "X"),
+            ("于", "p", "ADP"),
+            ("2020-04-20", "m", "NUM"),
+            ("10:51", "m", "NUM"),
+            ("发布", "v", "VERB"),
+            ("4.jpg", "eng", "X"),
+            ("，", "x", "PUNCT"),
+            ("收入", "v", "VERB"),
+            ("27219.38", "m", "NUM"),
+            ("元", "m", "NUM"),
+        ];
+        let got: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), *c))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn spans_follow_the_alignment() {
+        let t = Tokenizer::new().unwrap();
+        // "頭髮" was converted to "头发" (1:1), an OCR space deleted, and
+        // "ab" replaced by "xyz" (2:3)
+        let mut text = AlignedText::new("頭髮 乾燥ab。");
+        text.apply([
+            Edit::new(0..6, "头发"),
+            Edit::delete(6..7),
+            Edit::new(13..15, "xyz"),
+        ])
+        .unwrap();
+        assert_eq!(text.current(), "头发乾燥xyz。");
+        let got = toks(&t, &text, Lang::ZH);
+        let surf: Vec<&str> = got.iter().map(|k| k.0.as_str()).collect();
+        assert_eq!(surf, ["頭髮", "乾燥", "ab", "。"]);
+    }
+
+    #[test]
+    fn english_pos_and_spans() {
+        let t = Tokenizer::new().unwrap();
+        let got = toks(&t, &AlignedText::new("I don't like it."), Lang::EN);
+        let got: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), *c))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("I", "PRP", "PRON"),
+                ("do", "VBP", "VERB"),
+                ("n't", "RB", "ADV"),
+                ("like", "VB", "VERB"),
+                ("it", "PRP", "PRON"),
+                (".", ".", "PUNCT")
+            ]
+        );
+        // another alphabetic language: same tokens, no POS
+        let got = toks(
+            &t,
+            &AlignedText::new("Bonjour à tous"),
+            Lang::from_code("fr").unwrap(),
+        );
+        assert_eq!(got[1], ("à".to_string(), String::new(), "X"));
+    }
+
+    #[test]
+    fn user_dict_takes_effect_with_bom() {
+        let mut t = Tokenizer::new().unwrap();
+        let s = "凝心聚沥实现高质量扶贫";
+        assert!(!surfaces(&t, s, Lang::ZH).contains(&"凝心聚沥".to_string()));
+        t.load_user_dict("\u{FEFF}凝心聚沥 10 nz\n\n高质量扶贫\r\n".as_bytes())
+            .unwrap();
+        let got = toks(&t, &AlignedText::new(s), Lang::ZH);
+        assert_eq!(got[0], ("凝心聚沥".to_string(), "nz".to_string(), "PROPN"));
+        assert_eq!(got.last().unwrap().0, "高质量扶贫");
+        assert_eq!(got.last().unwrap().1, "x");
+    }
+
+    #[test]
+    fn bad_user_dict_lines_are_named() {
+        let mut t = Tokenizer::new().unwrap();
+        let e = t
+            .load_user_dict("好词 3 n\n坏词 many n\n".as_bytes())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "user dictionary line 2: frequency is not a whole number: \"坏词 many n\" (expected `word [freq] [tag]`)"
+        );
+        let e = t.load_user_dict("a 1 n extra\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "user dictionary line 1: more than 3 fields: \"a 1 n extra\" (expected `word [freq] [tag]`)"
+        );
+        let e = t.load_user_dict(&b"ok\n\xff\xfe n\n"[..]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("user dictionary line 2: invalid UTF-8 at byte 0"),
+            "{e}"
+        );
+    }
 
     fn words(s: &str) -> Vec<&str> {
         english_tokens(s).into_iter().map(|r| &s[r]).collect()
