@@ -1,7 +1,46 @@
 //! # zhen
 //!
-//! Facade of the zhen toolkit (work in progress: the input layer).
+//! Annotated corpora from raw Chinese (simplified and traditional) and
+//! English text: cleaning of scraped and OCR'd text, OpenCC-exact script
+//! conversion, sentences, words and POS, PER/LOC/ORG entities, and export to
+//! CoNLL-2003, CoNLL-U, CSV, JSONL and brat — every offset pointing into the
+//! ORIGINAL text, so an entity found in traditional text is reported in
+//! traditional text at its true position.
+//!
+//! This crate is the facade: it re-exports the stage crates and composes
+//! them into a [`Pipeline`].
+//!
+//! ```
+//! use zhen::Pipeline;
+//!
+//! let pipeline = Pipeline::builder().build()?;
+//! let text = "2019年5月10日，崔現忠前往羅定市新民村。";
+//! let doc = pipeline.annotate("news-1", text)?.document;
+//! for e in &doc.entities {
+//!     // every span slices the original, traditional text
+//!     assert_eq!(&text[e.span.range()], e.text);
+//!     println!("{} {} ({})", e.label, e.text, e.norm);
+//! }
+//! assert!(doc.entities.iter().any(|e| e.text == "羅定市" && e.norm == "罗定市"));
+//! # Ok::<(), zhen::Error>(())
+//! ```
 #![deny(missing_docs)]
 
+mod error;
+pub mod eval;
 pub mod input;
+mod pipeline;
+
+pub use error::{Error, Result};
+pub use pipeline::{lang_tag, Annotated, ConvertMode, Para, Pipeline, PipelineBuilder};
+
+pub use zhen_clean as clean;
 pub use zhen_core as core;
+pub use zhen_export as export;
+pub use zhen_ner as ner;
+pub use zhen_script as script;
+pub use zhen_tokenize as tokenize;
+
+pub use zhen_core::{
+    AlignedText, CharIndex, Document, Entity, Label, Script, Sentence, Span, Token,
+};

@@ -1,0 +1,75 @@
+//! `zhen eval`: the whole pipeline scored against gold annotations.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use zhen::eval::{evaluate, gold_sentences};
+use zhen::export;
+
+/// Score the whole pipeline on gold files: each gold sentence's text
+/// (Chinese: the characters joined; English: the tokens joined by spaces) is
+/// annotated and its entities compared by exact span and label (conlleval
+/// semantics). Prints per-label and micro precision/recall/F1.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Gold file(s): BIO/CoNLL columns (.bio, .conll, .txt, any layout),
+    /// CoNLL-U (.conllu), JSONL (.jsonl; doccano with --gold-format doccano), brat (.ann).
+    #[arg(long, required = true, num_args = 1..)]
+    gold: Vec<PathBuf>,
+    /// Format of the gold files (default: from the extension).
+    #[arg(long, value_name = "FORMAT")]
+    gold_format: Option<String>,
+    /// Print JSON: {"micro":{"precision":…,"recall":…,"f1":…},"per_label":{…},"sentences":N}.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    pipeline: super::PipelineArgs,
+}
+
+/// Reads gold documents in any supported format.
+pub(crate) fn read_gold(path: &Path, format: Option<&str>) -> Result<Vec<zhen::Document>> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let fmt = format
+        .map(str::to_string)
+        .unwrap_or_else(|| match ext.as_str() {
+            "conllu" => "conllu".into(),
+            "jsonl" | "json" => "jsonl".into(),
+            "ann" => "brat".into(),
+            "csv" => "csv".into(),
+            _ => "conll".into(),
+        });
+    let docs = match fmt
+        .parse::<export::Format>()
+        .map_err(|e| anyhow::anyhow!("--gold-format: {e}"))?
+    {
+        export::Format::Conll => export::conll::read_path(path, &export::ReadOptions::default())?,
+        export::Format::Conllu => export::conllu::read_path(path)?,
+        export::Format::Jsonl => export::jsonl::read_path(path)?,
+        export::Format::Doccano => export::jsonl::read_doccano_path(path)?,
+        export::Format::Brat => vec![export::brat::read_path(path)?],
+        export::Format::Csv => export::csv::read_tokens_path(path, &export::CsvOptions::default())?,
+    };
+    Ok(docs)
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let pipeline = args.pipeline.build(true)?;
+    let mut docs = Vec::new();
+    for g in &args.gold {
+        docs.extend(
+            read_gold(g, args.gold_format.as_deref())
+                .with_context(|| format!("reading gold {}", g.display()))?,
+        );
+    }
+    let gold = gold_sentences(&docs);
+    let scores = evaluate(&pipeline, &gold)?;
+    if args.json {
+        println!("{}", scores.to_json());
+    } else {
+        print!("{scores}");
+    }
+    Ok(0)
+}

@@ -1,0 +1,446 @@
+//! The `zhen` command as users and their scripts see it: output formats,
+//! offsets into the original, exit codes, failure isolation, determinism.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn zhen() -> Command {
+    Command::cargo_bin("zhen").unwrap()
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Slices `text` by char offsets.
+fn chars(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+#[test]
+fn convert_is_opencc() {
+    let out = stdout_of(
+        zhen()
+            .args(["convert", "-c", "t2s"])
+            .write_stdin("頭髮乾燥的鄉村幹部\n"),
+    );
+    assert_eq!(out, "头发干燥的乡村干部\n");
+    let out = stdout_of(
+        zhen()
+            .args(["convert", "-c", "s2twp"])
+            .write_stdin("鼠标和软件\n"),
+    );
+    assert_eq!(out, "滑鼠和軟體\n");
+}
+
+#[test]
+fn unknown_config_is_a_usage_error() {
+    let out = zhen()
+        .args(["convert", "-c", "x2y"])
+        .write_stdin("a")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("x2y") && err.contains("s2twp"), "{err}");
+}
+
+#[test]
+fn missing_file_fails_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    fs::write(&good, "頭髮").unwrap();
+    let out = zhen()
+        .args(["convert", "-c", "t2s"])
+        .arg(dir.path().join("missing.txt"))
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "头发");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.txt"));
+}
+
+#[test]
+fn clean_report_lists_removed_lines_in_original_offsets() {
+    let path = corpus().join("001_6935bd13527f7fd9.txt");
+    let text = fs::read_to_string(&path).unwrap();
+    let out = stdout_of(zhen().arg("clean").arg("--report").arg(&path));
+    let mut removed = 0;
+    for line in out.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 6, "{line}");
+        let (s, e): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        let before = f[3]
+            .replace("\\n", "\n")
+            .replace("\\t", "\t")
+            .replace("\\r", "\r");
+        assert_eq!(chars(&text, s, e), before.replace("\\\\", "\\"));
+        if f[2] == "removed-line" {
+            removed += 1;
+        }
+    }
+    assert!(removed >= 3, "{out}");
+    assert!(out.contains("當前位置"));
+}
+
+#[test]
+fn detect_labels_traditional_paragraphs() {
+    let out = stdout_of(
+        zhen()
+            .arg("detect")
+            .arg(corpus().join("001_6935bd13527f7fd9.txt")),
+    );
+    assert!(
+        out.lines()
+            .filter(|l| l.contains("\tHant\tzh-Hant\t"))
+            .count()
+            > 10,
+        "{out}"
+    );
+    let out = stdout_of(
+        zhen()
+            .arg("detect")
+            .arg(corpus().join("000_22ba5b47bbfdc2bd.txt")),
+    );
+    assert!(
+        out.lines().filter(|l| l.contains("\tzh-Hans\t")).count() > 10,
+        "{out}"
+    );
+}
+
+#[test]
+fn tokenize_prints_original_char_offsets() {
+    let path = corpus().join("001_6935bd13527f7fd9.txt");
+    let text = fs::read_to_string(&path).unwrap();
+    let out = stdout_of(zhen().arg("tokenize").arg(&path));
+    assert!(out.contains("# lang=zh-Hant script=Hant"));
+    let mut n = 0;
+    let mut last_end = 0;
+    for line in out.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 4, "{line}");
+        let (s, e): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        assert!(s >= last_end, "overlap at {line}");
+        last_end = e;
+        assert_eq!(chars(&text, s, e).replace(['\n', '\t'], " "), f[2]);
+        n += 1;
+    }
+    assert!(n > 1000);
+}
+
+#[test]
+fn tag_reports_traditional_entities_in_the_original() {
+    let path = corpus().join("001_6935bd13527f7fd9.txt");
+    let text = fs::read_to_string(&path).unwrap();
+    let out = stdout_of(zhen().arg("tag").arg(&path));
+    let mut labels = std::collections::BTreeSet::new();
+    for line in out.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (s, e): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        assert_eq!(chars(&text, s, e).replace(['\n', '\t'], " "), f[3]);
+        labels.insert(f[2].to_string());
+    }
+    assert!(out.contains("\tLOC\t廣州市"), "{out}");
+    assert!(
+        labels.contains("PER") && labels.contains("ORG"),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn user_dict_takes_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let dict = dir.path().join("dict.txt");
+    fs::write(&dict, "\u{feff}驻镇帮镇扶村 100 n\n").unwrap();
+    let text = "广州派驻清远驻镇帮镇扶村指挥部。";
+    let plain = stdout_of(zhen().arg("tokenize").write_stdin(text));
+    assert!(!plain.contains("\t驻镇帮镇扶村\t"));
+    let with = stdout_of(
+        zhen()
+            .arg("tokenize")
+            .arg("--user-dict")
+            .arg(&dict)
+            .write_stdin(text),
+    );
+    assert!(with.contains("\t驻镇帮镇扶村\tn"), "{with}");
+}
+
+fn read_dir_sorted(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                out.push((rel, fs::read(&p).unwrap()));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn annotate_is_byte_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for j in ["1", "2", "3"] {
+        zhen()
+            .args([
+                "annotate",
+                "--quiet",
+                "--format",
+                "conll,conllu,csv,jsonl,brat,doccano",
+                "-j",
+                j,
+                "-o",
+            ])
+            .arg(dir.path().join(j))
+            .arg(corpus())
+            .assert()
+            .success();
+    }
+    let one = read_dir_sorted(&dir.path().join("1"));
+    assert!(one.len() >= 5 * 7 + 4, "{} files", one.len());
+    assert_eq!(one, read_dir_sorted(&dir.path().join("2")));
+    assert_eq!(one, read_dir_sorted(&dir.path().join("3")));
+}
+
+#[test]
+fn annotate_isolates_bad_inputs_and_reports_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("sub")).unwrap();
+    fs::write(input.join("a.txt"), "崔现忠前往罗定市新民村。").unwrap();
+    fs::write(input.join("empty.txt"), "").unwrap();
+    fs::write(input.join("binary.txt"), b"\x89PNG\r\n\x1a\n\x00\x00\x00").unwrap();
+    let (gbk, _, _) =
+        encoding_rs::GBK.encode("东莞市选派了375名干部到韶关、揭阳两市开展扶贫工作。");
+    fs::write(input.join("sub/gbk.txt"), &gbk).unwrap();
+    let mut bad = "第一行\n".as_bytes().to_vec();
+    bad.extend_from_slice(b"\xff\xfe\xfd bad");
+    fs::write(input.join("sub/bad.txt"), &bad).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = zhen()
+        .args(["annotate", "--quiet", "--encoding", "utf-8", "-o"])
+        .arg(&out_dir)
+        .arg(&input)
+        .output()
+        .unwrap();
+    // with utf-8 forced, the GBK file and the bad file fail; the others complete
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.txt: line 2, byte offset 10: invalid UTF-8"),
+        "{err}"
+    );
+    assert!(err.contains("binary.txt: byte offset 8: NUL byte"), "{err}");
+    assert!(out_dir.join("a.jsonl").exists());
+    assert!(out_dir.join("empty.jsonl").exists());
+    let errors = fs::read_to_string(out_dir.join("errors.csv")).unwrap();
+    assert_eq!(errors.lines().count(), 4, "{errors}");
+    assert!(errors.contains(",2,10,"), "{errors}");
+    // detection instead of forcing: GBK decodes, and the manifest records it
+    let out_dir2 = dir.path().join("out2");
+    zhen()
+        .args(["annotate", "--quiet", "-o"])
+        .arg(&out_dir2)
+        .arg(&input)
+        .assert()
+        .code(1);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir2.join("manifest.json")).unwrap()).unwrap();
+    let docs = manifest["documents"].as_array().unwrap();
+    let gbk_doc = docs.iter().find(|d| d["id"] == "sub/gbk.txt").unwrap();
+    assert_eq!(gbk_doc["status"], "ok");
+    assert!(matches!(
+        gbk_doc["encoding"].as_str(),
+        Some("GBK") | Some("gb18030")
+    ));
+    assert_eq!(gbk_doc["sha256"].as_str().unwrap().len(), 64);
+    assert!(out_dir2.join("sub/gbk.conllu").exists());
+    // --lossy replaces and counts instead of failing
+    let out_dir3 = dir.path().join("out3");
+    zhen()
+        .args([
+            "annotate",
+            "--quiet",
+            "--lossy",
+            "--encoding",
+            "utf-8",
+            "-o",
+        ])
+        .arg(&out_dir3)
+        .arg(input.join("sub/bad.txt"))
+        .assert()
+        .success();
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir3.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["documents"][0]["counts"]["replaced_bytes"], 1);
+}
+
+#[test]
+fn annotate_handles_a_long_single_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let para = "东莞市大朗镇商务局副局长傅伟斌到韶关市乐昌市廊田镇楼下村任驻村第一书记，";
+    let mut text = String::new();
+    while text.len() < 2_000_000 {
+        text.push_str(para);
+    }
+    fs::write(dir.path().join("long.txt"), &text).unwrap();
+    zhen()
+        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(dir.path().join("long.txt"))
+        .assert()
+        .success();
+    let back = fs::read_to_string(dir.path().join("out/long.jsonl")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(back.trim_end()).unwrap();
+    assert_eq!(v["text"].as_str().unwrap(), text);
+    assert!(v["entities"].as_array().unwrap().len() > 1000);
+}
+
+#[test]
+fn resume_skips_unchanged_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a.txt"), "崔现忠前往罗定市新民村。").unwrap();
+    fs::write(input.join("b.txt"), "傅伟斌带领驻村扶贫工作队。").unwrap();
+    let out = dir.path().join("out");
+    let run = || {
+        zhen()
+            .args(["annotate", "--resume", "--quiet", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .assert()
+            .success();
+    };
+    run();
+    let first = read_dir_sorted(&out);
+    let mtime = |f: &str| fs::metadata(out.join(f)).unwrap().modified().unwrap();
+    let (a0, b0) = (mtime("a.conllu"), mtime("b.conllu"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    fs::write(input.join("b.txt"), "傅伟斌带领驻村扶贫工作队走遍了全村。").unwrap();
+    run();
+    assert_eq!(mtime("a.conllu"), a0, "unchanged document was redone");
+    assert_ne!(mtime("b.conllu"), b0, "changed document was skipped");
+    // entities.csv still covers both documents
+    let ents = fs::read_to_string(out.join("entities.csv")).unwrap();
+    assert!(ents.contains("a.txt") && ents.contains("b.txt"), "{ents}");
+    assert_ne!(first, read_dir_sorted(&out));
+}
+
+#[test]
+fn jsonl_streaming_keeps_order_and_reports_bad_lines() {
+    let input = "{\"id\":\"1\",\"text\":\"崔现忠前往罗定市。\"}\nnot json\n{\"id\":2,\"text\":\"Mr. Smith went to Washington.\"}\n";
+    let out = zhen()
+        .args(["annotate", "--jsonl", "--quiet"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "1");
+    assert!(lines[1]["error"].as_str().unwrap().contains("line 2"));
+    assert_eq!(lines[2]["id"], "2");
+    let ents = lines[2]["entities"].as_array().unwrap();
+    assert!(
+        ents.iter()
+            .any(|e| e["text"] == "Washington" && e["label"] == "LOC"),
+        "{ents:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin> line 2"));
+}
+
+#[test]
+fn eval_prints_json_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.bio");
+    let mut bio = String::new();
+    for (c, t) in "崔现忠前往罗定市新民村。".chars().zip([
+        "B-PER", "I-PER", "I-PER", "O", "O", "B-LOC", "I-LOC", "I-LOC", "B-LOC", "I-LOC", "I-LOC",
+        "O",
+    ]) {
+        bio.push_str(&format!("{c}\t{t}\n"));
+    }
+    fs::write(&gold, bio).unwrap();
+    let out = stdout_of(zhen().args(["eval", "--json", "--gold"]).arg(&gold));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["sentences"], 1);
+    let f1 = v["micro"]["f1"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&f1));
+    assert!(v["per_label"]["PER"]["f1"].as_f64().unwrap() > 0.99, "{v}");
+    let table = stdout_of(zhen().args(["eval", "--gold"]).arg(&gold));
+    assert!(table.contains("PER") && table.contains("micro"), "{table}");
+}
+
+#[test]
+fn convert_format_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    zhen()
+        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
+        .arg(dir.path().join("a"))
+        .arg(corpus().join("004_3e3c862e4ff4ca39.txt"))
+        .assert()
+        .success();
+    let jsonl = dir.path().join("a/004_3e3c862e4ff4ca39.jsonl");
+    let conllu = dir.path().join("x.conllu");
+    zhen()
+        .args(["convert-format", "--to", "conllu", "-o"])
+        .arg(&conllu)
+        .arg(&jsonl)
+        .assert()
+        .success();
+    let brat = dir.path().join("brat");
+    zhen()
+        .args(["convert-format", "--to", "brat", "-o"])
+        .arg(&brat)
+        .arg(&jsonl)
+        .assert()
+        .success();
+    let back = dir.path().join("back.jsonl");
+    zhen()
+        .args(["convert-format", "--to", "jsonl", "-o"])
+        .arg(&back)
+        .arg(brat.join("004_3e3c862e4ff4ca39.ann"))
+        .assert()
+        .success();
+    let ents = |p: &Path| -> Vec<serde_json::Value> {
+        let v: serde_json::Value =
+            serde_json::from_str(fs::read_to_string(p).unwrap().trim()).unwrap();
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| serde_json::json!([e["start"], e["end"], e["label"], e["text"]]))
+            .collect()
+    };
+    assert_eq!(ents(&jsonl), ents(&back));
+    assert!(fs::read_to_string(&conllu).unwrap().contains("# newdoc id"));
+}

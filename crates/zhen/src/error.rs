@@ -1,0 +1,44 @@
+//! The facade's error type: every stage's error, with where it happened.
+
+use std::path::PathBuf;
+
+/// Errors of the zhen facade.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Aligned-text contract violations.
+    #[error(transparent)]
+    Core(#[from] zhen_core::Error),
+    /// OpenCC conversion tables or configs.
+    #[error(transparent)]
+    Script(#[from] zhen_script::Error),
+    /// Cleaning.
+    #[error(transparent)]
+    Clean(#[from] zhen_clean::Error),
+    /// Tokenizer, user dictionaries, POS model.
+    #[error(transparent)]
+    Tokenize(#[from] zhen_tokenize::Error),
+    /// NER models, gazetteers, training data.
+    #[error(transparent)]
+    Ner(#[from] zhen_ner::Error),
+    /// Readers and writers of annotation formats.
+    #[error(transparent)]
+    Export(#[from] zhen_export::Error),
+    /// Reading and decoding inputs.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+    /// A file that could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A bad option value.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Result with [`Error`] as the default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

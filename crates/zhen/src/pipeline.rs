@@ -1,0 +1,458 @@
+//! The annotation pipeline: clean → script detection → conversion →
+//! paragraphs, sentences → tokens/POS → entities, every offset in the
+//! original text.
+
+use std::io::BufRead;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use zhen_clean::{CleanOptions, CleanReport, Cleaner};
+use zhen_core::{AlignedText, Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
+use zhen_ner::{Gazetteer, NerModel};
+use zhen_script::{Config, Converter};
+use zhen_tokenize::{Lang, Tokenizer};
+
+use crate::{Error, Result};
+
+/// How Chinese text is converted before segmentation and tagging.
+///
+/// The segmenter and the tagger are trained on simplified Chinese, so by
+/// default traditional and mixed paragraphs are converted to simplified
+/// (`t2s`) through the aligned text and results are reported in the
+/// original script. `S2t` does the same for the models but reports the
+/// traditional form as each token's converted form; `None` tags the text as
+/// it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ConvertMode {
+    /// Traditional/mixed paragraphs → simplified; `norm` is simplified.
+    #[default]
+    T2s,
+    /// Like `T2s` for the models; `norm` is the traditional form.
+    S2t,
+    /// No conversion.
+    None,
+}
+
+impl ConvertMode {
+    /// The name used on the command line and in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConvertMode::T2s => "t2s",
+            ConvertMode::S2t => "s2t",
+            ConvertMode::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for ConvertMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "t2s" => Ok(ConvertMode::T2s),
+            "s2t" => Ok(ConvertMode::S2t),
+            "none" => Ok(ConvertMode::None),
+            _ => Err(Error::Usage(format!(
+                "unknown conversion {s:?}: use t2s, s2t or none"
+            ))),
+        }
+    }
+}
+
+/// Builds a [`Pipeline`]; see [`Pipeline::builder`].
+#[derive(Default)]
+pub struct PipelineBuilder {
+    clean: Option<CleanOptions>,
+    no_clean: bool,
+    convert: ConvertMode,
+    user_dict: Option<Vec<u8>>,
+    entities: Option<Gazetteer>,
+    zh_model: Option<Model>,
+    en_model: Option<Model>,
+    tag: bool,
+    doc_consistency: bool,
+}
+
+impl PipelineBuilder {
+    /// Cleaning options (default: every cleaner on).
+    pub fn clean(mut self, options: CleanOptions) -> Self {
+        self.clean = Some(options);
+        self.no_clean = false;
+        self
+    }
+
+    /// Switches cleaning off.
+    pub fn no_clean(mut self) -> Self {
+        self.no_clean = true;
+        self
+    }
+
+    /// How Chinese text is converted (default `t2s`).
+    pub fn convert(mut self, mode: ConvertMode) -> Self {
+        self.convert = mode;
+        self
+    }
+
+    /// A jieba user dictionary (`word [freq] [tag]` lines).
+    pub fn user_dict(mut self, reader: impl BufRead) -> Result<Self> {
+        let mut buf = Vec::new();
+        let mut reader = reader;
+        std::io::Read::read_to_end(&mut reader, &mut buf).map_err(|e| Error::Io {
+            path: "user dictionary".into(),
+            source: e,
+        })?;
+        self.user_dict = Some(buf);
+        Ok(self)
+    }
+
+    /// A user dictionary file.
+    pub fn user_dict_path(self, path: &Path) -> Result<Self> {
+        let f = std::fs::File::open(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        self.user_dict(std::io::BufReader::new(f))
+    }
+
+    /// Known entities to force (`surface,label` CSV).
+    pub fn entities_path(mut self, path: &Path) -> Result<Self> {
+        self.entities = Some(Gazetteer::from_csv(path)?);
+        Ok(self)
+    }
+
+    /// A Chinese NER model instead of the embedded one.
+    pub fn zh_model(mut self, model: NerModel) -> Self {
+        self.zh_model = Some(Model::Owned(Arc::new(model)));
+        self
+    }
+
+    /// An English NER model instead of the embedded one.
+    pub fn en_model(mut self, model: NerModel) -> Self {
+        self.en_model = Some(Model::Owned(Arc::new(model)));
+        self
+    }
+
+    /// A NER model file; its language decides which default it replaces.
+    pub fn model_path(self, path: &Path) -> Result<Self> {
+        let m = NerModel::from_path(path)?;
+        Ok(if m.lang() == "en" {
+            self.en_model(m)
+        } else {
+            self.zh_model(m)
+        })
+    }
+
+    /// Whether to tag entities (default on).
+    pub fn entities(mut self, on: bool) -> Self {
+        self.tag = on;
+        self
+    }
+
+    /// Whether a name recognised once in a document is recognised at its
+    /// other mentions (default on).
+    pub fn document_consistency(mut self, on: bool) -> Self {
+        self.doc_consistency = on;
+        self
+    }
+
+    /// Loads the models and dictionaries.
+    pub fn build(self) -> Result<Pipeline> {
+        let mut tokenizer = Tokenizer::new()?;
+        if let Some(d) = &self.user_dict {
+            tokenizer.load_user_dict(std::io::Cursor::new(d))?;
+        }
+        let cleaner = if self.no_clean {
+            None
+        } else {
+            Some(Cleaner::new(self.clean.unwrap_or_default()))
+        };
+        Ok(Pipeline {
+            cleaner,
+            convert: self.convert,
+            t2s: Converter::new(Config::T2s)?,
+            s2t: Converter::new(Config::S2t)?,
+            tokenizer,
+            zh: self
+                .zh_model
+                .unwrap_or_else(|| Model::Embedded(NerModel::embedded_zh())),
+            en: self
+                .en_model
+                .unwrap_or_else(|| Model::Embedded(NerModel::embedded_en())),
+            gazetteer: self.entities,
+            tag: self.tag,
+            doc_consistency: self.doc_consistency,
+        })
+    }
+}
+
+/// The whole annotation pipeline. `Send + Sync`: share one across threads.
+///
+/// ```
+/// let pipeline = zhen::Pipeline::builder().build().unwrap();
+/// let doc = pipeline.annotate("demo", "崔現忠是大瀝鎮派駐新民村的第一書記。").unwrap().document;
+/// let per = doc.entities.iter().find(|e| e.label.as_str() == "PER").unwrap();
+/// assert_eq!(per.text, "崔現忠");          // in the original script…
+/// assert_eq!(&doc.text[per.span.range()], "崔現忠"); // …at its original offsets
+/// assert_eq!(per.norm, "崔现忠");
+/// ```
+pub struct Pipeline {
+    cleaner: Option<Cleaner>,
+    convert: ConvertMode,
+    t2s: Converter,
+    s2t: Converter,
+    tokenizer: Tokenizer,
+    zh: Model,
+    en: Model,
+    gazetteer: Option<Gazetteer>,
+    tag: bool,
+    doc_consistency: bool,
+}
+
+/// A NER model: embedded (loaded once per process) or loaded from a file.
+#[derive(Clone)]
+enum Model {
+    Embedded(&'static NerModel),
+    Owned(Arc<NerModel>),
+}
+
+impl std::ops::Deref for Model {
+    type Target = NerModel;
+    fn deref(&self) -> &NerModel {
+        match self {
+            Model::Embedded(m) => m,
+            Model::Owned(m) => m,
+        }
+    }
+}
+
+/// The result of annotating one text.
+#[derive(Clone, Debug)]
+pub struct Annotated {
+    /// The annotated document.
+    pub document: Document,
+    /// What cleaning changed and removed (original spans).
+    pub clean_report: CleanReport,
+    /// The normalized text the models saw.
+    pub normalized: String,
+}
+
+impl Pipeline {
+    /// A builder with the defaults: all cleaners, `t2s`, embedded models.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder {
+            tag: true,
+            doc_consistency: true,
+            ..Default::default()
+        }
+    }
+
+    /// Identifiers of the NER models in use (`zh`, `en`).
+    pub fn model_ids(&self) -> (String, String) {
+        (self.zh.id().to_string(), self.en.id().to_string())
+    }
+
+    /// The conversion mode.
+    pub fn convert_mode(&self) -> ConvertMode {
+        self.convert
+    }
+
+    /// Cleans and converts only (what `zhen clean`/`convert` print), with
+    /// the paragraphs found.
+    pub fn normalize(&self, text: &str) -> Result<(AlignedText, CleanReport, Vec<Para>)> {
+        let mut at = AlignedText::try_new(text)?;
+        let report = match &self.cleaner {
+            Some(c) => c.clean(&mut at)?,
+            None => CleanReport::default(),
+        };
+        let mut paras: Vec<Para> = zhen_tokenize::paragraphs(at.current())
+            .into_iter()
+            .map(|r| {
+                let s = &at.current()[r.clone()];
+                let script = zhen_script::detect_script(s);
+                let lang = zhen_tokenize::language(s);
+                Para {
+                    range: r,
+                    script,
+                    lang,
+                }
+            })
+            .collect();
+        if self.convert != ConvertMode::None {
+            // Convert from the last paragraph to the first so the ranges of
+            // the paragraphs still to convert stay valid; then shift.
+            let mut deltas = vec![0isize; paras.len()];
+            for (i, p) in paras.iter_mut().enumerate().rev() {
+                if p.lang.as_str() == "zh" && matches!(p.script, Script::Hant | Script::Mixed) {
+                    let old = p.range.clone();
+                    let new = self.t2s.convert_range(&mut at, old.clone())?;
+                    deltas[i] = new.len() as isize - old.len() as isize;
+                    p.range = new;
+                }
+            }
+            let mut shift = 0isize;
+            for (p, d) in paras.iter_mut().zip(deltas) {
+                let s = (p.range.start as isize + shift) as usize;
+                let e = (p.range.end as isize + shift) as usize;
+                p.range = s..e;
+                shift += d;
+            }
+        }
+        Ok((at, report, paras))
+    }
+
+    /// Annotates one text.
+    pub fn annotate(&self, id: &str, text: &str) -> Result<Annotated> {
+        let (at, clean_report, paras) = self.normalize(text)?;
+        let cur = at.current();
+        let mut doc = Document::new(id, text);
+        // sentences (current ranges) with their paragraph and language
+        let mut sent_ranges: Vec<Range<usize>> = Vec::new();
+        let mut sent_meta: Vec<(usize, Lang)> = Vec::new();
+        let para_spans = at.project(&paras.iter().map(|p| p.range.clone()).collect::<Vec<_>>());
+        for (pi, proj) in para_spans.iter().enumerate() {
+            let p = &paras[proj.first];
+            let lang_name = lang_tag(&p.lang, p.script);
+            doc.paragraphs.push(Paragraph {
+                span: proj.original,
+                lang: lang_name,
+                script: p.script,
+            });
+            for s in zhen_tokenize::sentences(cur, proj.current.clone(), &p.lang) {
+                sent_ranges.push(s);
+                sent_meta.push((pi, p.lang));
+            }
+        }
+        let sent_proj = at.project(&sent_ranges);
+        let mut zh_sents: Vec<(usize, Range<usize>)> = Vec::new();
+        let mut en_sents: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new(); // sentence, current range, token index range
+        for (si, proj) in sent_proj.iter().enumerate() {
+            let (pi, lang) = &sent_meta[proj.first];
+            doc.sentences.push(Sentence {
+                span: proj.original,
+                paragraph: *pi,
+            });
+            let first_tok = doc.tokens.len();
+            for t in self.tokenizer.tokenize(&at, proj.current.clone(), lang) {
+                let norm = match self.convert {
+                    ConvertMode::S2t => self.s2t.convert(&t.norm),
+                    _ => t.norm.clone(),
+                };
+                doc.tokens.push(Token {
+                    span: t.span,
+                    text: text[t.span.range()].to_string(),
+                    norm,
+                    pos: t.pos,
+                    upos: t.upos.to_string(),
+                    sentence: si,
+                });
+            }
+            match lang.as_str() {
+                "en" => en_sents.push((si, proj.current.clone(), first_tok..doc.tokens.len())),
+                "zh" | "ja" | "und" => zh_sents.push((si, proj.current.clone())),
+                _ => {}
+            }
+        }
+        if self.tag {
+            self.tag_entities(&at, &mut doc, &zh_sents, &en_sents);
+        }
+        debug_assert!(doc.validate().is_ok(), "{:?}", doc.validate());
+        Ok(Annotated {
+            normalized: at.current().to_string(),
+            document: doc,
+            clean_report,
+        })
+    }
+
+    fn tag_entities(
+        &self,
+        at: &AlignedText,
+        doc: &mut Document,
+        zh_sents: &[(usize, Range<usize>)],
+        en_sents: &[(usize, Range<usize>, Range<usize>)],
+    ) {
+        let cur = at.current();
+        let mut found: Vec<(Range<usize>, Label)> = Vec::new(); // current byte ranges
+        let texts: Vec<&str> = zh_sents.iter().map(|(_, r)| &cur[r.clone()]).collect();
+        let tagged = if self.doc_consistency {
+            zhen_ner::tag_document_zh(&self.zh, &texts)
+        } else {
+            texts.iter().map(|s| self.zh.tag_chars(s)).collect()
+        };
+        for ((_, r), mut ents) in zh_sents.iter().zip(tagged) {
+            if let Some(g) = &self.gazetteer {
+                g.apply(&cur[r.clone()], &mut ents);
+            }
+            found.extend(
+                ents.into_iter()
+                    .map(|(e, l)| (r.start + e.start..r.start + e.end, l)),
+            );
+        }
+        let token_lists: Vec<Vec<&str>> = en_sents
+            .iter()
+            .map(|(_, _, tr)| {
+                doc.tokens[tr.clone()]
+                    .iter()
+                    .map(|t| t.norm.as_str())
+                    .collect()
+            })
+            .collect();
+        let tagged = if self.doc_consistency {
+            let refs: Vec<&[&str]> = token_lists.iter().map(|t| t.as_slice()).collect();
+            zhen_ner::tag_document_en(&self.en, &refs)
+        } else {
+            token_lists.iter().map(|t| self.en.tag_tokens(t)).collect()
+        };
+        let mut en_found: Vec<(Span, Label)> = Vec::new();
+        for ((_, _, tr), ents) in en_sents.iter().zip(tagged) {
+            for (ti, label) in ents {
+                let first = &doc.tokens[tr.start + ti.start];
+                let last = &doc.tokens[tr.start + ti.end - 1];
+                en_found.push((Span::new(first.span.start, last.span.end), label));
+            }
+        }
+        found.sort_by_key(|(r, _)| (r.start, r.end));
+        let ranges: Vec<Range<usize>> = found.iter().map(|(r, _)| r.clone()).collect();
+        // entities never overlap, so projection keeps them one to one unless a
+        // many-to-many replacement glues two together
+        for proj in at.project(&ranges) {
+            let label = found[proj.first].1.clone();
+            doc.entities.push(Entity {
+                span: proj.original,
+                text: doc.text[proj.original.range()].to_string(),
+                norm: cur[proj.current.clone()].to_string(),
+                label,
+            });
+        }
+        for (span, label) in en_found {
+            let norm = at.current()[at.to_current(span)].to_string();
+            doc.entities.push(Entity {
+                span,
+                text: doc.text[span.range()].to_string(),
+                norm,
+                label,
+            });
+        }
+        doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
+    }
+}
+
+/// A paragraph of the normalized text.
+#[derive(Clone, Debug)]
+pub struct Para {
+    /// Byte range of the normalized (current) text.
+    pub range: Range<usize>,
+    /// Script of its Chinese characters (before conversion).
+    pub script: Script,
+    /// Its language.
+    pub lang: Lang,
+}
+
+/// The language tag written to outputs: `zh-Hans`/`zh-Hant` for Chinese.
+pub fn lang_tag(lang: &Lang, script: Script) -> String {
+    match (lang.as_str(), script) {
+        ("zh", Script::Hant) => "zh-Hant".to_string(),
+        ("zh", Script::Mixed) => "zh-Hant".to_string(),
+        ("zh", _) => "zh-Hans".to_string(),
+        (other, _) => other.to_string(),
+    }
+}
