@@ -6,7 +6,8 @@
 //! Options: `--json` (machine-readable, fractions 0–1), `--doc-window N` (treat
 //! every N consecutive sentences as one document and apply document-level
 //! consistency), `--conll-docs FILE` (document boundaries from a CoNLL file
-//! with `-DOCSTART-` lines holding the same sentences).
+//! with `-DOCSTART-` lines holding the same sentences), `--prune-q N` (drop
+//! feature rows below N quantisation steps before tagging).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,7 @@ fn conll_doc_sizes(path: &PathBuf) -> std::io::Result<Vec<usize>> {
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let (mut gold, mut model, mut json, mut window, mut docs) = (None, None, false, 0usize, None);
+    let mut prune: i16 = 0;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--gold" => gold = args.next().map(PathBuf::from),
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             "--json" => json = true,
             "--doc-window" => window = args.next().and_then(|s| s.parse().ok()).unwrap_or(0),
             "--conll-docs" => docs = args.next().map(PathBuf::from),
+            "--prune-q" => prune = args.next().and_then(|s| s.parse().ok()).unwrap_or(0),
             _ => {
                 eprintln!("error: unknown argument {a:?}");
                 return ExitCode::from(2);
@@ -69,7 +72,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let t0 = Instant::now();
-    let model = match NerModel::from_path(&model_path) {
+    let mut model = match NerModel::from_path(&model_path) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("error: {e}");
@@ -77,6 +80,10 @@ fn main() -> ExitCode {
         }
     };
     let load = t0.elapsed().as_secs_f64();
+    if prune > 0 {
+        model.prune(prune);
+        eprintln!("pruned to {} features", model.num_features());
+    }
     let sents = match read_bio(&gold) {
         Ok(s) => s,
         Err(e) => {

@@ -87,13 +87,14 @@ pub mod cat {
 }
 
 /// A dictionary of unit sequences (characters for Chinese, tokens for
-/// English), each with a mask of categories. Matching walks a hash of each
-/// prefix, so it allocates nothing.
+/// English), each with a mask of categories ([`cat`]). Stored compiled: the
+/// hash of every entry and of every prefix of an entry, so matching walks
+/// the hash forward and allocates nothing, and loading rebuilds no strings.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    words: Vec<(String, u16)>,
-    // key of a prefix -> (category mask, is a proper prefix of a longer entry, index in `words`)
-    map: IdMap<(u16, bool, u32)>,
+    // key of a prefix -> (category mask, is a proper prefix of a longer entry)
+    map: IdMap<(u16, bool)>,
+    entries: usize,
     max_len: usize,
     tokens: bool,
 }
@@ -112,12 +113,12 @@ impl Lexicon {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.entries
     }
 
     /// Whether the lexicon has no entries.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.entries == 0
     }
 
     /// Whether entries are token sequences (English) rather than strings.
@@ -125,9 +126,13 @@ impl Lexicon {
         self.tokens
     }
 
-    /// The entries and their category masks.
-    pub fn entries(&self) -> &[(String, u16)] {
-        &self.words
+    /// Categories of `word` (0 when absent).
+    pub fn get(&self, word: &str) -> u16 {
+        let mut h = LEX_SEED;
+        for u in self.units(word) {
+            h = mix(h, u);
+        }
+        self.map.get(&h).map_or(0, |e| e.0)
     }
 
     fn units(&self, w: &str) -> Vec<u64> {
@@ -147,23 +152,55 @@ impl Lexicon {
         let mut h = LEX_SEED;
         for (i, &u) in units.iter().enumerate() {
             h = mix(h, u);
-            let last = i + 1 == units.len();
-            let e = self.map.entry(h).or_insert((0, false, u32::MAX));
-            if last {
-                if e.0 & mask != mask {
-                    if e.0 == 0 {
-                        e.2 = self.words.len() as u32;
-                        self.words.push((word.to_string(), mask));
-                    } else {
-                        self.words[e.2 as usize].1 |= mask;
-                    }
-                    e.0 |= mask;
+            let e = self.map.entry(h).or_insert((0, false));
+            if i + 1 == units.len() {
+                if e.0 == 0 {
+                    self.entries += 1;
                 }
+                e.0 |= mask;
             } else {
                 e.1 = true;
             }
         }
         self.max_len = self.max_len.max(units.len());
+    }
+
+    /// The compiled entries: `(key, mask << 1 | is_prefix)`, sorted by key.
+    pub(crate) fn compiled(&self) -> Vec<(u64, u32)> {
+        let mut v: Vec<(u64, u32)> = self
+            .map
+            .iter()
+            .map(|(&k, &(m, p))| (k, (m as u32) << 1 | p as u32))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Rebuilds a lexicon from [`Lexicon::compiled`] entries.
+    pub(crate) fn from_compiled(
+        tokens: bool,
+        max_len: usize,
+        entries: impl ExactSizeIterator<Item = (u64, u32)>,
+    ) -> Lexicon {
+        let mut map = IdMap::default();
+        map.reserve(entries.len());
+        let mut n = 0;
+        for (k, v) in entries {
+            let m = (v >> 1) as u16;
+            n += (m != 0) as usize;
+            map.insert(k, (m, v & 1 == 1));
+        }
+        Lexicon {
+            map,
+            entries: n,
+            max_len,
+            tokens,
+        }
+    }
+
+    /// Length in units of the longest entry.
+    pub fn max_len(&self) -> usize {
+        self.max_len
     }
 
     /// Calls `f(start, end, mask)` for every entry found in `units` (unit hashes
@@ -179,7 +216,7 @@ impl Lexicon {
                 h = mix(h, u);
                 match self.map.get(&h) {
                     None => break,
-                    Some(&(mask, prefix, _)) => {
+                    Some(&(mask, prefix)) => {
                         if mask != 0 {
                             f(s, e + 1, mask);
                         }
@@ -217,8 +254,10 @@ pub mod flags {
     pub const LEX_CONTEXT: u32 = 8;
     /// Character trigrams.
     pub const TRIGRAMS: u32 = 16;
+    /// Words of a greedy longest-match segmentation with the lexicon (Chinese).
+    pub const WORDS: u32 = 32;
     /// All of the above.
-    pub const ALL: u32 = 31;
+    pub const ALL: u32 = 63;
 }
 
 const BOS: u64 = 0x11_0001;
@@ -233,6 +272,7 @@ pub(crate) struct FeatBuf {
     pub offsets: Vec<u32>,
     units: Vec<u64>,
     start_len: Vec<[u8; cat::COUNT]>,
+    word: Vec<(u64, u8, u8)>,
     end_len: Vec<[u8; cat::COUNT]>,
     inside: Vec<u16>,
 }
@@ -337,6 +377,9 @@ pub(crate) fn extract_zh(
     buf.units.extend(chars.iter().map(|&c| unit_hash_char(c)));
     if flags & flags::LEXICON != 0 {
         lexicon_pass(buf, lex, n);
+        if flags & flags::WORDS != 0 {
+            segment(buf, n);
+        }
     }
     let c = |j: isize| -> u64 {
         if j < 0 {
@@ -385,6 +428,17 @@ pub(crate) fn extract_zh(
         }
         if flags & flags::LEXICON != 0 {
             push_lexicon_feats(buf, i, n, flags);
+            if flags & flags::WORDS != 0 {
+                let (w, pos, len) = buf.word[i];
+                buf.feats.push(f2(50, w, pos as u64));
+                buf.feats.push(f2(51, len.min(6) as u64, pos as u64));
+                if i > 0 && pos == 0 {
+                    buf.feats.push(f2(52, buf.word[i - 1].0, 0));
+                }
+                if i + 1 < n && pos + 1 == len {
+                    buf.feats.push(f2(53, buf.word[i + 1].0, 0));
+                }
+            }
         }
         if let Some(extra) = extra {
             if let Some(list) = extra.get(i) {
@@ -394,6 +448,28 @@ pub(crate) fn extract_zh(
             }
         }
         buf.offsets.push(buf.feats.len() as u32);
+    }
+}
+
+/// Greedy longest-match segmentation with the lexicon's words: for every
+/// unit, the word's hash, the unit's position in it and the word's length.
+fn segment(buf: &mut FeatBuf, n: usize) {
+    buf.word.clear();
+    let mut i = 0;
+    while i < n {
+        let mut len = 1usize;
+        for g in [cat::WORD, cat::LOC, cat::ORG, cat::PER] {
+            len = len.max(buf.start_len[i][g as usize] as usize);
+        }
+        let len = len.min(n - i);
+        let mut h = 0x77u64;
+        for &u in &buf.units[i..i + len] {
+            h = mix(h, u);
+        }
+        for p in 0..len {
+            buf.word.push((h, p as u8, len as u8));
+        }
+        i += len;
     }
 }
 

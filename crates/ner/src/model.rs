@@ -51,7 +51,7 @@ pub(crate) struct FeatTable {
 
 impl FeatTable {
     pub fn with_capacity(ntags: usize, n: usize) -> FeatTable {
-        let cap = (n * 2).next_power_of_two().max(16);
+        let cap = (n + n / 2).next_power_of_two().max(16);
         let stride = 1 + ntags.div_ceil(4);
         FeatTable {
             slots: vec![0; cap * stride],
@@ -361,6 +361,21 @@ impl NerModel {
         }
     }
 
+    /// Drops feature rows whose largest weight is below `min` quantisation
+    /// steps (a smaller, faster model; see the model card for the effect).
+    pub fn prune(&mut self, min: i16) {
+        let rows: Vec<(u64, Vec<i16>)> = self
+            .table
+            .iter()
+            .filter(|(_, r)| r.iter().any(|&w| w.unsigned_abs() >= min.unsigned_abs()))
+            .collect();
+        let mut table = FeatTable::with_capacity(self.tags.len(), rows.len());
+        for (k, r) in &rows {
+            table.insert(*k, r);
+        }
+        self.table = table;
+    }
+
     /// Reads a model file from `path`.
     pub fn from_path(path: &Path) -> Result<NerModel> {
         let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
@@ -384,10 +399,14 @@ impl NerModel {
             put_str(&mut b, l.as_str());
         }
         b.push(self.ex.lexicon.is_tokens() as u8);
-        put_var(&mut b, self.ex.lexicon.len() as u64);
-        for (word, mask) in self.ex.lexicon.entries() {
-            put_str(&mut b, word);
-            put_var(&mut b, *mask as u64);
+        put_var(&mut b, self.ex.lexicon.max_len() as u64);
+        let lex = self.ex.lexicon.compiled();
+        put_var(&mut b, lex.len() as u64);
+        let mut prev = 0u64;
+        for (k, v) in &lex {
+            put_var(&mut b, k - prev);
+            put_var(&mut b, *v as u64);
+            prev = *k;
         }
         b.extend_from_slice(&self.scale.to_le_bytes());
         for v in self.trans.iter().chain(&self.start).chain(&self.end) {
@@ -443,13 +462,21 @@ impl NerModel {
         }
         let tags = TagSet::new(labels);
         let t = tags.len();
-        let mut lexicon = Lexicon::new(c.byte()? != 0);
+        let lex_tokens = c.byte()? != 0;
+        let lex_max = c.var()? as usize;
         let nw = c.var()? as usize;
-        for _ in 0..nw {
-            let w = c.str()?;
-            let m = c.var()? as u16;
-            lexicon.insert(&w, m);
+        if nw > data.len() {
+            return Err(Error::BadModel(format!(
+                "{nw} lexicon entries: the file is corrupt"
+            )));
         }
+        let mut lex = Vec::with_capacity(nw);
+        let mut k = 0u64;
+        for _ in 0..nw {
+            k = k.wrapping_add(c.var()?);
+            lex.push((k, c.var()? as u32));
+        }
+        let lexicon = Lexicon::from_compiled(lex_tokens, lex_max, lex.into_iter());
         let scale = c.f32()?;
         let mut fl = Vec::with_capacity(t * t + 2 * t);
         for _ in 0..t * t + 2 * t {

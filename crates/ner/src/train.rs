@@ -186,9 +186,11 @@ pub fn train(
     let english = match lang {
         "zh" => false,
         "en" => true,
-        _ => return Err(Error::Train(format!(
+        _ => {
+            return Err(Error::Train(format!(
             "unknown language {lang:?}: use \"zh\" (character tagging) or \"en\" (token tagging)"
-        ))),
+        )))
+        }
     };
     let mut data: Vec<BioSentence> = Vec::new();
     for f in train_files {
@@ -434,9 +436,9 @@ fn build_model(
     for (&k, &r) in &wts.index {
         let r = r as usize * t;
         let mut m = 0f32;
-        for j in 0..t {
-            row[j] = avg(wts.w[r + j], wts.acc[r + j]);
-            m = m.max(row[j].abs());
+        for (j, x) in row.iter_mut().enumerate() {
+            *x = avg(wts.w[r + j], wts.acc[r + j]);
+            m = m.max(x.abs());
         }
         let q: Vec<i16> = row.iter().map(|v| (v / scale).round() as i16).collect();
         if m <= prune || q.iter().all(|&x| x == 0) {
