@@ -293,6 +293,7 @@ pub(crate) struct Loader {
     source: Box<dyn Source>,
     dicts: HashMap<String, Arc<Dict>>,
     leaves: HashMap<Vec<String>, Arc<Leaf>>,
+    matchers: HashMap<String, Arc<Matcher>>,
 }
 
 impl Loader {
@@ -301,6 +302,7 @@ impl Loader {
             source,
             dicts: HashMap::new(),
             leaves: HashMap::new(),
+            matchers: HashMap::new(),
         }
     }
 
@@ -366,10 +368,19 @@ impl Loader {
 
     /// Builds the matcher of a dictionary spec; `None` when everything in it
     /// is a tofu-risk dictionary left out (OpenCC then drops the step).
-    pub fn matcher(&mut self, spec: &DictSpec, include_tofu: bool) -> Result<Option<Matcher>> {
+    pub fn matcher(&mut self, spec: &DictSpec, include_tofu: bool) -> Result<Option<Arc<Matcher>>> {
         let mut leaves = Vec::new();
-        let tree = self.tree(spec, include_tofu, &mut leaves)?;
-        Ok(tree.map(|tree| Matcher { leaves, tree }))
+        let mut names = Vec::new();
+        let Some(tree) = self.tree(spec, include_tofu, &mut leaves, &mut names)? else {
+            return Ok(None);
+        };
+        let sig = signature(&tree, &names);
+        if let Some(m) = self.matchers.get(&sig) {
+            return Ok(Some(m.clone()));
+        }
+        let m = Arc::new(Matcher::compile(&leaves, &tree, &sig)?);
+        self.matchers.insert(sig, m.clone());
+        Ok(Some(m))
     }
 
     fn tree(
@@ -377,6 +388,7 @@ impl Loader {
         spec: &DictSpec,
         include_tofu: bool,
         leaves: &mut Vec<Arc<Leaf>>,
+        names: &mut Vec<String>,
     ) -> Result<Option<Tree>> {
         match spec {
             DictSpec::File { tofu: true, .. } | DictSpec::Group { tofu: true, .. }
@@ -387,7 +399,7 @@ impl Loader {
             DictSpec::File { .. } | DictSpec::Inline(_) => {
                 let mut group = Vec::new();
                 self.flat_union(spec, include_tofu, &mut group)?;
-                Ok(Some(self.leaf(group, leaves)?))
+                Ok(Some(self.leaf(group, leaves, names)))
             }
             DictSpec::Group { policy, dicts, .. } => {
                 // A tree of unions over plain dictionaries is one merged
@@ -398,11 +410,11 @@ impl Loader {
                     if group.is_empty() {
                         return Ok(None);
                     }
-                    return Ok(Some(self.leaf(group, leaves)?));
+                    return Ok(Some(self.leaf(group, leaves, names)));
                 }
                 let mut children = Vec::new();
                 for d in dicts {
-                    if let Some(t) = self.tree(d, include_tofu, leaves)? {
+                    if let Some(t) = self.tree(d, include_tofu, leaves, names)? {
                         children.push(t);
                     }
                 }
@@ -467,19 +479,36 @@ impl Loader {
         &mut self,
         group: Vec<(String, Arc<Dict>)>,
         leaves: &mut Vec<Arc<Leaf>>,
-    ) -> Result<Tree> {
+        names: &mut Vec<String>,
+    ) -> Tree {
         let key: Vec<String> = group.iter().map(|(k, _)| k.clone()).collect();
+        names.push(key.join("+"));
         let leaf = match self.leaves.get(&key) {
             Some(l) => l.clone(),
             None => {
                 let dicts: Vec<Arc<Dict>> = group.into_iter().map(|(_, d)| d).collect();
-                let l = Arc::new(Leaf::build(&dicts)?);
+                let l = Arc::new(Leaf::build(&dicts));
                 self.leaves.insert(key, l.clone());
                 l
             }
         };
         leaves.push(leaf);
-        Ok(Tree::Leaf(leaves.len() - 1))
+        Tree::Leaf(leaves.len() - 1)
+    }
+}
+
+/// A cache key for a compiled tree: its shape and dictionary names.
+fn signature(tree: &Tree, names: &[String]) -> String {
+    match tree {
+        Tree::Leaf(i) => names[*i].clone(),
+        Tree::Group(policy, children) => {
+            let inner: Vec<String> = children.iter().map(|c| signature(c, names)).collect();
+            let p = match policy {
+                Policy::ShortCircuit => "short_circuit",
+                Policy::Union => "union",
+            };
+            format!("{p}[{}]", inner.join(","))
+        }
     }
 }
 

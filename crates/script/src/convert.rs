@@ -8,18 +8,20 @@ use std::ops::Range;
 use zhen_core::{AlignedText, Edit};
 
 use crate::config::{ConfigSpec, Loader};
-use crate::matcher::{has_ids, scan, Cursor, Matcher};
+use std::sync::Arc;
+
+use crate::matcher::{has_ids, scan, Matcher};
 use crate::Result;
 
 /// A built config.
 #[derive(Debug)]
 pub(crate) struct Pipeline {
     /// Conversions over the whole text, before segmentation.
-    normalization: Vec<Matcher>,
+    normalization: Vec<Arc<Matcher>>,
     /// mmseg: maximum forward matching that splits the text into segments.
-    segmentation: Option<Matcher>,
+    segmentation: Option<Arc<Matcher>>,
     /// Conversions applied to every segment, in order.
-    chain: Vec<Matcher>,
+    chain: Vec<Arc<Matcher>>,
 }
 
 /// One replacement found by a step: a byte range of the step's input and
@@ -55,14 +57,12 @@ impl Pipeline {
     fn step<'m>(m: &'m Matcher, text: &str, segments: &[Range<usize>], out: &mut Vec<Repl<'m>>) {
         out.clear();
         let ids = has_ids(text);
-        let mut cursor = Cursor::new(m);
         for seg in segments {
-            scan(&mut cursor, text, seg.clone(), ids, |h| {
-                let (value, same) = m.value(h);
-                if !same {
+            scan(m, text, seg.clone(), ids, |h| {
+                if !h.same {
                     out.push(Repl {
                         range: h.start..h.end,
-                        value,
+                        value: h.value,
                     });
                 }
             });
@@ -80,8 +80,7 @@ impl Pipeline {
         };
         let mut segs = Vec::new();
         let mut last = 0;
-        let mut cursor = Cursor::new(m);
-        scan(&mut cursor, text, 0..text.len(), has_ids(text), |h| {
+        scan(m, text, 0..text.len(), has_ids(text), |h| {
             if h.start > last {
                 segs.push(last..h.start);
             }

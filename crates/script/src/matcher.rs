@@ -1,30 +1,32 @@
-//! OpenCC's prefix matching (`PrefixMatch.cpp`, `DictGroup.cpp`) recast as
-//! "next match" queries over leftmost-longest automata.
+//! OpenCC's prefix matching (`PrefixMatch.cpp`, `DictGroup.cpp`) compiled
+//! into one leftmost-longest automaton per conversion step.
 //!
 //! OpenCC walks a text left to right; at each position it asks the
-//! dictionary (or group) for its longest key starting there, emits the value
-//! and jumps past the key, or passes one character (or a whole ideographic
-//! description sequence) through. For one dictionary that walk is exactly a
-//! leftmost-longest, non-overlapping Aho-Corasick search, which daachorse
-//! does in one pass. Groups combine their children per position:
+//! dictionary (or group) for its match there, emits the value and jumps past
+//! the key, or passes one character (or a whole ideographic description
+//! sequence) through. Groups combine their children per position:
 //!
-//! * `union`: the longest key of any child, the earlier child on ties. A
-//!   tree of unions over plain dictionaries is merged into one automaton, as
-//!   OpenCC itself merges it into one trie (first dictionary wins a key).
+//! * `union`: the longest key of any child, the earlier child on ties (a
+//!   key in several dictionaries keeps the first one's value);
 //! * `short_circuit`: the longest key of the *first* child that has any key
 //!   at that position.
 //!
-//! Both reduce to: each child reports its leftmost match at or after the
-//! position; the group's leftmost match starts at the smallest such start,
-//! and among the children starting there the policy picks. Children cache
-//! their next match until the walk passes its start, so the whole walk stays
-//! linear.
+//! Whatever the group, the keys that match at a position are exactly the
+//! prefixes of the longest key `k` of all its dictionaries that matches
+//! there. So the group's answer at that position depends on `k` alone, and
+//! is precomputed for every key: evaluate the group on the text `k`. One
+//! leftmost-longest automaton over all keys then finds, in a single pass,
+//! the next position where anything matches and its `k`; the walk emits the
+//! precomputed answer and jumps past it (restarting the search when the
+//! answer is shorter than `k`). For a plain dictionary this is the classic
+//! leftmost-longest, non-overlapping search.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::dict::Dict;
 use crate::{Error, Result};
@@ -38,183 +40,74 @@ pub(crate) enum Policy {
     Union,
 }
 
-/// One or more dictionaries merged into a leftmost-longest automaton.
+/// One or more dictionaries merged for lookup: key → first candidate; a key
+/// present in several keeps the value of the first dictionary, as OpenCC's
+/// `LeafMatcher::AddEntry`.
+#[derive(Debug)]
 pub(crate) struct Leaf {
-    pma: CharwiseDoubleArrayAhoCorasick<u32>,
-    // For pattern value i: the output (first candidate) and whether it
-    // equals the key (no edit needed).
-    values: Vec<(Box<str>, bool)>,
-}
-
-impl std::fmt::Debug for Leaf {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Leaf")
-            .field("keys", &self.values.len())
-            .finish()
-    }
+    map: FxHashMap<Box<str>, Box<str>>,
+    max_len: usize,
 }
 
 impl Leaf {
-    /// Merges `dicts` in order: a key present in several keeps the value of
-    /// the first, as OpenCC's `LeafMatcher::AddEntry`.
-    pub fn build(dicts: &[Arc<Dict>]) -> Result<Leaf> {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut patterns: Vec<(&str, u32)> = Vec::new();
-        let mut values: Vec<(Box<str>, bool)> = Vec::new();
+    pub fn build(dicts: &[Arc<Dict>]) -> Leaf {
+        let mut map: FxHashMap<Box<str>, Box<str>> = FxHashMap::default();
+        let mut max_len = 0;
         for d in dicts {
             for e in &d.entries {
-                if !seen.insert(e.key.as_str()) {
+                if map.contains_key(e.key.as_str()) {
                     continue;
                 }
                 let v = e.values.first().map(String::as_str).unwrap_or("");
-                patterns.push((e.key.as_str(), values.len() as u32));
-                values.push((v.into(), v == e.key));
+                max_len = max_len.max(e.key.len());
+                map.insert(e.key.as_str().into(), v.into());
             }
         }
-        if patterns.is_empty() {
-            // daachorse cannot build an empty automaton; a key no text can
-            // contain stands in (never reported: its value is never read
-            // because a char outside Unicode scalar values cannot occur).
-            return Ok(Leaf {
-                pma: CharwiseDoubleArrayAhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build_with_values([("\u{10FFFF}\u{10FFFF}\u{10FFFF}\u{10FFFE}", u32::MAX)])
-                    .map_err(|e| Error::Generate {
-                        name: "empty dictionary".into(),
-                        message: e.to_string(),
-                    })?,
-                values,
-            });
-        }
-        let pma = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(patterns)
-            .map_err(|e| Error::Generate {
-                name: dicts
-                    .iter()
-                    .map(|d| d.label.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join("+"),
-                message: format!("cannot build the matcher: {e}"),
-            })?;
-        Ok(Leaf { pma, values })
+        Leaf { map, max_len }
     }
 
-    fn find(&self, text: &str, from: usize, end: usize) -> Option<Hit> {
-        let m = self.pma.leftmost_find_iter(&text[from..end]).next()?;
-        if m.value() == u32::MAX {
-            return None;
+    /// The longest key that is a prefix of `s`, and its value.
+    fn longest_prefix<'a>(&'a self, s: &str) -> Option<(usize, &'a str)> {
+        let mut end = s.len().min(self.max_len);
+        while !s.is_char_boundary(end) {
+            end -= 1;
         }
-        Some(Hit {
-            start: from + m.start(),
-            end: from + m.end(),
-            value: m.value(),
-            leaf: 0,
-        })
-    }
-
-    /// Number of keys.
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.values.len()
+        while end > 0 {
+            if let Some(v) = self.map.get(&s[..end]) {
+                return Some((end, v));
+            }
+            end -= 1;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+        }
+        None
     }
 }
 
-/// A match: byte range of the text, the leaf index and value index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Hit {
-    pub start: usize,
-    pub end: usize,
-    pub leaf: u32,
-    pub value: u32,
-}
-
-/// The shape of a dictionary (group) after union flattening.
+/// The shape of a dictionary (group): leaves are indices into a leaf list.
 #[derive(Clone, Debug)]
 pub(crate) enum Tree {
     Leaf(usize),
     Group(Policy, Vec<Tree>),
 }
 
-/// A dictionary or dictionary group, ready to match.
-#[derive(Clone, Debug)]
-pub(crate) struct Matcher {
-    pub leaves: Vec<Arc<Leaf>>,
-    pub tree: Tree,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Cached {
-    // The search started here (usize::MAX: no search yet).
-    from: usize,
-    hit: Option<Hit>,
-}
-
-/// Walk state: one cached next match per leaf.
-pub(crate) struct Cursor<'m> {
-    m: &'m Matcher,
-    cache: Vec<Cached>,
-}
-
-impl<'m> Cursor<'m> {
-    pub fn new(m: &'m Matcher) -> Self {
-        Cursor {
-            m,
-            cache: vec![
-                Cached {
-                    from: usize::MAX,
-                    hit: None
-                };
-                m.leaves.len()
-            ],
-        }
-    }
-
-    /// Forgets cached matches (a new segment).
-    pub fn reset(&mut self) {
-        for c in &mut self.cache {
-            c.from = usize::MAX;
-        }
-    }
-
-    /// The leftmost match of the matcher within `text[from..end]`, with the
-    /// group semantics applied at its start. Between calls `from` must not
-    /// decrease and `end` must stay the same, unless [`Cursor::reset`].
-    pub fn next(&mut self, text: &str, from: usize, end: usize) -> Option<Hit> {
-        let m = self.m;
-        self.next_in(&m.tree, text, from, end)
-    }
-
-    fn next_in(&mut self, tree: &Tree, text: &str, from: usize, end: usize) -> Option<Hit> {
-        match tree {
-            Tree::Leaf(i) => {
-                let c = &mut self.cache[*i];
-                let valid = c.from <= from && c.hit.is_none_or(|h| h.start >= from);
-                if !valid {
-                    c.from = from;
-                    c.hit = self.m.leaves[*i].find(text, from, end).map(|mut h| {
-                        h.leaf = *i as u32;
-                        h
-                    });
-                }
-                c.hit
+impl Tree {
+    /// The group's match at the start of `s`: (key length, value).
+    fn eval<'a>(&self, leaves: &'a [Arc<Leaf>], s: &str) -> Option<(usize, &'a str)> {
+        match self {
+            Tree::Leaf(i) => leaves[*i].longest_prefix(s),
+            Tree::Group(Policy::ShortCircuit, children) => {
+                children.iter().find_map(|c| c.eval(leaves, s))
             }
-            Tree::Group(policy, children) => {
-                let mut best: Option<Hit> = None;
-                for child in children {
-                    let Some(h) = self.next_in(child, text, from, end) else {
-                        continue;
-                    };
-                    best = match best {
-                        None => Some(h),
-                        Some(b) if h.start < b.start => Some(h),
-                        Some(b)
-                            if h.start == b.start && *policy == Policy::Union && h.end > b.end =>
-                        {
-                            Some(h)
+            Tree::Group(Policy::Union, children) => {
+                let mut best: Option<(usize, &str)> = None;
+                for c in children {
+                    if let Some(m) = c.eval(leaves, s) {
+                        if best.is_none_or(|b| m.0 > b.0) {
+                            best = Some(m);
                         }
-                        keep => keep,
-                    };
+                    }
                 }
                 best
             }
@@ -222,11 +115,163 @@ impl<'m> Cursor<'m> {
     }
 }
 
+/// The answer for one automaton key: how much to consume, what to emit,
+/// and whether that equals the consumed text.
+#[derive(Debug)]
+struct Answer {
+    len: u32,
+    same: bool,
+    value: Box<str>,
+}
+
+/// A dictionary or dictionary group compiled into one automaton.
+pub(crate) struct Matcher {
+    pma: CharwiseDoubleArrayAhoCorasick<u32>,
+    answers: Vec<Answer>,
+    starts: StartTable,
+}
+
+/// Which chars may begin a key (OpenCC's `Utf8SkipTable`): the walk skips
+/// runs of other chars without touching the automaton. Ideographic
+/// description operators always count, since they stop a skip.
+struct StartTable {
+    // one bit per BMP code point
+    bmp: Vec<u64>,
+    // any key starts with a supplementary-plane char
+    astral: bool,
+}
+
+impl StartTable {
+    fn new<'a>(keys: impl Iterator<Item = &'a str>) -> StartTable {
+        let mut t = StartTable {
+            bmp: vec![0; 0x10000 / 64],
+            astral: false,
+        };
+        for c in keys
+            .filter_map(|k| k.chars().next())
+            .chain('\u{2FF0}'..='\u{2FFF}')
+        {
+            let c = c as u32;
+            if c < 0x10000 {
+                t.bmp[(c >> 6) as usize] |= 1 << (c & 63);
+            } else {
+                t.astral = true;
+            }
+        }
+        t
+    }
+
+    /// The first position at or after `p` (and before `end`) where a key or
+    /// an IDS may start.
+    #[inline]
+    fn skip(&self, text: &str, mut p: usize, end: usize) -> usize {
+        let b = text.as_bytes();
+        while p < end {
+            let lead = b[p];
+            let (c, n) = if lead < 0x80 {
+                (lead as u32, 1)
+            } else if lead < 0xE0 {
+                (((lead as u32 & 0x1F) << 6) | (b[p + 1] as u32 & 0x3F), 2)
+            } else if lead < 0xF0 {
+                (
+                    ((lead as u32 & 0x0F) << 12)
+                        | ((b[p + 1] as u32 & 0x3F) << 6)
+                        | (b[p + 2] as u32 & 0x3F),
+                    3,
+                )
+            } else {
+                if self.astral {
+                    return p;
+                }
+                p += 4;
+                continue;
+            };
+            if (self.bmp[(c >> 6) as usize] >> (c & 63)) & 1 != 0 {
+                return p;
+            }
+            p += n;
+        }
+        end
+    }
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("keys", &self.answers.len())
+            .finish()
+    }
+}
+
+/// A match: byte range of the text and its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hit<'m> {
+    pub start: usize,
+    pub end: usize,
+    pub value: &'m str,
+    /// The output equals the matched text (no edit needed).
+    pub same: bool,
+}
+
 impl Matcher {
-    /// The output of a hit and whether it equals the matched key.
-    pub fn value(&self, h: Hit) -> (&str, bool) {
-        let (v, same) = &self.leaves[h.leaf as usize].values[h.value as usize];
-        (v, *same)
+    /// Compiles `tree` over `leaves`; `name` names it in errors.
+    pub fn compile(leaves: &[Arc<Leaf>], tree: &Tree, name: &str) -> Result<Matcher> {
+        let mut keys: Vec<&str> = Vec::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut used = vec![false; leaves.len()];
+        fn mark(t: &Tree, used: &mut [bool]) {
+            match t {
+                Tree::Leaf(i) => used[*i] = true,
+                Tree::Group(_, cs) => cs.iter().for_each(|c| mark(c, used)),
+            }
+        }
+        mark(tree, &mut used);
+        for (l, _) in leaves.iter().zip(&used).filter(|(_, u)| **u) {
+            for k in l.map.keys() {
+                if seen.insert(k) {
+                    keys.push(k);
+                }
+            }
+        }
+        keys.sort_unstable();
+        let starts = StartTable::new(keys.iter().copied());
+        let mut answers = Vec::with_capacity(keys.len());
+        let mut patterns = Vec::with_capacity(keys.len());
+        for k in keys {
+            let (len, value) = tree
+                .eval(leaves, k)
+                .expect("a key matches at least itself in its own dictionary");
+            answers.push(Answer {
+                len: len as u32,
+                same: value == &k[..len],
+                value: value.into(),
+            });
+            patterns.push((k, patterns.len() as u32));
+        }
+        let builder =
+            CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest);
+        let pma = if patterns.is_empty() {
+            // daachorse cannot build an empty automaton; a placeholder
+            // stands in, never searched (see `scan`).
+            builder.build_with_values([("\u{FFFF}\u{FFFF}\u{FFFF}\u{FFFF}", u32::MAX)])
+        } else {
+            builder.build_with_values(patterns)
+        }
+        .map_err(|e| Error::Generate {
+            name: name.to_string(),
+            message: format!("cannot build the matcher: {e}"),
+        })?;
+        Ok(Matcher {
+            pma,
+            answers,
+            starts,
+        })
+    }
+
+    /// Number of keys.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.answers.len()
     }
 }
 
@@ -294,33 +339,50 @@ fn ids_len(s: &str) -> usize {
 /// `ids`: whether the text may contain ideographic description operators
 /// (see [`has_ids`]); an IDS at an unmatched position is passed through
 /// whole, so no key may start inside it.
-pub(crate) fn scan(
-    cursor: &mut Cursor<'_>,
+pub(crate) fn scan<'m>(
+    m: &'m Matcher,
     text: &str,
     range: Range<usize>,
     ids: bool,
-    mut on_hit: impl FnMut(Hit),
+    mut on_hit: impl FnMut(Hit<'m>),
 ) {
-    cursor.reset();
+    if m.answers.is_empty() {
+        return;
+    }
     let end = range.end;
     let mut p = range.start;
-    while p < end {
-        let hit = cursor.next(text, p, end);
-        let gap_end = hit.map_or(end, |h| h.start);
-        if ids {
-            if let Some(o) = find_ids(text, p..gap_end) {
-                let l = ids_len(&text[o..end]);
-                p = o + if l == 0 { 3 } else { l };
-                continue;
+    'restart: while p < end {
+        p = m.starts.skip(text, p, end);
+        if p >= end {
+            break;
+        }
+        let base = p;
+        for found in m.pma.leftmost_find_iter(&text[base..end]) {
+            let start = base + found.start();
+            if ids {
+                if let Some(o) = find_ids(text, p..start) {
+                    let l = ids_len(&text[o..end]);
+                    p = o + if l == 0 { 3 } else { l };
+                    continue 'restart;
+                }
+            }
+            let a = &m.answers[found.value() as usize];
+            let hit_end = start + a.len as usize;
+            on_hit(Hit {
+                start,
+                end: hit_end,
+                value: &a.value,
+                same: a.same,
+            });
+            p = hit_end;
+            // restart (skipping non-starters) after a shorter answer, or
+            // when the next char cannot start a key
+            if hit_end != base + found.end() || m.starts.skip(text, p, (p + 4).min(end)) != p {
+                continue 'restart;
             }
         }
-        match hit {
-            Some(h) => {
-                on_hit(h);
-                p = h.end;
-            }
-            None => break,
-        }
+        // no key starts anywhere in text[p..end]
+        break;
     }
 }
 
@@ -333,61 +395,81 @@ mod tests {
         Arc::new(Dict::parse(s, Path::new("t.txt")).unwrap())
     }
 
-    fn run(m: &Matcher, text: &str) -> Vec<(usize, usize, String)> {
-        let mut c = Cursor::new(m);
+    fn run(leaves: Vec<Arc<Leaf>>, tree: Tree, text: &str) -> Vec<(usize, usize, String)> {
+        let m = Matcher::compile(&leaves, &tree, "test").unwrap();
         let mut out = Vec::new();
-        let ids = has_ids(text);
-        scan(&mut c, text, 0..text.len(), ids, |h| {
-            let (v, _) = m.value(h);
-            out.push((h.start, h.end, v.to_string()));
+        scan(&m, text, 0..text.len(), has_ids(text), |h| {
+            out.push((h.start, h.end, h.value.to_string()));
         });
         out
     }
 
     #[test]
     fn short_circuit_prefers_first_child_even_if_shorter() {
-        let a = Arc::new(Leaf::build(&[dict("ab\tX\n")]).unwrap());
-        let b = Arc::new(Leaf::build(&[dict("abc\tY\nb\tZ\n")]).unwrap());
-        let sc = Matcher {
-            leaves: vec![a.clone(), b.clone()],
-            tree: Tree::Group(Policy::ShortCircuit, vec![Tree::Leaf(0), Tree::Leaf(1)]),
-        };
-        assert_eq!(run(&sc, "abc"), vec![(0, 2, "X".into())]);
-        let un = Matcher {
-            leaves: vec![a, b],
-            tree: Tree::Group(Policy::Union, vec![Tree::Leaf(0), Tree::Leaf(1)]),
-        };
-        assert_eq!(run(&un, "abc"), vec![(0, 3, "Y".into())]);
+        let a = Arc::new(Leaf::build(&[dict("ab\tX\n")]));
+        let b = Arc::new(Leaf::build(&[dict("abc\tY\nb\tZ\n")]));
+        let leaves = vec![a, b];
+        let sc = Tree::Group(Policy::ShortCircuit, vec![Tree::Leaf(0), Tree::Leaf(1)]);
+        assert_eq!(
+            run(leaves.clone(), sc.clone(), "abc"),
+            vec![(0, 2, "X".into())]
+        );
+        // after the shorter answer the search restarts inside the longer key
+        assert_eq!(
+            run(leaves.clone(), sc, "abcb"),
+            vec![(0, 2, "X".into()), (3, 4, "Z".into())]
+        );
+        let un = Tree::Group(Policy::Union, vec![Tree::Leaf(0), Tree::Leaf(1)]);
+        assert_eq!(
+            run(leaves.clone(), un.clone(), "abc"),
+            vec![(0, 3, "Y".into())]
+        );
         // "b" inside "ab" is not matched; after it, the walk continues
         assert_eq!(
-            run(&un, "abxb"),
+            run(leaves, un, "abxb"),
             vec![(0, 2, "X".into()), (3, 4, "Z".into())]
         );
     }
 
     #[test]
     fn first_dictionary_wins_a_merged_key() {
-        let l = Leaf::build(&[dict("k\t1\n"), dict("k\t2\nkk\t3\n")]).unwrap();
-        assert_eq!(l.len(), 2);
-        let m = Matcher {
-            leaves: vec![Arc::new(l)],
-            tree: Tree::Leaf(0),
-        };
-        assert_eq!(run(&m, "k"), vec![(0, 1, "1".into())]);
+        let l = Leaf::build(&[dict("k\t1\n"), dict("k\t2\nkk\t3\n")]);
+        let m = Matcher::compile(&[Arc::new(l)], &Tree::Leaf(0), "t").unwrap();
+        assert_eq!(m.len(), 2);
+        let l = Leaf::build(&[dict("k\t1\n"), dict("k\t2\nkk\t3\n")]);
+        assert_eq!(
+            run(vec![Arc::new(l)], Tree::Leaf(0), "k"),
+            vec![(0, 1, "1".into())]
+        );
     }
 
     #[test]
     fn ideographic_description_sequences_pass_whole() {
-        let m = Matcher {
-            leaves: vec![Arc::new(Leaf::build(&[dict("言\tX\n兌\tY\n")]).unwrap())],
-            tree: Tree::Leaf(0),
+        let run1 = |t: &str| {
+            run(
+                vec![Arc::new(Leaf::build(&[dict("言\tX\n兌\tY\n")]))],
+                Tree::Leaf(0),
+                t,
+            )
         };
         // ⿰言兌 is one unit; the 言 after it is matched
-        let t = "⿰言兌言";
-        assert_eq!(run(&m, t), vec![(9, 12, "X".into())]);
+        assert_eq!(run1("⿰言兌言"), vec![(9, 12, "X".into())]);
         // an incomplete IDS passes the operator only
-        assert_eq!(run(&m, "⿰言"), vec![(3, 6, "X".into())]);
+        assert_eq!(run1("⿰言"), vec![(3, 6, "X".into())]);
         assert_eq!(ids_len("⿲a⿱bcd!"), "⿲a⿱bcd".len());
         assert_eq!(ids_len("a"), 0);
+    }
+
+    #[test]
+    fn an_empty_matcher_matches_nothing() {
+        let l = Arc::new(Leaf::build(&[]));
+        assert_eq!(
+            run(
+                vec![l],
+                Tree::Leaf(0),
+                "\u{FFFF}\u{FFFF}\u{FFFF}\u{FFFF}abc"
+            ),
+            vec![]
+        );
     }
 }
