@@ -91,7 +91,7 @@ fn run(text: &AlignedText) -> (Vec<Range<usize>>, Vec<Tok>) {
         for s in &ss {
             assert!(s.start >= prev && s.end <= p.end && !s.is_empty());
             assert!(
-                cur[prev..s.start].chars().all(char::is_whitespace),
+                cur[prev..s.start].chars().all(is_space),
                 "{:?}",
                 &cur[prev..s.start]
             );
