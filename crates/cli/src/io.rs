@@ -51,6 +51,11 @@ impl InputArgs {
         self.inputs.is_empty() || (self.inputs.len() == 1 && self.inputs[0] == Path::new("-"))
     }
 
+    /// Whether more than one input will be read (outputs then name each).
+    pub fn is_many(&self) -> Result<bool> {
+        Ok(self.files()?.len() > 1)
+    }
+
     /// The files to read, in order (stdin when none).
     pub fn files(&self) -> Result<Vec<input::InputFile>> {
         if self.is_stdin() {

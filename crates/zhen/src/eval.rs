@@ -15,6 +15,8 @@ pub struct GoldSentence {
     pub text: String,
     /// Gold entities: char start, char end, label.
     pub entities: Vec<(usize, usize, Label)>,
+    /// The gold tokens: char start, char end, surface.
+    pub tokens: Vec<(usize, usize, String)>,
 }
 
 /// Splits gold documents (from any reader of `zhen_export`) into sentences.
@@ -38,9 +40,22 @@ pub fn gold_sentences(docs: &[Document]) -> Vec<GoldSentence> {
                     (a, b, e.label.clone())
                 })
                 .collect();
+            let tokens = d
+                .tokens
+                .iter()
+                .filter(|t| s.span.contains(t.span))
+                .map(|t| {
+                    let (a, b) = idx.char_span(zhen_core::Span::new(
+                        t.span.start - s.span.start,
+                        t.span.end - s.span.start,
+                    ));
+                    (a, b, t.text.clone())
+                })
+                .collect();
             out.push(GoldSentence {
                 text: text.to_string(),
                 entities,
+                tokens,
             });
         }
     }
@@ -69,10 +84,98 @@ pub fn predict(
         .collect()
 }
 
-/// Scores the pipeline on gold sentences.
-pub fn evaluate(pipeline: &Pipeline, gold: &[GoldSentence]) -> Result<Scores> {
+/// Snaps predicted entities to the gold tokens (as conlleval scores over
+/// gold tokens): an entity covers every gold token it overlaps. Entities
+/// that would then overlap an earlier one are dropped, so the result can be
+/// written as BIO over the gold tokens and scored identically by seqeval.
+pub fn snap_to_tokens(
+    pred: &[(usize, usize, Label)],
+    tokens: &[(usize, usize, String)],
+) -> Vec<(usize, usize, Label)> {
+    let mut out: Vec<(usize, usize, Label)> = Vec::new();
+    for (a, b, l) in pred {
+        let first = tokens.iter().position(|t| t.1 > *a);
+        let last = tokens.iter().rposition(|t| t.0 < *b);
+        if let (Some(f), Some(e)) = (first, last) {
+            if f <= e {
+                let span = (tokens[f].0, tokens[e].1, l.clone());
+                if out.last().is_none_or(|p| p.1 <= span.0) {
+                    out.push(span);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The pipeline's predictions snapped to the gold tokens (empty token lists
+/// leave predictions as they are).
+pub fn predict_on_gold_tokens(
+    pipeline: &Pipeline,
+    gold: &[GoldSentence],
+) -> Result<Vec<Vec<(usize, usize, Label)>>> {
     let pred = predict(pipeline, gold)?;
+    Ok(pred
+        .into_iter()
+        .zip(gold)
+        .map(|(p, g)| {
+            if g.tokens.is_empty() {
+                p
+            } else {
+                snap_to_tokens(&p, &g.tokens)
+            }
+        })
+        .collect())
+}
+
+/// Scores the pipeline on gold sentences, over the gold tokens.
+pub fn evaluate(pipeline: &Pipeline, gold: &[GoldSentence]) -> Result<Scores> {
+    let pred = predict_on_gold_tokens(pipeline, gold)?;
+    Ok(score_predictions(gold, &pred))
+}
+
+/// Scores given predictions (one list per gold sentence).
+pub fn score_predictions(gold: &[GoldSentence], pred: &[Vec<(usize, usize, Label)>]) -> Scores {
     let gold_spans: Vec<Vec<(usize, usize, Label)>> =
         gold.iter().map(|g| g.entities.clone()).collect();
-    Ok(score(&gold_spans, &pred))
+    score(&gold_spans, pred)
+}
+
+/// Writes predictions as CoNLL columns over the gold tokens, `TOKEN<TAB>TAG`
+/// in IOB2, a blank line between sentences — what seqeval reads.
+pub fn write_predictions(
+    out: &mut impl std::io::Write,
+    gold: &[GoldSentence],
+    pred: &[Vec<(usize, usize, Label)>],
+) -> std::io::Result<()> {
+    for (g, p) in gold.iter().zip(pred) {
+        for (a, b, text) in &g.tokens {
+            let tag = p
+                .iter()
+                .find(|e| e.0 <= *a && *b <= e.1)
+                .map(|e| format!("{}-{}", if e.0 == *a { "B" } else { "I" }, e.2))
+                .unwrap_or_else(|| "O".to_string());
+            writeln!(out, "{}\t{tag}", text.replace(char::is_whitespace, "_"))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapping_extends_to_gold_tokens_and_drops_overlaps() {
+        let toks: Vec<(usize, usize, String)> = [(0, 2), (3, 8), (9, 12)]
+            .iter()
+            .map(|&(a, b)| (a, b, "x".to_string()))
+            .collect();
+        let pred = vec![(0, 1, Label::Per), (1, 5, Label::Loc), (9, 12, Label::Org)];
+        assert_eq!(
+            snap_to_tokens(&pred, &toks),
+            vec![(0, 2, Label::Per), (9, 12, Label::Org)]
+        );
+    }
 }

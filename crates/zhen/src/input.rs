@@ -217,15 +217,12 @@ pub struct InputFile {
 /// Expands files and folders into a sorted list of files. Folders are walked
 /// recursively; inside folders only names matching `glob` are kept (`*` and
 /// `?` wildcards, matched against the file name; hidden files and folders
-/// are skipped). Files named directly are always kept.
+/// are skipped). Files named directly are always kept — even when they do
+/// not exist, so that reading them fails for that file alone.
 pub fn discover(inputs: &[PathBuf], glob: &str) -> Result<Vec<InputFile>, InputError> {
     let mut out = Vec::new();
     for input in inputs {
-        let meta = fs::metadata(input).map_err(|source| InputError::Io {
-            path: input.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
+        if fs::metadata(input).is_ok_and(|m| m.is_dir()) {
             let mut found = Vec::new();
             walk(input, input, glob, &mut found)?;
             found.sort();

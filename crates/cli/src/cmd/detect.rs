@@ -26,7 +26,7 @@ pub fn run(args: Args) -> Result<i32> {
     let pipeline = b.entities(false).build()?;
     let mut out = stdout();
     let mut failures = 0;
-    let many = !args.input.is_stdin();
+    let many = args.input.is_many()?;
     for input in args.input.read_all()? {
         let (d, _) = match input.decoded {
             Ok(x) => x,

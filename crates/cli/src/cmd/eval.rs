@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use zhen::eval::{evaluate, gold_sentences};
+use zhen::eval::{gold_sentences, predict_on_gold_tokens, score_predictions, write_predictions};
 use zhen::export;
 
 /// Score the whole pipeline on gold files: each gold sentence's text
@@ -22,6 +22,10 @@ pub struct Args {
     /// Print JSON: {"micro":{"precision":…,"recall":…,"f1":…},"per_label":{…},"sentences":N}.
     #[arg(long)]
     json: bool,
+    /// Also write the predictions over the gold tokens as CoNLL columns
+    /// (`TOKEN<TAB>TAG`, IOB2) to this file, for seqeval or conlleval.
+    #[arg(long, value_name = "FILE")]
+    write_pred: Option<PathBuf>,
     #[command(flatten)]
     pipeline: super::PipelineArgs,
 }
@@ -65,7 +69,13 @@ pub fn run(args: Args) -> Result<i32> {
         );
     }
     let gold = gold_sentences(&docs);
-    let scores = evaluate(&pipeline, &gold)?;
+    let pred = predict_on_gold_tokens(&pipeline, &gold)?;
+    let scores = score_predictions(&gold, &pred);
+    if let Some(path) = &args.write_pred {
+        let mut buf = Vec::new();
+        write_predictions(&mut buf, &gold, &pred)?;
+        crate::io::write_atomic(path, &buf)?;
+    }
     if args.json {
         println!("{}", scores.to_json());
     } else {
