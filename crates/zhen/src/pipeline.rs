@@ -346,10 +346,10 @@ impl Pipeline {
                     sentence: si,
                 });
             }
-            match lang.as_str() {
-                "en" => en_sents.push((si, proj.current.clone(), first_tok..doc.tokens.len())),
-                "zh" | "ja" | "und" => zh_sents.push((si, proj.current.clone())),
-                _ => {}
+            match ner_route(lang, &cur[proj.current.clone()]) {
+                Route::En => en_sents.push((si, proj.current.clone(), first_tok..doc.tokens.len())),
+                Route::Zh => zh_sents.push((si, proj.current.clone())),
+                Route::None => {}
             }
         }
         if self.tag {
@@ -436,6 +436,29 @@ impl Pipeline {
     }
 }
 
+/// Which NER model a sentence goes to.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    Zh,
+    En,
+    None,
+}
+
+/// Chinese and Japanese text (any Han or kana) goes to the Chinese model;
+/// English, and Latin-script text too short or too odd for language ID
+/// (`und`: headlines, datelines), to the English model; other languages are
+/// not tagged.
+fn ner_route(lang: &Lang, sentence: &str) -> Route {
+    let cjk = |c: char| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F);
+    match lang.as_str() {
+        "zh" | "ja" => Route::Zh,
+        "en" => Route::En,
+        _ if sentence.chars().any(cjk) => Route::Zh,
+        "und" if sentence.chars().any(|c| c.is_ascii_alphabetic()) => Route::En,
+        _ => Route::None,
+    }
+}
+
 /// A paragraph of the normalized text.
 #[derive(Clone, Debug)]
 pub struct Para {
@@ -454,5 +477,21 @@ pub fn lang_tag(lang: &Lang, script: Script) -> String {
         ("zh", Script::Mixed) => "zh-Hant".to_string(),
         ("zh", _) => "zh-Hans".to_string(),
         (other, _) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_go_to_the_model_of_their_script() {
+        let und = Lang::from_code("und").unwrap();
+        let zh = Lang::from_code("zh").unwrap();
+        // CoNLL-2003 datelines and headlines are too short for language ID
+        assert_eq!(ner_route(&und, "BRUSSELS 1996-08-22"), Route::En);
+        assert_eq!(ner_route(&und, "4.jpg 广州"), Route::Zh);
+        assert_eq!(ner_route(&und, "2020-04-20"), Route::None);
+        assert_eq!(ner_route(&zh, "OPPO和vivo"), Route::Zh);
     }
 }
