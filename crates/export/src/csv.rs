@@ -35,7 +35,7 @@
 //! breaks between sentences).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -253,7 +253,8 @@ pub fn write_entities<W: Write>(out: W, doc: &Document, opts: &CsvOptions) -> Re
 pub struct EntityCount {
     /// The label.
     pub label: String,
-    /// The most frequent original surface (ties: the smallest).
+    /// The most frequent original surface among those with the fewest
+    /// whitespace chars (line breaks of wrapped or OCR'd text); ties: the smallest.
     pub entity: String,
     /// The normalized form, the grouping key with the label.
     pub simplified: String,
@@ -326,13 +327,21 @@ impl EntityCounter {
             .groups
             .iter()
             .map(|((label, simplified), g)| {
-                let sorted: BTreeMap<&String, &u64> = g.surfaces.iter().collect();
-                let mut best: (&str, u64) = ("", 0);
-                for (s, &n) in sorted {
-                    if n > best.1 {
-                        best = (s, n);
-                    }
-                }
+                // the surface with the fewest whitespace chars (line breaks
+                // and spaces of wrapped or OCR'd text) first, then the most
+                // frequent, then the smallest
+                let best = g
+                    .surfaces
+                    .iter()
+                    .min_by_key(|(s, &n)| {
+                        (
+                            s.contains(char::is_whitespace),
+                            std::cmp::Reverse(n),
+                            s.as_str(),
+                        )
+                    })
+                    .map(|(s, &n)| (s.as_str(), n))
+                    .unwrap_or(("", 0));
                 EntityCount {
                     label: label.clone(),
                     entity: best.0.to_string(),
