@@ -33,13 +33,26 @@ pub(crate) fn mix(h: u64, x: u64) -> u64 {
     (h.rotate_left(5) ^ x).wrapping_mul(K)
 }
 
-/// The final avalanche (splitmix64), never 0 (0 marks an empty table slot).
+/// The final avalanche (splitmix64) of a feature key. The low 4 bits are
+/// cleared: bit 3 marks a grouped feature and bits 0–2 its member index (see
+/// [`group`]); a key is never 0 (0 marks an empty table slot).
 #[inline(always)]
 pub(crate) fn fin(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^= z >> 31;
-    z.max(1)
+    (z & !15).max(16)
+}
+
+/// Bit marking a grouped feature key.
+pub(crate) const GROUPED: u64 = 8;
+
+/// Member `sub` (0–3) of a feature group: the same n-gram seen from
+/// neighbouring positions. The members share one table slot, so the n-gram's
+/// weights are fetched from memory once for all positions that use it.
+#[inline(always)]
+pub(crate) fn group(key: u64, sub: u64) -> u64 {
+    key | GROUPED | sub
 }
 
 /// Hash of a string's bytes.
@@ -198,6 +211,12 @@ impl Lexicon {
         }
     }
 
+    /// Categories of the one-unit entry with unit hash `u` (0 when absent).
+    #[inline]
+    pub(crate) fn get_unit(&self, u: u64) -> u16 {
+        self.map.get(&mix(LEX_SEED, u)).map_or(0, |e| e.0)
+    }
+
     /// Length in units of the longest entry.
     pub fn max_len(&self) -> usize {
         self.max_len
@@ -256,8 +275,14 @@ pub mod flags {
     pub const TRIGRAMS: u32 = 16;
     /// Words of a greedy longest-match segmentation with the lexicon (Chinese).
     pub const WORDS: u32 = 32;
+    /// English: whether the lowercased word was seen lowercased in the
+    /// training text (tells sentence-initial `The` from a name).
+    pub const CASED: u32 = 64;
     /// All of the above.
-    pub const ALL: u32 = 63;
+    pub const ALL: u32 = 127;
+    /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
+    /// held-out data (see models/README.md).
+    pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS;
 }
 
 const BOS: u64 = 0x11_0001;
@@ -409,16 +434,16 @@ pub(crate) fn extract_zh(
         f.push(f1(5, p1));
         f.push(f1(6, p2));
         if flags & flags::NGRAMS != 0 {
-            f.push(f2(7, m2, m1));
-            f.push(f2(8, m1, c0));
-            f.push(f2(9, c0, p1));
-            f.push(f2(10, p1, p2));
+            f.push(group(f2(7, m2, m1), 0));
+            f.push(group(f2(7, m1, c0), 1));
+            f.push(group(f2(7, c0, p1), 2));
+            f.push(group(f2(7, p1, p2), 3));
             f.push(f2(11, m1, p1));
         }
         if flags & flags::TRIGRAMS != 0 {
-            f.push(f3(12, m1, c0, p1));
-            f.push(f3(13, m2, m1, c0));
-            f.push(f3(14, c0, p1, p2));
+            f.push(group(f3(12, m2, m1, c0), 0));
+            f.push(group(f3(12, m1, c0, p1), 1));
+            f.push(group(f3(12, c0, p1, p2), 2));
         }
         if flags & flags::SHAPE != 0 {
             let (t0, tm, tp) = (ty(x), ty(x - 1), ty(x + 1));
@@ -579,6 +604,10 @@ pub(crate) fn extract_en(
             | ((i == 0) as u64) << 6
             | (all_caps_sentence as u64) << 7;
         f.push(f1(8, bits));
+        if flags & flags::CASED != 0 {
+            let seen = lex.get_unit(lh[i]) & (1 << cat::WORD) != 0;
+            f.push(f2(30, seen as u64, bits & 0x43));
+        }
         f.push(f2(9, bits, lh[i]));
         f.push(f1(10, l(x - 1)));
         f.push(f1(11, l(x + 1)));

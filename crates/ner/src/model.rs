@@ -9,7 +9,7 @@ use std::path::Path;
 use zhen_core::Label;
 
 use crate::bio::TagSet;
-use crate::features::{extract_en, extract_zh, FeatBuf, Lexicon};
+use crate::features::{extract_en, extract_zh, FeatBuf, Lexicon, GROUPED};
 use crate::{Error, Result};
 
 /// Magic bytes at the start of every model file; the last byte is the format version.
@@ -38,62 +38,62 @@ impl Extractor {
     }
 }
 
-/// Open-addressing hash table from feature key to a row of `i16` weights,
-/// stored inline next to the key so a lookup touches one cache line.
+/// Open-addressing hash table from a slot key to `width` rows of `i16`
+/// weights, stored inline next to the key so a lookup touches one or two
+/// adjacent cache lines. Indexing is multiply-shift, so any capacity works.
 #[derive(Clone, Debug)]
-pub(crate) struct FeatTable {
+struct Table {
     slots: Vec<u64>,
     stride: usize,
-    mask: usize,
-    len: usize,
+    cap: usize,
+    width: usize,
     ntags: usize,
 }
 
-impl FeatTable {
-    pub fn with_capacity(ntags: usize, n: usize) -> FeatTable {
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let stride = 1 + ntags.div_ceil(4);
-        FeatTable {
+impl Table {
+    fn with_capacity(ntags: usize, width: usize, n: usize) -> Table {
+        let cap = (n + n / 2).max(16);
+        let stride = 1 + (width * ntags).div_ceil(4);
+        Table {
             slots: vec![0; cap * stride],
             stride,
-            mask: cap - 1,
-            len: 0,
+            cap,
+            width,
             ntags,
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.len
+    #[inline(always)]
+    fn home(&self, key: u64) -> usize {
+        ((key as u128 * self.cap as u128) >> 64) as usize
     }
 
-    /// Inserts a key (never 0) that is not yet in the table.
-    pub fn insert(&mut self, key: u64, row: &[i16]) {
-        debug_assert!(key != 0 && row.len() == self.ntags);
-        let mut i = key as usize & self.mask;
+    fn insert(&mut self, key: u64, sub: usize, row: &[i16]) {
+        let mut i = self.home(key);
         loop {
             let base = i * self.stride;
-            if self.slots[base] == 0 {
+            if self.slots[base] == 0 || self.slots[base] == key {
                 self.slots[base] = key;
                 for (j, &w) in row.iter().enumerate() {
-                    let word = &mut self.slots[base + 1 + j / 4];
-                    *word |= ((w as u16) as u64) << (16 * (j % 4));
+                    let x = sub * self.ntags + j;
+                    let word = &mut self.slots[base + 1 + x / 4];
+                    *word &= !(0xffffu64 << (16 * (x % 4)));
+                    *word |= ((w as u16) as u64) << (16 * (x % 4));
                 }
-                self.len += 1;
                 return;
             }
-            i = (i + 1) & self.mask;
+            i = if i + 1 == self.cap { 0 } else { i + 1 };
         }
     }
 
-    /// Hints the CPU to fetch the slot of `key` into cache (tagging is bound
-    /// by cache misses on this table; prefetching a few features ahead lets
-    /// the misses overlap).
     #[inline(always)]
-    pub fn prefetch(&self, key: u64) {
+    fn prefetch(&self, key: u64) {
         #[cfg(target_arch = "x86_64")]
         {
-            let i = (key as usize & self.mask) * self.stride;
-            let p = self.slots.as_ptr().wrapping_add(i) as *const i8;
+            let p = self
+                .slots
+                .as_ptr()
+                .wrapping_add(self.home(key) * self.stride) as *const i8;
             // SAFETY: a prefetch is a hint; it never faults, even for an invalid address.
             #[allow(unused_unsafe)]
             unsafe {
@@ -104,37 +104,111 @@ impl FeatTable {
         let _ = key;
     }
 
-    /// Adds the row of `key`, if present, to `acc`.
     #[inline(always)]
-    pub fn add(&self, key: u64, acc: &mut [i32]) {
-        let mut i = key as usize & self.mask;
+    fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
+        let mut i = self.home(key);
         loop {
             let base = i * self.stride;
             let k = self.slots[base];
             if k == key {
                 let words = &self.slots[base + 1..base + self.stride];
+                let off = sub * self.ntags;
                 for (j, a) in acc.iter_mut().enumerate() {
-                    *a += ((words[j / 4] >> (16 * (j % 4))) as u16 as i16) as i32;
+                    let x = off + j;
+                    *a += ((words[x / 4] >> (16 * (x % 4))) as u16 as i16) as i32;
                 }
                 return;
             }
             if k == 0 {
                 return;
             }
-            i = (i + 1) & self.mask;
+            i = if i + 1 == self.cap { 0 } else { i + 1 };
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (u64, Vec<i16>)> + '_ {
+    fn iter(&self) -> impl Iterator<Item = (u64, usize, Vec<i16>)> + '_ {
         self.slots
             .chunks_exact(self.stride)
             .filter(|s| s[0] != 0)
-            .map(|s| {
-                let row = (0..self.ntags)
-                    .map(|j| (s[1 + j / 4] >> (16 * (j % 4))) as u16 as i16)
-                    .collect();
-                (s[0], row)
+            .flat_map(move |s| {
+                (0..self.width).filter_map(move |sub| {
+                    let row: Vec<i16> = (0..self.ntags)
+                        .map(|j| {
+                            let x = sub * self.ntags + j;
+                            (s[1 + x / 4] >> (16 * (x % 4))) as u16 as i16
+                        })
+                        .collect();
+                    row.iter().any(|&w| w != 0).then_some((s[0], sub, row))
+                })
             })
+    }
+}
+
+/// Feature weights: single features in a narrow table, grouped n-gram
+/// features ([`crate::features::GROUPED`]) in a wide one, one slot per n-gram.
+#[derive(Clone, Debug)]
+pub(crate) struct FeatTable {
+    narrow: Table,
+    wide: Table,
+    len: usize,
+}
+
+const GROUP_WIDTH: usize = 4;
+
+impl FeatTable {
+    /// Builds the table from `(key, weights)` rows.
+    pub fn build(ntags: usize, rows: &[(u64, Vec<i16>)]) -> FeatTable {
+        let grouped: std::collections::HashSet<u64> = rows
+            .iter()
+            .filter(|r| r.0 & GROUPED != 0)
+            .map(|r| r.0 & !15)
+            .collect();
+        let narrow_n = rows.iter().filter(|r| r.0 & GROUPED == 0).count();
+        let mut t = FeatTable {
+            narrow: Table::with_capacity(ntags, 1, narrow_n),
+            wide: Table::with_capacity(ntags, GROUP_WIDTH, grouped.len()),
+            len: rows.len(),
+        };
+        for (k, row) in rows {
+            if k & GROUPED != 0 {
+                t.wide.insert(k & !15, (k & 7) as usize, row);
+            } else {
+                t.narrow.insert(*k, 0, row);
+            }
+        }
+        t
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline(always)]
+    pub fn prefetch(&self, key: u64) {
+        if key & GROUPED != 0 {
+            self.wide.prefetch(key & !15)
+        } else {
+            self.narrow.prefetch(key)
+        }
+    }
+
+    /// Adds the row of `key`, if present, to `acc`.
+    #[inline(always)]
+    pub fn add(&self, key: u64, acc: &mut [i32]) {
+        if key & GROUPED != 0 {
+            self.wide.add(key & !15, (key & 7) as usize, acc)
+        } else {
+            self.narrow.add(key, 0, acc)
+        }
+    }
+
+    /// Every feature and its weights.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, Vec<i16>)> + '_ {
+        self.narrow.iter().map(|(k, _, r)| (k, r)).chain(
+            self.wide
+                .iter()
+                .map(|(k, sub, r)| (k | GROUPED | sub as u64, r)),
+        )
     }
 }
 
@@ -397,10 +471,7 @@ impl NerModel {
             .iter()
             .filter(|(_, r)| r.iter().any(|&w| w.unsigned_abs() >= min.unsigned_abs()))
             .collect();
-        let mut table = FeatTable::with_capacity(self.tags.len(), rows.len());
-        for (k, r) in &rows {
-            table.insert(*k, r);
-        }
+        let table = FeatTable::build(self.tags.len(), &rows);
         self.table = table;
     }
 
@@ -525,9 +596,9 @@ impl NerModel {
             k = k.wrapping_add(c.var()?);
             keys.push(k);
         }
-        let mut table = FeatTable::with_capacity(t, nf);
-        let mut row = vec![0i16; t];
-        for &k in &keys {
+        let mut rows = Vec::with_capacity(nf);
+        for k in keys {
+            let mut row = vec![0i16; t];
             for v in row.iter_mut() {
                 let z = c.var()?;
                 *v = ((z >> 1) as i64 ^ -((z & 1) as i64)) as i16;
@@ -535,8 +606,9 @@ impl NerModel {
             if k == 0 {
                 return Err(Error::BadModel("feature key 0: the file is corrupt".into()));
             }
-            table.insert(k, &row);
+            rows.push((k, row));
         }
+        let table = FeatTable::build(t, &rows);
         if c.d.get(c.p..c.p + 4) != Some(b"END\0") {
             return Err(Error::BadModel(
                 "missing end marker: the file is truncated or corrupt".into(),
@@ -639,5 +711,63 @@ impl Cursor<'_> {
         let s = self.d.get(self.p..self.p + 4).ok_or_else(|| self.eof())?;
         self.p += 4;
         Ok(f32::from_le_bytes(s.try_into().expect("4 bytes")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viterbi_never_outputs_invalid_transitions() {
+        let tags = TagSet::new(vec![Label::Per, Label::Loc]);
+        let d = Decoder::new(&tags);
+        let t = tags.len();
+        // emissions that alone would pick O, I-PER, I-LOC, E-PER
+        let want = [0usize, 2, 6, 3];
+        let mut emit = vec![0f32; want.len() * t];
+        for (i, &w) in want.iter().enumerate() {
+            emit[i * t + w] = 5.0;
+        }
+        let zeros = vec![0f32; t * t];
+        let out = d.decode(&emit, &zeros, &vec![0.0; t], &vec![0.0; t]);
+        assert!(tags.allowed_start(out[0] as usize));
+        assert!(tags.allowed_end(*out.last().unwrap() as usize));
+        for w in out.windows(2) {
+            assert!(tags.allowed(w[0] as usize, w[1] as usize), "{out:?}");
+        }
+        assert_ne!(out, vec![0, 2, 6, 3]);
+        // a valid best path is returned unchanged: B-PER I-PER E-PER O
+        let want = [1usize, 2, 3, 0];
+        let mut emit = vec![0f32; want.len() * t];
+        for (i, &w) in want.iter().enumerate() {
+            emit[i * t + w] = 5.0;
+        }
+        assert_eq!(
+            d.decode(&emit, &zeros, &vec![0.0; t], &vec![0.0; t]),
+            vec![1, 2, 3, 0]
+        );
+    }
+
+    #[test]
+    fn table_round_trips_grouped_and_single_features() {
+        let rows = vec![
+            (16u64 << 8, vec![1i16, -2, 3]),
+            ((32u64 << 8) | GROUPED, vec![4, 5, -6]),
+            ((32u64 << 8) | GROUPED | 2, vec![-7, 8, 9]),
+        ];
+        let t = FeatTable::build(3, &rows);
+        let mut acc = vec![0i32; 3];
+        t.add((32 << 8) | GROUPED | 2, &mut acc);
+        assert_eq!(acc, vec![-7, 8, 9]);
+        t.add(16 << 8, &mut acc);
+        assert_eq!(acc, vec![-6, 6, 12]);
+        t.add(48 << 8, &mut acc); // absent
+        assert_eq!(acc, vec![-6, 6, 12]);
+        let mut back: Vec<_> = t.iter().collect();
+        back.sort();
+        let mut want = rows.clone();
+        want.sort();
+        assert_eq!(back, want);
     }
 }

@@ -48,7 +48,7 @@ impl Default for TrainOptions {
         TrainOptions {
             epochs: 10,
             seed: 42,
-            flags: flags::ALL,
+            flags: flags::DEFAULT,
             lexicons: Vec::new(),
             builtin_cues: true,
             train_gazetteer: false,
@@ -220,6 +220,16 @@ pub fn train(
     }
     if options.builtin_cues && !english {
         builtin_cues(&mut lexicon);
+    }
+    if english && options.flags & flags::CASED != 0 {
+        // words seen in lowercase in the training text
+        for s in &data {
+            for t in &s.tokens {
+                if t.chars().any(|c| c.is_alphabetic()) && !t.chars().any(|c| c.is_uppercase()) {
+                    lexicon.insert(t, 1 << cat::WORD);
+                }
+            }
+        }
     }
     let folds = options.gazetteer_folds.max(2);
     let samples: Vec<Sample> = data
@@ -446,10 +456,7 @@ fn build_model(
         }
         kept.push((k, q));
     }
-    let mut table = FeatTable::with_capacity(t, kept.len());
-    for (k, q) in &kept {
-        table.insert(*k, q);
-    }
+    let table = FeatTable::build(t, &kept);
     let tr: Vec<f32> = wts
         .tw
         .iter()

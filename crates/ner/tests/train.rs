@@ -1,0 +1,58 @@
+//! Training end to end on a tiny BIO file: deterministic, learns its data,
+//! and the written model reads back.
+
+use std::path::PathBuf;
+
+use zhen_ner::{read_bio, train, NerModel, TrainOptions};
+
+fn tiny() -> PathBuf {
+    let mut text = String::new();
+    let sents = [
+        ("张三在北京工作", vec![(0, 2, "PER"), (3, 5, "LOC")]),
+        ("李四去上海", vec![(0, 2, "PER"), (3, 5, "LOC")]),
+        ("新华社报道", vec![(0, 3, "ORG")]),
+        ("王五在新华社", vec![(0, 2, "PER"), (3, 6, "ORG")]),
+    ];
+    for (s, ents) in sents {
+        for (i, c) in s.chars().enumerate() {
+            let tag = ents
+                .iter()
+                .find(|e| e.0 <= i && i < e.1)
+                .map(|e| format!("{}-{}", if e.0 == i { "B" } else { "I" }, e.2))
+                .unwrap_or_else(|| "O".into());
+            text.push_str(&format!("{c}\t{tag}\n"));
+        }
+        text.push('\n');
+    }
+    let dir = std::env::temp_dir().join(format!("zhen-ner-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("tiny.bio");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn trains_deterministically_and_fits_its_data() {
+    let p = tiny();
+    let opts = TrainOptions {
+        epochs: 5,
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let m1 = train("zh", std::slice::from_ref(&p), Some(&p), opts.clone()).unwrap();
+    let m2 = train("zh", std::slice::from_ref(&p), None, opts.clone()).unwrap();
+    let m3 = train("zh", std::slice::from_ref(&p), None, opts).unwrap();
+    let (mut b1, mut b2) = (Vec::new(), Vec::new());
+    m1.write(&mut b1).unwrap();
+    m2.write(&mut b2).unwrap();
+    let back = NerModel::read(&b1[..]).unwrap();
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(back.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+    }
+    assert_eq!(m1.labels().len(), 3);
+    let mut b3 = Vec::new();
+    m3.write(&mut b3).unwrap();
+    assert_eq!(b2, b3, "same data and seed must give the same model");
+    let e = train("xx", &[p], None, TrainOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("unknown language \"xx\""), "{e}");
+}
