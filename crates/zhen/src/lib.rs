@@ -32,7 +32,9 @@ pub mod input;
 mod pipeline;
 
 pub use error::{Error, Result};
-pub use pipeline::{lang_tag, Annotated, ConvertMode, Para, Pipeline, PipelineBuilder};
+pub use pipeline::{
+    lang_tag, AnnotateIter, Annotated, ConvertMode, Para, Pipeline, PipelineBuilder,
+};
 
 pub use zhen_clean as clean;
 pub use zhen_core as core;

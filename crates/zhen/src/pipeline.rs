@@ -60,6 +60,20 @@ impl std::str::FromStr for ConvertMode {
 }
 
 /// Builds a [`Pipeline`]; see [`Pipeline::builder`].
+///
+/// ```
+/// use zhen::{ConvertMode, Pipeline};
+/// let dict = "驻镇帮镇扶村 100 n\n";
+/// let pipeline = Pipeline::builder()
+///     .convert(ConvertMode::T2s)
+///     .user_dict(dict.as_bytes())?
+///     .entities(false) // tokens only
+///     .build()?;
+/// let doc = pipeline.annotate("d", "開展駐鎮幫鎮扶村工作")?.document;
+/// assert!(doc.tokens.iter().any(|t| t.text == "駐鎮幫鎮扶村" && t.norm == "驻镇帮镇扶村"));
+/// assert!(doc.entities.is_empty());
+/// # Ok::<(), zhen::Error>(())
+/// ```
 #[derive(Default)]
 pub struct PipelineBuilder {
     clean: Option<CleanOptions>,
@@ -256,8 +270,17 @@ impl Pipeline {
         self.convert
     }
 
-    /// Cleans and converts only (what `zhen clean`/`convert` print), with
-    /// the paragraphs found.
+    /// Cleans and converts only (what `zhen detect` shows), with the
+    /// paragraphs found: their range in the normalized text, script and language.
+    ///
+    /// ```
+    /// let pipeline = zhen::Pipeline::builder().entities(false).build()?;
+    /// let (text, _report, paras) = pipeline.normalize("東 莞 市 選 派\n\nHello world, this is English.")?;
+    /// assert_eq!(&text.current()[paras[0].range.clone()], "东莞市选派");
+    /// assert_eq!(zhen::lang_tag(&paras[0].lang, paras[0].script), "zh-Hant");
+    /// assert_eq!(paras[1].lang.as_str(), "en");
+    /// # Ok::<(), zhen::Error>(())
+    /// ```
     pub fn normalize(&self, text: &str) -> Result<(AlignedText, CleanReport, Vec<Para>)> {
         let mut at = AlignedText::try_new(text)?;
         let report = match &self.cleaner {
@@ -363,6 +386,36 @@ impl Pipeline {
         })
     }
 
+    /// Annotates a stream of `(id, text)` documents, yielding results in
+    /// input order. Documents are processed in parallel in small batches
+    /// (a few per thread), so memory stays bounded by the batch, not the
+    /// stream, and the output is the same for any thread count.
+    ///
+    /// ```
+    /// let pipeline = zhen::Pipeline::builder().build()?;
+    /// let docs = vec![
+    ///     ("a".to_string(), "崔现忠前往罗定市新民村。".to_string()),
+    ///     ("b".to_string(), "Peter Blackburn works for the European Commission in Brussels.".to_string()),
+    /// ];
+    /// let ids: Vec<String> = pipeline
+    ///     .annotate_iter(docs)
+    ///     .map(|r| r.map(|a| a.document.id))
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(ids, ["a", "b"]);
+    /// # Ok::<(), zhen::Error>(())
+    /// ```
+    pub fn annotate_iter<I>(&self, docs: I) -> AnnotateIter<'_, I::IntoIter>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        AnnotateIter {
+            pipeline: self,
+            input: docs.into_iter(),
+            ready: std::collections::VecDeque::new(),
+            batch: rayon::current_num_threads().max(1) * 4,
+        }
+    }
+
     fn tag_entities(
         &self,
         at: &AlignedText,
@@ -433,6 +486,31 @@ impl Pipeline {
             });
         }
         doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
+    }
+}
+
+/// The iterator of [`Pipeline::annotate_iter`].
+pub struct AnnotateIter<'p, I> {
+    pipeline: &'p Pipeline,
+    input: I,
+    ready: std::collections::VecDeque<Result<Annotated>>,
+    batch: usize,
+}
+
+impl<I: Iterator<Item = (String, String)>> Iterator for AnnotateIter<'_, I> {
+    type Item = Result<Annotated>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use rayon::prelude::*;
+        if self.ready.is_empty() {
+            let chunk: Vec<(String, String)> = self.input.by_ref().take(self.batch).collect();
+            let done: Vec<Result<Annotated>> = chunk
+                .par_iter()
+                .map(|(id, text)| self.pipeline.annotate(id, text))
+                .collect();
+            self.ready.extend(done);
+        }
+        self.ready.pop_front()
     }
 }
 
