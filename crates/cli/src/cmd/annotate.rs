@@ -163,7 +163,17 @@ pub fn run(args: Args) -> Result<i32> {
             .sum(),
     );
     let mut counter = export::EntityCounter::new();
-    let mut entity_table = export::csv::EntityTable::new(Vec::new(), &opts.csv)?;
+    // The corpus-wide entity table can be larger than memory: stream it to a
+    // temporary file beside its final name, renamed into place at the end.
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
+    let entities_tmp = out_dir.join(format!(".entities.csv.{}.tmp", std::process::id()));
+    let entities_file = std::fs::File::create(&entities_tmp)
+        .with_context(|| format!("{}: cannot create", entities_tmp.display()))?;
+    let mut entity_table = export::csv::EntityTable::new(
+        std::io::BufWriter::with_capacity(1 << 20, entities_file),
+        &opts.csv,
+    )?;
     let mut records = Vec::new();
     let mut errors: Vec<(String, String, Option<usize>, Option<usize>)> = Vec::new();
     let mut totals = Totals::default();
@@ -198,7 +208,18 @@ pub fn run(args: Args) -> Result<i32> {
     }
     progress.finish();
     // corpus-wide tables
-    write_atomic(&out_dir.join("entities.csv"), &entity_table.finish()?)?;
+    let entities_file = entity_table
+        .finish()?
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("{}: cannot write", entities_tmp.display()))?;
+    entities_file.sync_all().ok();
+    std::fs::rename(&entities_tmp, out_dir.join("entities.csv")).with_context(|| {
+        format!(
+            "{}: cannot rename into place",
+            out_dir.join("entities.csv").display()
+        )
+    })?;
     write_atomic(
         &out_dir.join("entity_counts.csv"),
         &counter.write(Vec::new(), &opts.csv)?,
