@@ -278,8 +278,11 @@ pub mod flags {
     /// English: whether the lowercased word was seen lowercased in the
     /// training text (tells sentence-initial `The` from a name).
     pub const CASED: u32 = 64;
+    /// Chinese: characters at ±3 and the distance to the next place or
+    /// organisation suffix within 8 characters.
+    pub const WIDE: u32 = 128;
     /// All of the above.
-    pub const ALL: u32 = 127;
+    pub const ALL: u32 = 255;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md).
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS;
@@ -439,6 +442,18 @@ pub(crate) fn extract_zh(
             f.push(group(f2(7, c0, p1), 2));
             f.push(group(f2(7, p1, p2), 3));
             f.push(f2(11, m1, p1));
+        }
+        if flags & flags::WIDE != 0 {
+            f.push(f1(18, c(x - 3)));
+            f.push(f1(19, c(x + 3)));
+            if flags & flags::LEXICON != 0 {
+                for g in [cat::LOC_SUFFIX, cat::ORG_SUFFIX] {
+                    let g = g as usize;
+                    if let Some(d) = (1..=8).find(|d| i + d < n && buf.start_len[i + d][g] > 0) {
+                        f.push(f2(20, g as u64, d as u64));
+                    }
+                }
+            }
         }
         if flags & flags::TRIGRAMS != 0 {
             f.push(group(f3(12, m2, m1, c0), 0));
