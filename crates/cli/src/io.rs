@@ -75,6 +75,27 @@ impl InputArgs {
     }
 }
 
+/// Runs `each(id, text, many)` on every input in order, where `many` says
+/// whether there is more than one. An input that cannot be read or decoded
+/// is reported on stderr and skipped; returns the exit status (1 if any was).
+pub fn for_each_input(
+    args: &InputArgs,
+    mut each: impl FnMut(&str, String, bool) -> Result<()>,
+) -> Result<i32> {
+    let many = args.is_many()?;
+    let mut failures = 0;
+    for input in args.read_all()? {
+        match input.decoded {
+            Ok((d, _)) => each(&input.id, d.text, many)?,
+            Err(e) => {
+                eprintln!("zhen: error: {e}");
+                failures += 1;
+            }
+        }
+    }
+    Ok(if failures > 0 { 1 } else { 0 })
+}
+
 /// Reads one input file (or stdin for `-`).
 pub fn read_one(f: &input::InputFile, opts: DecodeOptions) -> Input {
     let decoded = if f.path == Path::new("-") {

@@ -326,7 +326,11 @@ fn annotate_handles_a_long_single_line() {
     let v: serde_json::Value = serde_json::from_str(back.trim_end()).unwrap();
     assert_eq!(v["text"].as_str().unwrap(), text);
     let ents = v["entities"].as_array().unwrap();
-    assert!(ents.iter().filter(|e| e["text"] == "傅伟斌").count() > 1000, "{}", ents.len());
+    assert!(
+        ents.iter().filter(|e| e["text"] == "傅伟斌").count() > 1000,
+        "{}",
+        ents.len()
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use anyhow::Result;
 use zhen::clean::{CleanOptions, Cleaner};
 use zhen::{AlignedText, CharIndex};
 
-use crate::io::{stdout, InputArgs};
+use crate::io::{for_each_input, stdout, InputArgs};
 
 /// Clean scraped/OCR'd text and print the cleaned text.
 #[derive(clap::Args, Debug)]
@@ -57,21 +57,12 @@ fn escape(s: &str) -> String {
 pub fn run(args: Args) -> Result<i32> {
     let cleaner = Cleaner::new(args.options());
     let mut out = stdout();
-    let mut failures = 0;
-    let many = args.input.is_many()?;
-    for input in args.input.read_all()? {
-        let (d, _) = match input.decoded {
-            Ok(x) => x,
-            Err(e) => {
-                super::report_failure(&mut failures, e);
-                continue;
-            }
-        };
-        let mut text = AlignedText::try_new(d.text)?;
+    let status = for_each_input(&args.input, |id, text, many| {
+        let mut text = AlignedText::try_new(text)?;
         let report = cleaner.clean(&mut text)?;
         if args.report {
             if many {
-                writeln!(out, "# {}", input.id)?;
+                writeln!(out, "# {}", id)?;
             }
             let idx = CharIndex::new(text.original());
             for c in &report.changes {
@@ -91,7 +82,8 @@ pub fn run(args: Args) -> Result<i32> {
                 out.write_all(b"\n")?;
             }
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
-    Ok(super::status(failures))
+    Ok(status)
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use zhen::script::{Config, Converter};
 
-use crate::io::{stdout, InputArgs};
+use crate::io::{for_each_input, stdout, InputArgs};
 
 /// Convert between Chinese scripts with OpenCC 1.4.2's tables and algorithm.
 #[derive(clap::Args, Debug)]
@@ -22,13 +22,10 @@ pub fn run(args: Args) -> Result<i32> {
     let config: Config = args.config.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let conv = Converter::new(config).context("loading the OpenCC tables")?;
     let mut out = stdout();
-    let mut failures = 0;
-    for input in args.input.read_all()? {
-        match input.decoded {
-            Ok((d, _)) => out.write_all(conv.convert(&d.text).as_bytes())?,
-            Err(e) => super::report_failure(&mut failures, e),
-        }
-    }
+    let status = for_each_input(&args.input, |_, text, _| {
+        out.write_all(conv.convert(&text).as_bytes())?;
+        Ok(())
+    })?;
     out.flush()?;
-    Ok(super::status(failures))
+    Ok(status)
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use zhen::{CharIndex, Pipeline};
 
-use crate::io::{stdout, InputArgs};
+use crate::io::{for_each_input, stdout, InputArgs};
 
 /// Print each paragraph: `start<TAB>end<TAB>script<TAB>language<TAB>first chars`
 /// in original char offsets (after cleaning; `--no-clean` to see the raw paragraphs).
@@ -25,19 +25,10 @@ pub fn run(args: Args) -> Result<i32> {
     }
     let pipeline = b.entities(false).build()?;
     let mut out = stdout();
-    let mut failures = 0;
-    let many = args.input.is_many()?;
-    for input in args.input.read_all()? {
-        let (d, _) = match input.decoded {
-            Ok(x) => x,
-            Err(e) => {
-                super::report_failure(&mut failures, e);
-                continue;
-            }
-        };
-        let (at, _, paras) = pipeline.normalize(&d.text)?;
+    let status = for_each_input(&args.input, |id, text, many| {
+        let (at, _, paras) = pipeline.normalize(&text)?;
         if many {
-            writeln!(out, "# {}", input.id)?;
+            writeln!(out, "# {}", id)?;
         }
         let idx = CharIndex::new(at.original());
         let ranges: Vec<_> = paras.iter().map(|p| p.range.clone()).collect();
@@ -56,7 +47,8 @@ pub fn run(args: Args) -> Result<i32> {
                 head.replace(['\n', '\t'], " ")
             )?;
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
-    Ok(super::status(failures))
+    Ok(status)
 }

@@ -59,12 +59,6 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Prints an input error and counts it.
-pub(crate) fn report_failure(failures: &mut usize, err: impl std::fmt::Display) {
-    eprintln!("zhen: error: {err}");
-    *failures += 1;
-}
-
 /// Exit status from a failure count.
 pub(crate) fn status(failures: usize) -> i32 {
     if failures > 0 {

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use zhen::CharIndex;
 
-use crate::io::{stdout, InputArgs};
+use crate::io::{for_each_input, stdout, InputArgs};
 
 /// Print entities: `start<TAB>end<TAB>label<TAB>text` (original char offsets;
 /// with several inputs, a `# doc=…` line before each).
@@ -20,19 +20,10 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     let pipeline = args.pipeline.build(true)?;
     let mut out = stdout();
-    let mut failures = 0;
-    let many = args.input.is_many()?;
-    for input in args.input.read_all()? {
-        let (d, _) = match input.decoded {
-            Ok(x) => x,
-            Err(e) => {
-                super::report_failure(&mut failures, e);
-                continue;
-            }
-        };
-        let doc = pipeline.annotate(&input.id, &d.text)?.document;
+    let status = for_each_input(&args.input, |id, text, many| {
+        let doc = pipeline.annotate(id, &text)?.document;
         if many {
-            writeln!(out, "# doc={}", input.id)?;
+            writeln!(out, "# doc={}", id)?;
         }
         let idx = CharIndex::new(&doc.text);
         for e in &doc.entities {
@@ -44,7 +35,8 @@ pub fn run(args: Args) -> Result<i32> {
                 e.text.replace(['\n', '\t'], " ")
             )?;
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
-    Ok(super::status(failures))
+    Ok(status)
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use zhen::CharIndex;
 
-use crate::io::{stdout, InputArgs};
+use crate::io::{for_each_input, stdout, InputArgs};
 
 /// Print one token per line: `start<TAB>end<TAB>token<TAB>pos` (original char
 /// offsets), a blank line between sentences, `# lang=… script=…` before each
@@ -21,19 +21,10 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     let pipeline = args.pipeline.build(false)?;
     let mut out = stdout();
-    let mut failures = 0;
-    let many = args.input.is_many()?;
-    for input in args.input.read_all()? {
-        let (d, _) = match input.decoded {
-            Ok(x) => x,
-            Err(e) => {
-                super::report_failure(&mut failures, e);
-                continue;
-            }
-        };
-        let doc = pipeline.annotate(&input.id, &d.text)?.document;
+    let status = for_each_input(&args.input, |id, text, many| {
+        let doc = pipeline.annotate(id, &text)?.document;
         if many {
-            writeln!(out, "# doc={}", input.id)?;
+            writeln!(out, "# doc={}", id)?;
         }
         let idx = CharIndex::new(&doc.text);
         let mut para = usize::MAX;
@@ -54,7 +45,8 @@ pub fn run(args: Args) -> Result<i32> {
             }
             writeln!(out)?;
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
-    Ok(super::status(failures))
+    Ok(status)
 }
