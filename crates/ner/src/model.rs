@@ -241,7 +241,20 @@ impl Decoder {
 
     /// The best valid tag sequence for emission scores `emit` (`n × ntags`),
     /// transitions `trans` (`ntags × ntags`), start and end scores.
+    #[cfg(test)]
     pub fn decode(&self, emit: &[f32], trans: &[f32], start: &[f32], end: &[f32]) -> Vec<u16> {
+        self.decode_with(emit, trans, start, end, &mut Vec::new())
+    }
+
+    /// [`Decoder::decode`] with a reusable back-pointer buffer.
+    pub fn decode_with(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        start: &[f32],
+        end: &[f32],
+        back: &mut Vec<u16>,
+    ) -> Vec<u16> {
         let t = self.ntags;
         let n = emit.len() / t;
         if n == 0 {
@@ -249,7 +262,8 @@ impl Decoder {
         }
         let mut delta = vec![f32::NEG_INFINITY; t];
         let mut next = vec![f32::NEG_INFINITY; t];
-        let mut back = vec![0u16; n * t];
+        back.clear();
+        back.resize(n * t, 0);
         for j in 0..t {
             if self.start_ok[j] {
                 delta[j] = start[j] + emit[j];
@@ -307,8 +321,11 @@ pub struct NerModel {
     pub(crate) end: Vec<f32>,
 }
 
+/// Per-thread tagging buffers: features, score accumulator, emissions, back pointers.
+type Scratch = (FeatBuf, Vec<i32>, Vec<f32>, Vec<u16>);
+
 thread_local! {
-    static BUF: RefCell<(FeatBuf, Vec<i32>, Vec<f32>)> = RefCell::new(Default::default());
+    static BUF: RefCell<Scratch> = RefCell::new(Default::default());
 }
 
 impl NerModel {
@@ -348,7 +365,7 @@ impl NerModel {
 
     pub(crate) fn best_tags(&self, units: &Units<'_>, extra: Option<&[Vec<String>]>) -> Vec<u16> {
         BUF.with(|b| {
-            let (buf, acc, emit) = &mut *b.borrow_mut();
+            let (buf, acc, emit, back) = &mut *b.borrow_mut();
             self.ex.extract(units, extra, buf);
             let t = self.tags.len();
             let n = buf.offsets.len().saturating_sub(1);
@@ -371,7 +388,7 @@ impl NerModel {
                 emit.extend(acc.iter().map(|&a| a as f32 * self.scale));
             }
             self.decoder
-                .decode(emit, &self.trans, &self.start, &self.end)
+                .decode_with(emit, &self.trans, &self.start, &self.end, back)
         })
     }
 

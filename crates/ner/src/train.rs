@@ -311,6 +311,7 @@ pub fn train(
     let mut order: Vec<usize> = (0..samples.len()).collect();
     let mut buf = FeatBuf::default();
     let mut emit: Vec<f32> = Vec::new();
+    let mut back: Vec<u16> = Vec::new();
     let mut c: f64 = 1.0;
     let mut best: Option<(f64, usize, NerModel)> = None;
     let id = options
@@ -350,7 +351,7 @@ pub fn train(
             }
             let (tr, rest) = wts.tw.split_at(t * t);
             let (st, en) = rest.split_at(t);
-            let pred = decoder.decode(&emit, tr, st, en);
+            let pred = decoder.decode_with(&emit, tr, st, en, &mut back);
             if pred != s.gold {
                 errors += 1;
                 for i in 0..n {

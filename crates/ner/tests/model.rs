@@ -127,3 +127,27 @@ fn msra_test_head_above_floor() {
 /// Somewhat below the measured F1 of the shipped model on these sentences (0.939)
 /// (see models/README.md).
 const FLOOR: f64 = 0.88;
+
+#[test]
+fn model_is_send_and_sync_and_tags_documents() {
+    fn check<T: Send + Sync>() {}
+    check::<NerModel>();
+    let m = NerModel::embedded_zh();
+    let doc = [
+        "国务院总理李鹏今天在北京会见了客人。",
+        "李鹏说，中国愿意发展两国关系。",
+    ];
+    let out = zhen_ner::tag_document_zh(m, &doc);
+    assert_eq!(out.len(), 2);
+    for (s, ents) in doc.iter().zip(&out) {
+        for (r, _) in ents {
+            assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+        }
+    }
+    assert!(
+        out[1]
+            .iter()
+            .any(|(r, l)| &doc[1][r.clone()] == "李鹏" && *l == Label::Per),
+        "{out:?}"
+    );
+}
