@@ -120,18 +120,8 @@ impl Pipeline {
                 .map(|range| Repl { range, value: "" })
                 .collect();
             // the segments were already cut; shift them to the new text
-            let mut cut_segs: Vec<Range<usize>> = Vec::with_capacity(segs.len());
-            let mut removed = 0;
-            let mut di = 0;
-            for s in &segs {
-                cut_segs.push(s.start - removed..s.end - removed);
-                while di < dels.len() && dels[di].range.start == s.end {
-                    removed += dels[di].range.len();
-                    di += 1;
-                }
-            }
+            segs = shift_past_cuts(&segs, dels.iter().map(|d| &d.range));
             text = Cow::Owned(rebuild(&text, &dels, &mut []));
-            segs = cut_segs;
         }
         for m in &self.chain {
             Self::step(m, &text, &segs, &mut repls);
@@ -176,18 +166,8 @@ impl Pipeline {
         let r = start..cur.len() - tail;
         let (mut segs, cuts) = self.segment_range(cur, r);
         if !cuts.is_empty() {
-            let mut shifted = Vec::with_capacity(segs.len());
-            let mut removed = 0;
-            let mut di = 0;
-            for s in &segs {
-                shifted.push(s.start - removed..s.end - removed);
-                while di < cuts.len() && cuts[di].start == s.end {
-                    removed += cuts[di].len();
-                    di += 1;
-                }
-            }
+            segs = shift_past_cuts(&segs, cuts.iter());
             text.apply(cuts.into_iter().map(Edit::delete))?;
-            segs = shifted;
         }
         for m in &self.chain {
             let cur = text.current();
@@ -208,6 +188,25 @@ impl Pipeline {
             cuts.into_iter().map(sh).collect(),
         )
     }
+}
+
+/// The segments after deleting `cuts` (sorted, disjoint): a segment moves
+/// left by the length of every cut lying wholly before it. Its own cut
+/// starts at its end, so it never counts, even when the segment is empty.
+fn shift_past_cuts<'a>(
+    segs: &[Range<usize>],
+    cuts: impl Iterator<Item = &'a Range<usize>>,
+) -> Vec<Range<usize>> {
+    let mut cuts = cuts.peekable();
+    let mut removed = 0;
+    let mut out = Vec::with_capacity(segs.len());
+    for s in segs {
+        while let Some(c) = cuts.next_if(|c| c.end <= s.start) {
+            removed += c.len();
+        }
+        out.push(s.start - removed..s.end - removed);
+    }
+    out
 }
 
 fn to_edits(repls: &[Repl<'_>]) -> Vec<Edit> {

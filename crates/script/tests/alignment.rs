@@ -139,3 +139,20 @@ fn a_bad_dictionary_line_is_reported_with_file_and_line() {
         "{msg}"
     );
 }
+
+/// Found by proptest: NUL bytes right after a segmentation hit (OpenCC cuts
+/// each segment at a NUL, as a C string) used to underflow the segment shift.
+#[test]
+fn nul_bytes_after_a_segment_convert_in_a_range() {
+    let conv = Converter::new(Config::S2twp).unwrap();
+    let b = "卖光了\0\0a崑崙山一伙";
+    let expected = conv.convert(b);
+    let mut t = AlignedText::new(format!("前{b}后"));
+    let r = conv.convert_range(&mut t, 3..3 + b.len()).unwrap();
+    assert_eq!(&t.current()[r.clone()], expected);
+    assert_eq!(&t.current()[..r.start], "前");
+    assert_eq!(&t.current()[r.end..], "后");
+    let mut whole = AlignedText::new(b);
+    conv.convert_aligned(&mut whole).unwrap();
+    assert_eq!(whole.current(), expected);
+}
