@@ -214,11 +214,27 @@ fn plan(text: &str) -> Vec<Planned> {
         } else {
             ""
         };
-        out.push(Planned::one(
-            Edit::new(l.trim.end..n.trim.start, sep),
-            ChangeKind::JoinedLine,
+        // The separator takes the place of the gap's first character, char
+        // for char, and the rest of the gap is deleted: a replacement of the
+        // whole gap would align the space to all of it, including lines an
+        // earlier step removed from between `l` and `n`.
+        let gap = l.trim.end..n.trim.start;
+        let edits = match text[gap.clone()].chars().next() {
+            Some(c) if !sep.is_empty() => {
+                let first = gap.start + c.len_utf8();
+                let mut e = vec![Edit::new(gap.start..first, sep)];
+                if first < gap.end {
+                    e.push(Edit::delete(first..gap.end));
+                }
+                e
+            }
+            _ => vec![Edit::delete(gap)],
+        };
+        out.push(Planned {
+            edits,
+            kind: ChangeKind::JoinedLine,
             reason,
-        ));
+        });
     }
     out
 }

@@ -154,3 +154,19 @@ fn large_input_is_linear() {
     assert!(t.current().len() < s.len());
     assert!(r.count(ChangeKind::JoinedLine) >= 20_000);
 }
+
+/// Found by the property above: a line join across a removed line must not
+/// align the joining space to the removed text.
+#[test]
+fn a_join_across_a_removed_line_leaves_it_unmapped() {
+    let s = "浏览:1353\u{a0}\u{a0}。4.jpg\na\n\nＮｏ．１２分享 ";
+    let (t, r) = clean(s, CleanOptions::default());
+    let removed: Vec<_> = r.of_kind(ChangeKind::RemovedLine).collect();
+    assert_eq!(removed.len(), 1, "{:?}", r.changes);
+    assert_eq!(removed[0].before, "a\n");
+    assert!(t.to_current(removed[0].original).is_empty());
+    assert_eq!(r.of_kind(ChangeKind::JoinedLine).count(), 1);
+    if let Err(e) = common::check_contract(&t, &r) {
+        panic!("{e}");
+    }
+}
