@@ -492,6 +492,72 @@ impl NerModel {
         self.table = table;
     }
 
+    /// The average of models trained with the same settings on the same
+    /// data with different shuffle seeds (feature weights and transition
+    /// scores averaged, then re-quantised). Errors if their language,
+    /// features or labels differ. The lexicon of the first model is kept.
+    pub fn average(models: &[&NerModel]) -> Result<NerModel> {
+        let first = *models
+            .first()
+            .ok_or_else(|| Error::Train("no models to average".into()))?;
+        for m in models {
+            if m.lang != first.lang
+                || m.ex.flags != first.ex.flags
+                || m.ex.english != first.ex.english
+                || m.tags != first.tags
+                || m.ex.lexicon.len() != first.ex.lexicon.len()
+            {
+                return Err(Error::Train(format!(
+                    "cannot average {} with {}: language, features, labels or lexicon differ",
+                    first.id, m.id
+                )));
+            }
+        }
+        let t = first.tags.len();
+        let n = models.len() as f32;
+        let mut sum: std::collections::HashMap<u64, Vec<f32>> = std::collections::HashMap::new();
+        for m in models {
+            for (k, row) in m.table.iter() {
+                let e = sum.entry(k).or_insert_with(|| vec![0.0; t]);
+                for (a, &w) in e.iter_mut().zip(&row) {
+                    *a += w as f32 * m.scale / n;
+                }
+            }
+        }
+        let max_abs = sum
+            .values()
+            .flat_map(|r| r.iter())
+            .fold(0f32, |a, &b| a.max(b.abs()));
+        let scale = if max_abs > 0.0 {
+            max_abs / 32000.0
+        } else {
+            1.0
+        };
+        let mut rows: Vec<(u64, Vec<i16>)> = sum
+            .into_iter()
+            .map(|(k, r)| (k, r.iter().map(|v| (v / scale).round() as i16).collect()))
+            .filter(|(_, r): &(u64, Vec<i16>)| r.iter().any(|&w| w != 0))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        let avg = |f: fn(&NerModel) -> &Vec<f32>| -> Vec<f32> {
+            (0..f(first).len())
+                .map(|i| models.iter().map(|m| f(m)[i]).sum::<f32>() / n)
+                .collect()
+        };
+        Ok(NerModel {
+            lang: first.lang.clone(),
+            id: first.id.clone(),
+            ex: first.ex.clone(),
+            tags: first.tags.clone(),
+            decoder: first.decoder.clone(),
+            table: FeatTable::build(t, &rows),
+            scale,
+            trans: avg(|m| &m.trans),
+            start: avg(|m| &m.start),
+            end: avg(|m| &m.end),
+        })
+    }
+
     /// Reads a model file from `path`.
     pub fn from_path(path: &Path) -> Result<NerModel> {
         let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;

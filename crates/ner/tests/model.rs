@@ -151,3 +151,23 @@ fn model_is_send_and_sync_and_tags_documents() {
         "{out:?}"
     );
 }
+
+#[test]
+fn averaging_a_model_with_itself_keeps_its_predictions() {
+    let en = NerModel::embedded_en();
+    let avg = NerModel::average(&[en, en]).unwrap();
+    let toks = [
+        "Peter",
+        "Blackburn",
+        "visited",
+        "Brussels",
+        "for",
+        "the",
+        "European",
+        "Commission",
+        ".",
+    ];
+    assert_eq!(avg.tag_tokens(&toks), en.tag_tokens(&toks));
+    let e = NerModel::average(&[en, NerModel::embedded_zh()]).unwrap_err();
+    assert!(e.to_string().contains("cannot average"), "{e}");
+}

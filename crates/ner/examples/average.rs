@@ -1,0 +1,54 @@
+//! Averages models trained with different seeds into one.
+//!
+//! ```text
+//! cargo run --release -p zhen-ner --example average -- -o OUT.zner A.zner B.zner [C.zner …]
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use zhen_ner::NerModel;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut out = None;
+    let mut inputs = Vec::new();
+    while let Some(a) = args.next() {
+        if a == "-o" {
+            out = args.next().map(PathBuf::from);
+        } else {
+            inputs.push(PathBuf::from(a));
+        }
+    }
+    let Some(out) = out else {
+        eprintln!("usage: average -o OUT.zner A.zner B.zner …");
+        return ExitCode::from(2);
+    };
+    let mut models = Vec::new();
+    for p in &inputs {
+        match NerModel::from_path(p) {
+            Ok(m) => models.push(m),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let refs: Vec<&NerModel> = models.iter().collect();
+    let res = NerModel::average(&refs).and_then(|m| {
+        let f = std::fs::File::create(&out).map_err(|e| zhen_ner::Error::Io {
+            path: Some(out.clone()),
+            source: e,
+        })?;
+        m.write(std::io::BufWriter::new(f))?;
+        eprintln!("wrote {} ({} features)", out.display(), m.num_features());
+        Ok(())
+    });
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
