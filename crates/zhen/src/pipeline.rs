@@ -163,7 +163,8 @@ impl PipelineBuilder {
     }
 
     /// Whether a name recognised once in a document is recognised at its
-    /// other mentions (default on).
+    /// other mentions (default on; names the document tags with two labels
+    /// are left as tagged).
     pub fn document_consistency(mut self, on: bool) -> Self {
         self.doc_consistency = on;
         self
