@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Every .conllu under DIR parses with the `conllu` package; when a .txt
 (one document) or .jsonl (documents by id) is beside it, every token's
-start_char/end_char slices that text to its FORM (whitespace in FORM is
-written as U+00A0) and the token counts match the .jsonl."""
+start_char/end_char slices that text to its FORM (each run of whitespace in
+FORM is written as one U+00A0, as UD's validator forbids repeated
+whitespace) and the token counts match the .jsonl."""
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -55,7 +57,7 @@ def check(path: Path) -> int:
                 failures += 1
                 continue
             a, b = int(misc["start_char"]), int(misc["end_char"])
-            surface = "".join("\u00a0" if c.isspace() else c for c in text[a:b]) or "_"
+            surface = re.sub(r"\s+", "\u00a0", text[a:b]) or "_"
             if surface != tok["form"]:
                 print(f"FAIL {path}: {s.metadata.get('sent_id')} token {tok['id']}: text[{a}:{b}] = {surface!r} but FORM = {tok['form']!r}")
                 failures += 1
