@@ -161,7 +161,9 @@ pub(crate) fn is_hangul(c: char) -> bool {
 /// 5. whatlang's answer when it is reliable, or when its best guess is
 ///    English (short English lines rarely reach whatlang's reliability bar,
 ///    and an unreliable English guess on ≥ 12 letters is right far more often
-///    than not), else `und`.
+///    than not), else `und`. A reliable non-English answer on a line whose
+///    words mostly start with a capital (a list of names or codes) is `und`:
+///    there whatlang names the names' origin.
 ///
 /// ```
 /// use zhen_tokenize::language;
@@ -196,11 +198,24 @@ pub fn language(text: &str) -> Lang {
         return Lang::UND;
     }
     match whatlang::detect(text) {
-        Some(info) if info.is_reliable() || info.lang() == whatlang::Lang::Eng => {
-            Lang::from_whatlang(info.lang())
-        }
+        Some(info) if info.lang() == whatlang::Lang::Eng => Lang::EN,
+        Some(info) if info.is_reliable() && !is_name_list(text) => Lang::from_whatlang(info.lang()),
         _ => Lang::UND,
     }
+}
+
+/// Whether most words start with a capital (`Squad : Javier Pertile , Paolo
+/// Vaccari , …`, `MOODY 'S : Aaa`): lists of names and codes, on which
+/// language identification answers with the names' origin, not the text's.
+fn is_name_list(text: &str) -> bool {
+    let (mut words, mut caps) = (0usize, 0usize);
+    for w in text.split_whitespace() {
+        if let Some(c) = w.chars().find(|c| c.is_alphabetic()) {
+            words += 1;
+            caps += c.is_uppercase() as usize;
+        }
+    }
+    words >= 3 && caps * 10 >= words * 6
 }
 
 #[cfg(test)]
@@ -227,6 +242,14 @@ mod tests {
         assert_eq!(
             l("La Commission européenne a rejeté jeudi l'appel de l'Allemagne à boycotter la viande bovine britannique, selon un porte-parole de la commission."),
             "fr"
+        );
+        assert_eq!(
+            l("Squad : Javier Pertile , Paolo Vaccari , Marcello Cuttitta , Ivan Francescato , Leandro Manteri"),
+            "und"
+        );
+        assert_eq!(
+            l("Die Bundesregierung hat am Montag die neuen Regeln für den Handel mit Rindfleisch beschlossen."),
+            "de"
         );
         assert_eq!(Lang::from_code("de").unwrap().as_str(), "de");
         assert_eq!(Lang::from_code("xx"), None);

@@ -143,6 +143,20 @@ fn is_abbreviation(chars: &[(usize, char)], i: usize) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// Whether the text before a period, from the start of the sentence, is a
+/// list number (`1.`, `29.`): the period numbers an item, it ends nothing.
+fn is_enumerator(before: &[(usize, char)]) -> bool {
+    let mut digits = 0;
+    for &(_, c) in before {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if !is_space(c) || digits > 0 {
+            return false;
+        }
+    }
+    (1..=3).contains(&digits)
+}
+
 /// Sentences of `text[range]`: byte ranges inside `range`, trimmed, covering
 /// all of its non-space text, in order.
 ///
@@ -153,9 +167,9 @@ fn is_abbreviation(chars: &[(usize, char)], i: usize) -> bool {
 /// * `.`, `!`, `?` (with the closers after them) end a sentence when followed
 ///   by whitespace and then a capital, a digit-free opening quote/bracket or a
 ///   CJK char. A period does not end a sentence after an abbreviation
-///   (`Mr.`, `Dr.`, `No.`, `Inc.`, …), an initial (`J. K. Rowling`), or a
-///   word with inner periods (`U.S.`, `e.g.`); `3.5` has no space after the
-///   period.
+///   (`Mr.`, `Dr.`, `No.`, `Inc.`, …), an initial (`J. K. Rowling`), a
+///   word with inner periods (`U.S.`, `e.g.`), or a list number that starts
+///   the sentence (`1. Thoma 210 points`); `3.5` has no space after the period.
 /// * Inside a quotation (`“…”`, `‘…’`, `「…」`, `『…』`, `«…»`, `（…）`)
 ///   nothing splits; a terminator right before the closing quote splits
 ///   after it. An opening quote not closed within [`QUOTE_LOOKAHEAD`] chars
@@ -274,7 +288,8 @@ pub fn sentences(text: &str, range: Range<usize>, lang: &Lang) -> Vec<Range<usiz
                         || closing_quote(d).is_some()
                         || matches!(d, '"' | '\'' | '(' | '[')
                 }
-                && !(c == '.' && j == i + 1 && is_abbreviation(&chars, i));
+                && !(c == '.' && j == i + 1 && is_abbreviation(&chars, i))
+                && !(c == '.' && j == i + 1 && is_enumerator(&chars[start..i]));
             if ends {
                 pieces.push((start, j));
                 start = j;
@@ -404,6 +419,19 @@ mod tests {
         assert_eq!(
             split("It is 4.jpg. 好的。", Lang::ZH),
             ["It is 4.jpg.", "好的。"]
+        );
+        assert_eq!(
+            split(
+                "1. Thoma 210 points.\n29. Ingeborg Helen Marken. He won 5. Then 1996. Ended",
+                Lang::EN
+            ),
+            [
+                "1. Thoma 210 points.",
+                "29. Ingeborg Helen Marken.",
+                "He won 5.",
+                "Then 1996.",
+                "Ended"
+            ]
         );
     }
 

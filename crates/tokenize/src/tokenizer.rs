@@ -38,9 +38,11 @@ pub struct Tok {
 ///   Number + unit stays as jieba cuts it (`5.4万` may be `5.4` `万`).
 /// * English (`en`, and text without Han/kana): UAX #29 word boundaries,
 ///   then Penn Treebank rules: the runs above stay whole (`well-known`,
-///   `1,000.5`, `U.S`), a period joins an abbreviation (`Mr.`, `U.S.`,
-///   `J.`), `...` and `--` are one token, and clitics split off (`do n't`,
-///   `ca n't`, `I 'm`, `'s` `'re` `'ve` `'ll` `'d`); POS by [`PosTagger`].
+///   `1,000.5`, `U.S`, `S&P`), a period joins an abbreviation (`Mr.`, `U.S.`,
+///   `J.`) or a list number opening the sentence (`2. Brenden`), `...` and
+///   `--` are one token, clitics split off (`do n't`, `ca n't`, `I 'm`, `'s`
+///   `'re` `'ve` `'ll` `'d`) and stay whole when already detached (`Bitar 's`,
+///   as in pre-tokenised text), and `US$`, `C$` are one token; POS by [`PosTagger`].
 ///   Other alphabetic languages get the same tokens with an empty `pos` and
 ///   `upos` `X`.
 ///
@@ -327,7 +329,8 @@ fn is_cjk_punct(c: char) -> bool {
 
 /// Byte ranges of `s` that must stay one token: runs of [`is_atom_char`]
 /// joined by single `.` `-` `:` (digits only) `/` `_` `@` `,` (digit before,
-/// exactly three digits after) or an apostrophe (letters both sides).
+/// exactly three digits after), an apostrophe (letters both sides) or `&`
+/// (capitals both sides: `S&P`, `AT&T`).
 pub(crate) fn atomic_runs(s: &str) -> Vec<Range<usize>> {
     // fast path: most Chinese sentences have no Latin letters or digits
     if !s.chars().any(is_atom_char) {
@@ -360,6 +363,7 @@ pub(crate) fn atomic_runs(s: &str) -> Vec<Range<usize>> {
                         && !chars.get(i + 4).is_some_and(|c| c.1.is_ascii_digit())
                 }
                 '\'' | '’' => prev.is_alphabetic() && next.is_alphabetic(),
+                '&' => prev.is_ascii_uppercase() && next.is_ascii_uppercase(),
                 _ => false,
             };
             if !ok {
@@ -420,15 +424,34 @@ pub(crate) fn english_tokens(s: &str) -> Vec<Range<usize>> {
         }
         toks.push(r);
     }
-    // 2. periods of abbreviations, `...` and `--`
+    // 2. periods of abbreviations, `...` and `--`; a clitic after a detached
+    // apostrophe (`Bitar 's`, as pre-tokenised text writes it) and a
+    // currency prefix (`US$`, `C$`) are one token
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(toks.len());
     for r in toks {
         if let Some(last) = merged.last_mut() {
             let (lw, w) = (&s[last.clone()], &s[r.clone()]);
             let adjacent = last.end == r.start;
+            let detached = s[..last.start]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace);
+            // a list number that opens the sentence keeps its period (`2. Brenden 206`)
+            let enumerator = last.start == s.len() - s.trim_start().len()
+                && (1..=3).contains(&lw.len())
+                && lw.bytes().all(|b| b.is_ascii_digit())
+                && s[r.end..].starts_with(char::is_whitespace);
             if adjacent
-                && ((w == "." && (takes_period(lw) || lw.bytes().all(|b| b == b'.')))
-                    || (w == "-" && lw.bytes().all(|b| b == b'-')))
+                && ((w == "." && (takes_period(lw) || lw.bytes().all(|b| b == b'.') || enumerator))
+                    || (w == "-" && lw.bytes().all(|b| b == b'-'))
+                    || (matches!(lw, "'" | "’")
+                        && detached
+                        && ["s", "m", "d", "re", "ve", "ll"]
+                            .iter()
+                            .any(|c| w.eq_ignore_ascii_case(c)))
+                    || (w == "$"
+                        && (1..=3).contains(&lw.len())
+                        && lw.bytes().all(|b| b.is_ascii_uppercase())))
             {
                 last.end = r.end;
                 continue;
@@ -667,6 +690,17 @@ mod tests {
             words("J. K. Rowling -- e.g. this."),
             ["J.", "K.", "Rowling", "--", "e.g.", "this", "."]
         );
+        // pre-tokenised text (CoNLL joined by spaces) keeps its clitics
+        assert_eq!(
+            words("Bitar 's goal , MOODY 'S view ; 'sup ' s US$ 24 , C$ 1.92 $ 5 S&P AT&T R & D"),
+            [
+                "Bitar", "'s", "goal", ",", "MOODY", "'S", "view", ";", "'", "sup", "'", "s",
+                "US$", "24", ",", "C$", "1.92", "$", "5", "S&P", "AT&T", "R", "&", "D"
+            ]
+        );
+        assert_eq!(words("2. Brenden 206"), ["2.", "Brenden", "206"]);
+        assert_eq!(words("He won 2. Then"), ["He", "won", "2", ".", "Then"]);
+        assert_eq!(words("1996. Then"), ["1996", ".", "Then"]);
     }
 
     #[test]
