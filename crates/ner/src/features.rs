@@ -2,6 +2,8 @@
 //! into one `u64` key, so extraction allocates nothing per feature.
 
 use std::collections::HashMap;
+
+use crate::mem::HashTable;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A hasher for keys that are already well-mixed `u64` hashes.
@@ -47,13 +49,9 @@ pub(crate) fn fin(mut z: u64) -> u64 {
 /// Bit marking a grouped feature key.
 pub(crate) const GROUPED: u64 = 8;
 
-/// Member `sub` (0–3) of a feature group: the same n-gram seen from
-/// neighbouring positions. The members share one table slot, so the n-gram's
-/// weights are fetched from memory once for all positions that use it.
-#[inline(always)]
-pub(crate) fn group(key: u64, sub: u64) -> u64 {
-    key | GROUPED | sub
-}
+/// Bit marking a grouped key of the unigram table (models with
+/// [`flags::GROUP_UNIGRAMS`]; their n-gram group keys have it cleared).
+pub(crate) const UNIGRAM_GROUP: u64 = 16;
 
 /// Hash of a string's bytes.
 #[inline]
@@ -105,8 +103,8 @@ pub mod cat {
 /// the hash forward and allocates nothing, and loading rebuilds no strings.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    // key of a prefix -> (category mask, is a proper prefix of a longer entry)
-    map: IdMap<(u16, bool)>,
+    // key of a prefix -> category mask << 1 | is a proper prefix of a longer entry
+    map: HashTable,
     entries: usize,
     max_len: usize,
     tokens: bool,
@@ -145,7 +143,7 @@ impl Lexicon {
         for u in self.units(word) {
             h = mix(h, u);
         }
-        self.map.get(&h).map_or(0, |e| e.0)
+        self.map.get(h).map_or(0, |v| (v >> 1) as u16)
     }
 
     fn units(&self, w: &str) -> Vec<u64> {
@@ -165,14 +163,14 @@ impl Lexicon {
         let mut h = LEX_SEED;
         for (i, &u) in units.iter().enumerate() {
             h = mix(h, u);
-            let e = self.map.entry(h).or_insert((0, false));
+            let e = self.map.entry(h, 0);
             if i + 1 == units.len() {
-                if e.0 == 0 {
+                if *e >> 1 == 0 {
                     self.entries += 1;
                 }
-                e.0 |= mask;
+                *e |= (mask as u32) << 1;
             } else {
-                e.1 = true;
+                *e |= 1;
             }
         }
         self.max_len = self.max_len.max(units.len());
@@ -180,11 +178,7 @@ impl Lexicon {
 
     /// The compiled entries: `(key, mask << 1 | is_prefix)`, sorted by key.
     pub(crate) fn compiled(&self) -> Vec<(u64, u32)> {
-        let mut v: Vec<(u64, u32)> = self
-            .map
-            .iter()
-            .map(|(&k, &(m, p))| (k, (m as u32) << 1 | p as u32))
-            .collect();
+        let mut v: Vec<(u64, u32)> = self.map.iter().collect();
         v.sort_unstable();
         v
     }
@@ -195,13 +189,11 @@ impl Lexicon {
         max_len: usize,
         entries: impl ExactSizeIterator<Item = (u64, u32)>,
     ) -> Lexicon {
-        let mut map = IdMap::default();
-        map.reserve(entries.len());
+        let mut map = HashTable::with_capacity(entries.len());
         let mut n = 0;
         for (k, v) in entries {
-            let m = (v >> 1) as u16;
-            n += (m != 0) as usize;
-            map.insert(k, (m, v & 1 == 1));
+            n += (v >> 1 != 0) as usize;
+            *map.entry(k, 0) = v;
         }
         Lexicon {
             map,
@@ -214,7 +206,9 @@ impl Lexicon {
     /// Categories of the one-unit entry with unit hash `u` (0 when absent).
     #[inline]
     pub(crate) fn get_unit(&self, u: u64) -> u16 {
-        self.map.get(&mix(LEX_SEED, u)).map_or(0, |e| e.0)
+        self.map
+            .get(mix(LEX_SEED, u))
+            .map_or(0, |v| (v >> 1) as u16)
     }
 
     /// Length in units of the longest entry.
@@ -229,17 +223,25 @@ impl Lexicon {
         if self.map.is_empty() {
             return;
         }
+        // The first lookups of a start position go to random slots of a
+        // large table: ask for them a few positions ahead.
+        const AHEAD: usize = 8;
         for s in 0..units.len() {
+            let mut h = LEX_SEED;
+            for &u in units.iter().skip(s + AHEAD).take(3) {
+                h = mix(h, u);
+                self.map.prefetch(h);
+            }
             let mut h = LEX_SEED;
             for (e, &u) in units.iter().enumerate().skip(s).take(self.max_len) {
                 h = mix(h, u);
-                match self.map.get(&h) {
+                match self.map.get(h) {
                     None => break,
-                    Some(&(mask, prefix)) => {
-                        if mask != 0 {
-                            f(s, e + 1, mask);
+                    Some(v) => {
+                        if v >> 1 != 0 {
+                            f(s, e + 1, (v >> 1) as u16);
                         }
-                        if !prefix {
+                        if v & 1 == 0 {
                             break;
                         }
                     }
@@ -283,9 +285,14 @@ pub mod flags {
     pub const WIDE: u32 = 128;
     /// All of the above.
     pub const ALL: u32 = 255;
+    /// Layout, not a feature family (Chinese): the character unigram
+    /// features of all window positions share one table slot per character,
+    /// so tagging looks a character up once instead of once per position.
+    /// The features and the trained model are the same as without it.
+    pub const GROUP_UNIGRAMS: u32 = 256;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
-    /// held-out data (see models/README.md).
-    pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS;
+    /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
+    pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;
 }
 
 const BOS: u64 = 0x11_0001;
@@ -298,7 +305,12 @@ pub(crate) struct FeatBuf {
     pub feats: Vec<u64>,
     /// `feats[offsets[i]..offsets[i+1]]` are the features of position `i`.
     pub offsets: Vec<u32>,
+    /// Grouped features stored once for all the positions that see them:
+    /// `(key | GROUPED, anchor, width)` gives position `anchor - s` member
+    /// `s` (`key | s`) for every `s < width` with the position in the sentence.
+    pub spread: Vec<(u64, u32, u32)>,
     units: Vec<u64>,
+    types: Vec<u8>,
     start_len: Vec<[u8; cat::COUNT]>,
     word: Vec<(u64, u8, u8)>,
     end_len: Vec<[u8; cat::COUNT]>,
@@ -309,19 +321,62 @@ impl FeatBuf {
     pub fn of(&self, i: usize) -> &[u64] {
         &self.feats[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
+
+    /// Moves the [`FeatBuf::spread`] features into the per-position lists
+    /// (after each position's own features), for code that walks positions.
+    pub fn flatten(&mut self) {
+        if self.spread.is_empty() {
+            return;
+        }
+        let n = self.offsets.len().saturating_sub(1);
+        let mut extra: Vec<Vec<u64>> = vec![Vec::new(); n];
+        for &(key, anchor, width) in &self.spread {
+            for sub in 0..width {
+                if let Some(pos) = anchor.checked_sub(sub) {
+                    if let Some(list) = extra.get_mut(pos as usize) {
+                        list.push(key | sub as u64);
+                    }
+                }
+            }
+        }
+        let mut feats =
+            Vec::with_capacity(self.feats.len() + extra.iter().map(Vec::len).sum::<usize>());
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        for (i, more) in extra.iter().enumerate() {
+            feats.extend_from_slice(self.of(i));
+            feats.extend_from_slice(more);
+            offsets.push(feats.len() as u32);
+        }
+        self.feats = feats;
+        self.offsets = offsets;
+        self.spread.clear();
+    }
 }
 
+/// The starting hash of template `t`: a full 64-bit scramble, so the parts
+/// of different templates never cancel (with `mix(t, a)` directly, template
+/// ids differ in a few low bits and `f1(2, a)` equalled `f1(4, a ^ 192)`: the
+/// unigram of one character at −2 shared its weights with another at 0).
+/// `t` is a constant at every call, so this folds away.
+#[inline(always)]
+const fn tpl(t: u64) -> u64 {
+    let mut z = t.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
 #[inline(always)]
 fn f1(t: u64, a: u64) -> u64 {
-    fin(mix(mix(t, a), 0))
+    fin(mix(mix(tpl(t), a), 0))
 }
 #[inline(always)]
 fn f2(t: u64, a: u64, b: u64) -> u64 {
-    fin(mix(mix(t, a), b))
+    fin(mix(mix(tpl(t), a), b))
 }
 #[inline(always)]
 fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
-    fin(mix(mix(mix(t, a), b), c))
+    fin(mix(mix(mix(tpl(t), a), b), c))
 }
 
 /// Character class for Chinese features.
@@ -418,34 +473,72 @@ pub(crate) fn extract_zh(
             chars[j as usize] as u64
         }
     };
+    let mut types = std::mem::take(&mut buf.types);
+    types.clear();
+    types.extend(chars.iter().map(|&c| char_type(c) as u8));
     let ty = |j: isize| -> u64 {
         if j < 0 || j as usize >= n {
             0
         } else {
-            char_type(chars[j as usize])
+            types[j as usize] as u64
         }
     };
+    // Grouped n-grams, once per n-gram: the one starting at character k is
+    // member s of the group at position k + 2 - s (bigrams: positions
+    // k-1..=k+2 see it as p1 p2, c0 p1, m1 c0, m2 m1; trigrams k..=k+2).
+    // With GROUP_UNIGRAMS, the character k is member s of the unigram group
+    // at position k + r - s, r the window radius (3 with WIDE, else 2).
+    let grouped_unigrams = flags & flags::GROUP_UNIGRAMS != 0;
+    let ngram_key = |k: u64| {
+        if grouped_unigrams {
+            (k & !UNIGRAM_GROUP) | GROUPED
+        } else {
+            k | GROUPED
+        }
+    };
+    buf.spread.clear();
+    if n > 0 {
+        for k in -2..=n as isize {
+            let anchor = (k + 2) as u32;
+            if flags & flags::NGRAMS != 0 {
+                buf.spread
+                    .push((ngram_key(f2(7, c(k), c(k + 1))), anchor, 4));
+            }
+            if flags & flags::TRIGRAMS != 0 && k < n as isize {
+                buf.spread
+                    .push((ngram_key(f3(12, c(k), c(k + 1), c(k + 2))), anchor, 3));
+            }
+        }
+        if grouped_unigrams {
+            let r: isize = if flags & flags::WIDE != 0 { 3 } else { 2 };
+            for k in -r..n as isize + r {
+                let key = f2(60, r as u64, c(k)) | UNIGRAM_GROUP | GROUPED;
+                buf.spread.push((key, (k + r) as u32, 2 * r as u32 + 1));
+            }
+        }
+    }
     buf.offsets.push(0);
     for i in 0..n {
         let x = i as isize;
         let (m2, m1, c0, p1, p2) = (c(x - 2), c(x - 1), c(x), c(x + 1), c(x + 2));
         let f = &mut buf.feats;
         f.push(f1(1, 0));
-        f.push(f1(2, m2));
-        f.push(f1(3, m1));
-        f.push(f1(4, c0));
-        f.push(f1(5, p1));
-        f.push(f1(6, p2));
+        if !grouped_unigrams {
+            f.push(f1(2, m2));
+            f.push(f1(3, m1));
+            f.push(f1(4, c0));
+            f.push(f1(5, p1));
+            f.push(f1(6, p2));
+        }
         if flags & flags::NGRAMS != 0 {
-            f.push(group(f2(7, m2, m1), 0));
-            f.push(group(f2(7, m1, c0), 1));
-            f.push(group(f2(7, c0, p1), 2));
-            f.push(group(f2(7, p1, p2), 3));
+            // bigram group (m2 m1, m1 c0, c0 p1, p1 p2): in `buf.spread`
             f.push(f2(11, m1, p1));
         }
         if flags & flags::WIDE != 0 {
-            f.push(f1(18, c(x - 3)));
-            f.push(f1(19, c(x + 3)));
+            if !grouped_unigrams {
+                f.push(f1(18, c(x - 3)));
+                f.push(f1(19, c(x + 3)));
+            }
             if flags & flags::LEXICON != 0 {
                 for g in [cat::LOC_SUFFIX, cat::ORG_SUFFIX] {
                     let g = g as usize;
@@ -454,11 +547,6 @@ pub(crate) fn extract_zh(
                     }
                 }
             }
-        }
-        if flags & flags::TRIGRAMS != 0 {
-            f.push(group(f3(12, m2, m1, c0), 0));
-            f.push(group(f3(12, m1, c0, p1), 1));
-            f.push(group(f3(12, c0, p1, p2), 2));
         }
         if flags & flags::SHAPE != 0 {
             let (t0, tm, tp) = (ty(x), ty(x - 1), ty(x + 1));
@@ -489,6 +577,7 @@ pub(crate) fn extract_zh(
         }
         buf.offsets.push(buf.feats.len() as u32);
     }
+    buf.types = types;
 }
 
 /// Greedy longest-match segmentation with the lexicon's words: for every
@@ -557,6 +646,7 @@ pub(crate) fn extract_en(
     buf: &mut FeatBuf,
 ) {
     let n = tokens.len();
+    buf.spread.clear();
     buf.feats.clear();
     buf.offsets.clear();
     buf.units.clear();

@@ -33,6 +33,7 @@ mod doc;
 mod error;
 mod features;
 mod gazetteer;
+mod mem;
 mod model;
 pub mod score;
 mod train;

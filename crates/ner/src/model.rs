@@ -9,11 +9,14 @@ use std::path::Path;
 use zhen_core::Label;
 
 use crate::bio::TagSet;
-use crate::features::{extract_en, extract_zh, FeatBuf, Lexicon, GROUPED};
+use crate::features::{extract_en, extract_zh, flags, FeatBuf, Lexicon, GROUPED, UNIGRAM_GROUP};
+use crate::mem::{home, prefetch, zeroed};
 use crate::{Error, Result};
 
-/// Magic bytes at the start of every model file; the last byte is the format version.
-pub const MAGIC: &[u8; 8] = b"ZHENNER\x01";
+/// Magic bytes at the start of every model file; the last byte is the format
+/// version. Version 2 changed how feature keys are hashed (version 1 keys of
+/// different templates could collide), so version 1 files must be retrained.
+pub const MAGIC: &[u8; 8] = b"ZHENNER\x02";
 
 /// Feature extraction settings, shared by training and tagging.
 #[derive(Clone, Debug)]
@@ -39,47 +42,62 @@ impl Extractor {
 }
 
 /// Open-addressing hash table from a slot key to `width` rows of `i16`
-/// weights, stored inline next to the key so a lookup touches one or two
-/// adjacent cache lines. Indexing is multiply-shift, so any capacity works.
+/// weights, stored inline after the key (as four `i16` words) so a lookup
+/// touches one or two adjacent cache lines. Each row is padded to a multiple
+/// of [`LANES`] so adding it to the score accumulator is a few vector adds.
+/// Indexing is multiply-shift, so any capacity works.
 #[derive(Clone, Debug)]
 struct Table {
-    slots: Vec<u64>,
+    slots: Vec<i16>,
     stride: usize,
     cap: usize,
     width: usize,
     ntags: usize,
+    padded: usize,
+}
+
+/// Row padding: eight `i16` weights make one 128-bit vector.
+const LANES: usize = 8;
+
+#[inline(always)]
+fn slot_key(s: &[i16]) -> u64 {
+    (s[0] as u16 as u64)
+        | (s[1] as u16 as u64) << 16
+        | (s[2] as u16 as u64) << 32
+        | (s[3] as u16 as u64) << 48
 }
 
 impl Table {
     fn with_capacity(ntags: usize, width: usize, n: usize) -> Table {
         let cap = (n + n / 2).max(16);
-        let stride = 1 + (width * ntags).div_ceil(4);
+        let padded = ntags.next_multiple_of(LANES);
+        let stride = 4 + width * padded;
         Table {
-            slots: vec![0; cap * stride],
+            slots: zeroed(cap * stride, 0),
             stride,
             cap,
             width,
             ntags,
+            padded,
         }
     }
 
     #[inline(always)]
     fn home(&self, key: u64) -> usize {
-        ((key as u128 * self.cap as u128) >> 64) as usize
+        home(key, self.cap)
     }
 
     fn insert(&mut self, key: u64, sub: usize, row: &[i16]) {
         let mut i = self.home(key);
         loop {
-            let base = i * self.stride;
-            if self.slots[base] == 0 || self.slots[base] == key {
-                self.slots[base] = key;
-                for (j, &w) in row.iter().enumerate() {
-                    let x = sub * self.ntags + j;
-                    let word = &mut self.slots[base + 1 + x / 4];
-                    *word &= !(0xffffu64 << (16 * (x % 4)));
-                    *word |= ((w as u16) as u64) << (16 * (x % 4));
+            let slot = &mut self.slots[i * self.stride..(i + 1) * self.stride];
+            let k = slot_key(slot);
+            if k == 0 || k == key {
+                for (j, w) in slot[..4].iter_mut().enumerate() {
+                    *w = (key >> (16 * j)) as u16 as i16;
                 }
+                let off = 4 + sub * self.padded;
+                slot[off..off + row.len()].copy_from_slice(row);
                 return;
             }
             i = if i + 1 == self.cap { 0 } else { i + 1 };
@@ -88,59 +106,90 @@ impl Table {
 
     #[inline(always)]
     fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let p = self
-                .slots
+        prefetch(
+            self.slots
                 .as_ptr()
-                .wrapping_add(self.home(key) * self.stride) as *const i8;
-            // SAFETY: a prefetch is a hint; it never faults, even for an invalid address.
-            #[allow(unused_unsafe)]
-            unsafe {
-                std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0)
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = key;
+                .wrapping_add(self.home(key) * self.stride),
+        );
     }
 
+    /// The slot of `key`, if present.
     #[inline(always)]
-    fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
+    fn slot(&self, key: u64) -> Option<&[i16]> {
         let mut i = self.home(key);
         loop {
-            let base = i * self.stride;
-            let k = self.slots[base];
+            let slot = &self.slots[i * self.stride..(i + 1) * self.stride];
+            let k = slot_key(slot);
             if k == key {
-                let words = &self.slots[base + 1..base + self.stride];
-                let off = sub * self.ntags;
-                for (j, a) in acc.iter_mut().enumerate() {
-                    let x = off + j;
-                    *a += ((words[x / 4] >> (16 * (x % 4))) as u16 as i16) as i32;
-                }
-                return;
+                return Some(slot);
             }
             if k == 0 {
-                return;
+                return None;
             }
             i = if i + 1 == self.cap { 0 } else { i + 1 };
+        }
+    }
+
+    /// Adds row `sub` of a slot to `acc` (`padded` long).
+    #[inline(always)]
+    fn add_row(&self, slot: &[i16], sub: usize, acc: &mut [i32]) {
+        let off = 4 + sub * self.padded;
+        let row = &slot[off..off + self.padded];
+        for (a, w) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES)) {
+            let a: &mut [i32; LANES] = a.try_into().expect("LANES");
+            let w: &[i16; LANES] = w.try_into().expect("LANES");
+            add_lanes(a, w);
+        }
+    }
+
+    /// Adds row `sub` of `key`, if present, to `acc` (`padded` long).
+    #[inline(always)]
+    fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
+        if let Some(slot) = self.slot(key) {
+            self.add_row(slot, sub, acc);
         }
     }
 
     fn iter(&self) -> impl Iterator<Item = (u64, usize, Vec<i16>)> + '_ {
         self.slots
             .chunks_exact(self.stride)
-            .filter(|s| s[0] != 0)
+            .filter(|s| slot_key(s) != 0)
             .flat_map(move |s| {
                 (0..self.width).filter_map(move |sub| {
-                    let row: Vec<i16> = (0..self.ntags)
-                        .map(|j| {
-                            let x = sub * self.ntags + j;
-                            (s[1 + x / 4] >> (16 * (x % 4))) as u16 as i16
-                        })
-                        .collect();
-                    row.iter().any(|&w| w != 0).then_some((s[0], sub, row))
+                    let off = 4 + sub * self.padded;
+                    let row = s[off..off + self.ntags].to_vec();
+                    row.iter()
+                        .any(|&w| w != 0)
+                        .then_some((slot_key(s), sub, row))
                 })
             })
+    }
+}
+
+/// `a += w`, widening: eight `i16` weights into eight `i32` sums. LLVM keeps
+/// this scalar for the baseline x86-64 target (no `pmovsxwd` in SSE2), so
+/// it is written with SSE2, which every x86-64 CPU has.
+#[inline(always)]
+fn add_lanes(a: &mut [i32; LANES], w: &[i16; LANES]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86-64; `w` is 8 × i16 = 128 bits and `a`
+        // is 8 × i32 = 2 × 128 bits, and unaligned loads/stores are used.
+        unsafe {
+            let wv = _mm_loadu_si128(w.as_ptr() as *const __m128i);
+            // interleave each weight with itself, then shift its copy out:
+            // sign extension to 32 bits
+            let lo = _mm_srai_epi32(_mm_unpacklo_epi16(wv, wv), 16);
+            let hi = _mm_srai_epi32(_mm_unpackhi_epi16(wv, wv), 16);
+            let p = a.as_mut_ptr() as *mut __m128i;
+            _mm_storeu_si128(p, _mm_add_epi32(_mm_loadu_si128(p), lo));
+            _mm_storeu_si128(p.add(1), _mm_add_epi32(_mm_loadu_si128(p.add(1)), hi));
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for l in 0..LANES {
+        a[l] += w[l] as i32;
     }
 }
 
@@ -150,43 +199,81 @@ impl Table {
 pub(crate) struct FeatTable {
     narrow: Table,
     wide: Table,
+    /// Character unigram groups ([`flags::GROUP_UNIGRAMS`] models only).
+    uni: Table,
+    split_uni: bool,
     len: usize,
 }
 
 const GROUP_WIDTH: usize = 4;
+/// Unigram groups: window positions −3…+3.
+const UNI_WIDTH: usize = 7;
 
 impl FeatTable {
-    /// Builds the table from `(key, weights)` rows.
-    pub fn build(ntags: usize, rows: &[(u64, Vec<i16>)]) -> FeatTable {
-        let grouped: std::collections::HashSet<u64> = rows
-            .iter()
-            .filter(|r| r.0 & GROUPED != 0)
-            .map(|r| r.0 & !15)
-            .collect();
-        let narrow_n = rows.iter().filter(|r| r.0 & GROUPED == 0).count();
+    /// Builds the table from `(key, weights)` rows of a model with feature
+    /// `flags` (they say whether unigram groups have a table of their own).
+    pub fn build(ntags: usize, flags: u32, rows: &[(u64, Vec<i16>)]) -> FeatTable {
+        let split_uni = flags & flags::GROUP_UNIGRAMS != 0;
+        let mut groups = std::collections::HashSet::new();
+        let mut uni_groups = std::collections::HashSet::new();
+        let mut narrow_n = 0;
+        for &(k, _) in rows {
+            if k & GROUPED == 0 {
+                narrow_n += 1;
+            } else if split_uni && k & UNIGRAM_GROUP != 0 {
+                uni_groups.insert(k & !15);
+            } else {
+                groups.insert(k & !15);
+            }
+        }
         let mut t = FeatTable {
             narrow: Table::with_capacity(ntags, 1, narrow_n),
-            wide: Table::with_capacity(ntags, GROUP_WIDTH, grouped.len()),
+            wide: Table::with_capacity(ntags, GROUP_WIDTH, groups.len()),
+            uni: Table::with_capacity(ntags, UNI_WIDTH, uni_groups.len()),
+            split_uni,
             len: rows.len(),
         };
         for (k, row) in rows {
-            if k & GROUPED != 0 {
-                t.wide.insert(k & !15, (k & 7) as usize, row);
-            } else {
+            if k & GROUPED == 0 {
                 t.narrow.insert(*k, 0, row);
+            } else {
+                t.group_table_mut(*k).insert(k & !15, (k & 7) as usize, row);
             }
         }
         t
+    }
+
+    #[inline(always)]
+    fn group_table(&self, key: u64) -> &Table {
+        if self.split_uni && key & UNIGRAM_GROUP != 0 {
+            &self.uni
+        } else {
+            &self.wide
+        }
+    }
+
+    fn group_table_mut(&mut self, key: u64) -> &mut Table {
+        if self.split_uni && key & UNIGRAM_GROUP != 0 {
+            &mut self.uni
+        } else {
+            &mut self.wide
+        }
     }
 
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Length of the accumulator [`FeatTable::add`] adds to (the tag count
+    /// rounded up to whole vectors).
+    pub fn acc_len(&self) -> usize {
+        self.narrow.padded
+    }
+
     #[inline(always)]
     pub fn prefetch(&self, key: u64) {
         if key & GROUPED != 0 {
-            self.wide.prefetch(key & !15)
+            self.group_table(key).prefetch(key & !15)
         } else {
             self.narrow.prefetch(key)
         }
@@ -196,9 +283,36 @@ impl FeatTable {
     #[inline(always)]
     pub fn add(&self, key: u64, acc: &mut [i32]) {
         if key & GROUPED != 0 {
-            self.wide.add(key & !15, (key & 7) as usize, acc)
+            self.group_table(key)
+                .add(key & !15, (key & 7) as usize, acc)
         } else {
             self.narrow.add(key, 0, acc)
+        }
+    }
+
+    /// Adds the grouped features of [`FeatBuf::spread`] to the score rows
+    /// `acc` (`w` = [`FeatTable::acc_len`] per position): one table lookup
+    /// per n-gram serves every position that sees it.
+    pub fn add_spread(&self, spread: &[(u64, u32, u32)], acc: &mut [i32], w: usize) {
+        const AHEAD: usize = 8;
+        for &(k, _, _) in spread.iter().take(AHEAD) {
+            self.prefetch(k);
+        }
+        let n = acc.len() / w;
+        for (j, &(key, anchor, width)) in spread.iter().enumerate() {
+            if let Some(&(k, _, _)) = spread.get(j + AHEAD) {
+                self.prefetch(k);
+            }
+            let table = self.group_table(key);
+            let Some(slot) = table.slot(key & !15) else {
+                continue;
+            };
+            for sub in 0..width as usize {
+                let Some(pos) = (anchor as usize).checked_sub(sub).filter(|&p| p < n) else {
+                    continue;
+                };
+                table.add_row(slot, sub, &mut acc[pos * w..(pos + 1) * w]);
+            }
         }
     }
 
@@ -207,6 +321,7 @@ impl FeatTable {
         self.narrow.iter().map(|(k, _, r)| (k, r)).chain(
             self.wide
                 .iter()
+                .chain(self.uni.iter())
                 .map(|(k, sub, r)| (k | GROUPED | sub as u64, r)),
         )
     }
@@ -269,17 +384,34 @@ impl Decoder {
                 delta[j] = start[j] + emit[j];
             }
         }
+        // The allowed (predecessor, transition score) pairs of every tag in
+        // one flat list, in ascending predecessor order (ties keep the first).
+        let mut pairs: Vec<(usize, f32)> = Vec::new();
+        let mut ends = Vec::with_capacity(t);
+        for prev in &self.prev {
+            pairs.extend(prev.iter().map(|&p| (p as usize, 0.0)));
+            ends.push(pairs.len());
+        }
+        let mut k = 0;
+        for (j, &e) in ends.iter().enumerate() {
+            for pair in &mut pairs[k..e] {
+                pair.1 = trans[pair.0 * t + j];
+            }
+            k = e;
+        }
         for i in 1..n {
-            for j in 0..t {
+            let mut k = 0;
+            for (j, &e) in ends.iter().enumerate() {
                 let mut best = f32::NEG_INFINITY;
                 let mut arg = 0u16;
-                for &p in &self.prev[j] {
-                    let s = delta[p as usize] + trans[p as usize * t + j];
+                for &(p, tr) in &pairs[k..e] {
+                    let s = delta[p] + tr;
                     if s > best {
                         best = s;
-                        arg = p;
+                        arg = p as u16;
                     }
                 }
+                k = e;
                 next[j] = best + emit[i * t + j];
                 back[i * t + j] = arg;
             }
@@ -367,25 +499,31 @@ impl NerModel {
         BUF.with(|b| {
             let (buf, acc, emit, back) = &mut *b.borrow_mut();
             self.ex.extract(units, extra, buf);
-            let t = self.tags.len();
             let n = buf.offsets.len().saturating_sub(1);
-            emit.clear();
-            acc.resize(t, 0);
+            let w = self.table.acc_len();
+            acc.clear();
+            acc.resize(n * w, 0);
+            self.table.add_spread(&buf.spread, acc, w);
+            // Rows come from random places in a large table: ask for each
+            // a few features before it is needed.
             const AHEAD: usize = 16;
             let feats = &buf.feats;
             for &k in feats.iter().take(AHEAD) {
                 self.table.prefetch(k);
             }
-            for i in 0..n {
-                acc.iter_mut().for_each(|a| *a = 0);
+            for (i, row) in acc.chunks_exact_mut(w).enumerate() {
                 let (a, b) = (buf.offsets[i] as usize, buf.offsets[i + 1] as usize);
                 for j in a..b {
                     if let Some(&k) = feats.get(j + AHEAD) {
                         self.table.prefetch(k);
                     }
-                    self.table.add(feats[j], acc);
+                    self.table.add(feats[j], row);
                 }
-                emit.extend(acc.iter().map(|&a| a as f32 * self.scale));
+            }
+            let t = self.tags.len();
+            emit.clear();
+            for row in acc.chunks_exact(w) {
+                emit.extend(row[..t].iter().map(|&a| a as f32 * self.scale));
             }
             self.decoder
                 .decode_with(emit, &self.trans, &self.start, &self.end, back)
@@ -488,7 +626,7 @@ impl NerModel {
             .iter()
             .filter(|(_, r)| r.iter().any(|&w| w.unsigned_abs() >= min.unsigned_abs()))
             .collect();
-        let table = FeatTable::build(self.tags.len(), &rows);
+        let table = FeatTable::build(self.tags.len(), self.ex.flags, &rows);
         self.table = table;
     }
 
@@ -550,7 +688,7 @@ impl NerModel {
             ex: first.ex.clone(),
             tags: first.tags.clone(),
             decoder: first.decoder.clone(),
-            table: FeatTable::build(t, &rows),
+            table: FeatTable::build(t, first.ex.flags, &rows),
             scale,
             trans: avg(|m| &m.trans),
             start: avg(|m| &m.start),
@@ -619,7 +757,7 @@ impl NerModel {
         if data.len() < 8 || &data[..7] != b"ZHENNER" {
             let n = data.len().min(8);
             return Err(Error::BadModel(format!(
-                "starts with {:?}, expected the magic bytes \"ZHENNER\\x01\"; pass a .zner file written by zhen's NER trainer",
+                "starts with {:?}, expected the magic bytes \"ZHENNER\\x02\"; pass a .zner file written by zhen's NER trainer",
                 String::from_utf8_lossy(&data[..n])
             )));
         }
@@ -691,7 +829,7 @@ impl NerModel {
             }
             rows.push((k, row));
         }
-        let table = FeatTable::build(t, &rows);
+        let table = FeatTable::build(t, flags, &rows);
         if c.d.get(c.p..c.p + 4) != Some(b"END\0") {
             return Err(Error::BadModel(
                 "missing end marker: the file is truncated or corrupt".into(),
@@ -839,14 +977,15 @@ mod tests {
             ((32u64 << 8) | GROUPED, vec![4, 5, -6]),
             ((32u64 << 8) | GROUPED | 2, vec![-7, 8, 9]),
         ];
-        let t = FeatTable::build(3, &rows);
-        let mut acc = vec![0i32; 3];
+        let t = FeatTable::build(3, 0, &rows);
+        let mut acc = vec![0i32; t.acc_len()];
+        assert_eq!(acc.len(), 8);
         t.add((32 << 8) | GROUPED | 2, &mut acc);
-        assert_eq!(acc, vec![-7, 8, 9]);
+        assert_eq!(acc[..3], [-7, 8, 9]);
         t.add(16 << 8, &mut acc);
-        assert_eq!(acc, vec![-6, 6, 12]);
+        assert_eq!(acc[..3], [-6, 6, 12]);
         t.add(48 << 8, &mut acc); // absent
-        assert_eq!(acc, vec![-6, 6, 12]);
+        assert_eq!(acc, [-6, 6, 12, 0, 0, 0, 0, 0]);
         let mut back: Vec<_> = t.iter().collect();
         back.sort();
         let mut want = rows.clone();

@@ -335,6 +335,7 @@ pub fn train(
             };
             let e = fold_ex.get(s.fold).unwrap_or(&ex);
             e.extract(&units, None, &mut buf);
+            buf.flatten();
             let n = s.gold.len();
             emit.clear();
             emit.resize(n * t, 0.0);
@@ -457,7 +458,7 @@ fn build_model(
         }
         kept.push((k, q));
     }
-    let table = FeatTable::build(t, &kept);
+    let table = FeatTable::build(t, ex.flags, &kept);
     let tr: Vec<f32> = wts
         .tw
         .iter()

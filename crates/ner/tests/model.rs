@@ -61,7 +61,7 @@ fn bad_header_is_reported() {
     assert!(matches!(e, Error::BadModel(_)));
     assert_eq!(
         e.to_string(),
-        "not a zhen NER model: starts with \"PK\\u{3}\\u{4} not\", expected the magic bytes \"ZHENNER\\x01\"; pass a .zner file written by zhen's NER trainer"
+        "not a zhen NER model: starts with \"PK\\u{3}\\u{4} not\", expected the magic bytes \"ZHENNER\\x02\"; pass a .zner file written by zhen's NER trainer"
     );
     let e = NerModel::read(&b"ZHENNER\x09rest"[..]).unwrap_err();
     assert!(
