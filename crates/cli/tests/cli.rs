@@ -457,3 +457,63 @@ fn convert_format_round_trips() {
     assert_eq!(ents(&jsonl), ents(&back));
     assert!(fs::read_to_string(&conllu).unwrap().contains("# newdoc id"));
 }
+
+#[test]
+fn train_ner_with_clusters_writes_a_model_eval_can_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let bio = dir.path().join("en.bio");
+    let mut text = String::new();
+    for _ in 0..3 {
+        text.push_str("Smith\tB-PER\nvisited\tO\nParis\tB-LOC\n.\tO\n\n");
+        text.push_str("Jones\tB-PER\nleft\tO\nLondon\tB-LOC\n.\tO\n\n");
+    }
+    fs::write(&bio, text).unwrap();
+    let clusters = dir.path().join("clusters.tsv");
+    fs::write(&clusters, "smith\t1\t10\njones\t1\t11\nparis\t2\t20\n").unwrap();
+    let model = dir.path().join("m.zner");
+    let st = zhen()
+        .args([
+            "train-ner",
+            "--lang",
+            "en",
+            "--epochs",
+            "3",
+            "--flags",
+            "63",
+            "--train",
+        ])
+        .arg(&bio)
+        .arg("--clusters")
+        .arg(&clusters)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let out = stdout_of(
+        zhen()
+            .args(["eval", "--json", "--gold"])
+            .arg(&bio)
+            .arg("--model")
+            .arg(&model),
+    );
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["micro"]["f1"].as_f64(), Some(1.0), "{v}");
+    fs::write(&clusters, "smith\tone\n").unwrap();
+    let bad = zhen()
+        .args(["train-ner", "--lang", "en", "--train"])
+        .arg(&bio)
+        .arg("--clusters")
+        .arg(&clusters)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("clusters.tsv:1:"), "{err}");
+}

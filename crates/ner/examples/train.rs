@@ -6,7 +6,8 @@
 //! ```
 //! Options: `--lang zh|en`, `--train FILE` (repeatable), `--dev FILE` (per-epoch F1,
 //! best epoch kept), `-o MODEL`, `--epochs N`, `--seed N`, `--lexicon FILE`
-//! (repeatable; jieba dict.txt or `word<TAB>CAT|CAT`), `--no-cues`, `--flags N`
+//! (repeatable; jieba dict.txt or `word<TAB>CAT|CAT`), `--clusters FILE`
+//! (English word clusters, `word<TAB>id<TAB>id<TAB>id`), `--no-cues`, `--flags N`
 //! (feature families, see `zhen_ner::flags`), `--gazetteer` (English: gazetteer
 //! from train entities), `--prune W`, `--id ID`.
 
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
             "--flags" => opts.flags = num(val("--flags"), "--flags") as u32,
             "--prune" => opts.prune = num(val("--prune"), "--prune") as f32,
             "--lexicon" => opts.lexicons.push(PathBuf::from(val("--lexicon"))),
+            "--clusters" => opts.clusters = Some(PathBuf::from(val("--clusters"))),
             "--no-cues" => opts.builtin_cues = false,
             "--gazetteer" => opts.train_gazetteer = true,
             "--id" => opts.id = Some(val("--id")),

@@ -97,6 +97,61 @@ pub mod cat {
     ];
 }
 
+/// Word clusters (English): the lowercased word's hash to up to three
+/// cluster ids of increasing granularity, 10 bits each.
+#[derive(Clone, Debug, Default)]
+pub struct Clusters {
+    map: HashTable,
+}
+
+impl Clusters {
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.map.iter().count()
+    }
+
+    /// Whether no word has a cluster.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Adds `word` (lowercased here) with its cluster ids, coarsest first.
+    /// Returns false when there are more than three ids or an id is ≥ 1023.
+    pub fn insert(&mut self, word: &str, ids: &[u32]) -> bool {
+        if ids.is_empty() || ids.len() > 3 || ids.iter().any(|&i| i >= 1023) {
+            return false;
+        }
+        let mut packed = 0u32;
+        for (k, &id) in ids.iter().enumerate() {
+            packed |= (id + 1) << (10 * k);
+        }
+        *self.map.entry(str_hash(&word.to_lowercase()), 0) = packed;
+        true
+    }
+
+    /// The packed ids of a lowercased word's hash (0: no cluster).
+    #[inline]
+    pub(crate) fn get(&self, lower_hash: u64) -> u32 {
+        self.map.get(lower_hash).unwrap_or(0)
+    }
+
+    /// Every (hash, packed ids), sorted by hash.
+    pub(crate) fn compiled(&self) -> Vec<(u64, u32)> {
+        let mut v: Vec<(u64, u32)> = self.map.iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Rebuilds from [`Clusters::compiled`] pairs.
+    pub(crate) fn from_compiled(pairs: &[(u64, u32)]) -> Clusters {
+        let mut map = HashTable::with_capacity(pairs.len());
+        for &(k, v) in pairs {
+            *map.entry(k, v) = v;
+        }
+        Clusters { map }
+    }
+}
+
 /// A dictionary of unit sequences (characters for Chinese, tokens for
 /// English), each with a mask of categories ([`cat`]). Stored compiled: the
 /// hash of every entry and of every prefix of an entry, so matching walks
@@ -285,6 +340,9 @@ pub mod flags {
     pub const WIDE: u32 = 128;
     /// All of the above.
     pub const ALL: u32 = 255;
+    /// English: word-cluster ids of the lowercased word and its neighbours,
+    /// from a cluster file given at training time (stored in the model).
+    pub const CLUSTERS: u32 = 512;
     /// Layout, not a feature family (Chinese): the character unigram
     /// features of all window positions share one table slot per character,
     /// so tagging looks a character up once instead of once per position.
@@ -641,6 +699,7 @@ fn shape(w: &str, short: bool) -> u64 {
 pub(crate) fn extract_en(
     tokens: &[&str],
     lex: &Lexicon,
+    clusters: &Clusters,
     flags: u32,
     extra: Option<&[Vec<String>]>,
     buf: &mut FeatBuf,
@@ -734,6 +793,27 @@ pub(crate) fn extract_en(
             f.push(f2(24, l(x + 1), l(x + 2)));
             f.push(f2(25, l(x - 1), l(x + 1)));
         }
+        if flags & flags::CLUSTERS != 0 {
+            // 10-bit fields, coarsest first; 0 = the word has no cluster.
+            let c = |j: isize| -> u64 {
+                if j < 0 || j as usize >= n {
+                    0x3ff_ffff
+                } else {
+                    clusters.get(lh[j as usize]) as u64
+                }
+            };
+            let here = c(x);
+            for g in 0..3 {
+                f.push(f2(31, g, here >> (10 * g) & 0x3ff));
+            }
+            // middle level with capitalisation; neighbours at the middle level;
+            // cluster bigrams at the coarsest level
+            f.push(f2(32, here >> 10 & 0x3ff, bits & 0x43));
+            f.push(f1(33, c(x - 1) >> 10 & 0x3ff));
+            f.push(f1(34, c(x + 1) >> 10 & 0x3ff));
+            f.push(f2(35, c(x - 1) & 0x3ff, here & 0x3ff));
+            f.push(f2(36, here & 0x3ff, c(x + 1) & 0x3ff));
+        }
         if flags & flags::LEXICON != 0 {
             push_lexicon_feats(buf, i, n, flags);
         }
@@ -745,5 +825,35 @@ pub(crate) fn extract_en(
             }
         }
         buf.offsets.push(buf.feats.len() as u32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_features_follow_the_cluster_ids() {
+        let lex = Lexicon::new(true);
+        let mut cl = Clusters::default();
+        assert!(cl.insert("Smith", &[1, 10, 100]));
+        assert!(cl.insert("jones", &[1, 10, 101]));
+        assert!(!cl.insert("x", &[1, 2, 3, 4]), "at most three levels");
+        assert!(!cl.insert("x", &[1023]), "ids must fit 10 bits");
+        let feats = |toks: &[&str], flags: u32| {
+            let mut buf = FeatBuf::default();
+            extract_en(toks, &lex, &cl, flags, None, &mut buf);
+            let (a, b) = (buf.offsets[0] as usize, buf.offsets[1] as usize);
+            buf.feats[a..b].to_vec()
+        };
+        let plain = feats(&["Smith", "left"], 3);
+        let smith = feats(&["Smith", "left"], 3 | flags::CLUSTERS);
+        let jones = feats(&["Jones", "left"], 3 | flags::CLUSTERS);
+        assert_eq!(smith.len(), plain.len() + 8);
+        // Smith and Jones share the two coarse levels, so every cluster feature
+        // but the finest level is the same for both
+        let shared = |x: &[u64], y: &[u64]| x.iter().filter(|f| y.contains(f)).count();
+        let extra_shared = shared(&smith, &jones) - shared(&plain, &feats(&["Jones", "left"], 3));
+        assert_eq!(extra_shared, 7);
     }
 }

@@ -41,10 +41,10 @@ mod train;
 pub use bio::{bio_from_spans, read_bio, read_bio_from, spans_from_bio, BioSentence, Part, TagSet};
 pub use doc::{tag_document_en, tag_document_zh};
 pub use error::{Error, Result};
-pub use features::{cat, flags, Lexicon};
+pub use features::{cat, flags, Clusters, Lexicon};
 pub use gazetteer::Gazetteer;
 pub use model::{NerModel, MAGIC};
-pub use train::{load_lexicon, train, TrainOptions};
+pub use train::{load_clusters, load_lexicon, train, TrainOptions};
 
 #[cfg(feature = "embed")]
 mod embedded {

@@ -9,7 +9,9 @@ use std::path::Path;
 use zhen_core::Label;
 
 use crate::bio::TagSet;
-use crate::features::{extract_en, extract_zh, flags, FeatBuf, Lexicon, GROUPED, UNIGRAM_GROUP};
+use crate::features::{
+    extract_en, extract_zh, flags, Clusters, FeatBuf, Lexicon, GROUPED, UNIGRAM_GROUP,
+};
 use crate::mem::{home, prefetch, zeroed};
 use crate::{Error, Result};
 
@@ -24,6 +26,7 @@ pub(crate) struct Extractor {
     pub english: bool,
     pub flags: u32,
     pub lexicon: Lexicon,
+    pub clusters: Clusters,
 }
 
 /// The units of one sentence.
@@ -36,7 +39,9 @@ impl Extractor {
     pub fn extract(&self, units: &Units<'_>, extra: Option<&[Vec<String>]>, buf: &mut FeatBuf) {
         match units {
             Units::Chars(c) => extract_zh(c, &self.lexicon, self.flags, extra, buf),
-            Units::Tokens(t) => extract_en(t, &self.lexicon, self.flags, extra, buf),
+            Units::Tokens(t) => {
+                extract_en(t, &self.lexicon, &self.clusters, self.flags, extra, buf)
+            }
         }
     }
 }
@@ -486,6 +491,17 @@ impl NerModel {
         self.ex.lexicon.len()
     }
 
+    /// Number of words with a cluster (English models with
+    /// [`flags::CLUSTERS`]).
+    pub fn cluster_len(&self) -> usize {
+        self.ex.clusters.len()
+    }
+
+    /// The feature families the model was trained with ([`flags`]).
+    pub fn flags(&self) -> u32 {
+        self.ex.flags
+    }
+
     pub(crate) fn tag_units(
         &self,
         units: &Units<'_>,
@@ -644,6 +660,7 @@ impl NerModel {
                 || m.ex.english != first.ex.english
                 || m.tags != first.tags
                 || m.ex.lexicon.len() != first.ex.lexicon.len()
+                || m.ex.clusters.compiled() != first.ex.clusters.compiled()
             {
                 return Err(Error::Train(format!(
                     "cannot average {} with {}: language, features, labels or lexicon differ",
@@ -728,6 +745,16 @@ impl NerModel {
             put_var(&mut b, *v as u64);
             prev = *k;
         }
+        if self.ex.flags & flags::CLUSTERS != 0 {
+            let cl = self.ex.clusters.compiled();
+            put_var(&mut b, cl.len() as u64);
+            let mut prev = 0u64;
+            for (k, v) in &cl {
+                put_var(&mut b, k - prev);
+                put_var(&mut b, *v as u64);
+                prev = *k;
+            }
+        }
         b.extend_from_slice(&self.scale.to_le_bytes());
         for v in self.trans.iter().chain(&self.start).chain(&self.end) {
             b.extend_from_slice(&v.to_le_bytes());
@@ -797,6 +824,22 @@ impl NerModel {
             lex.push((k, c.var()? as u32));
         }
         let lexicon = Lexicon::from_compiled(lex_tokens, lex_max, lex.into_iter());
+        let mut clusters = Clusters::default();
+        if flags & flags::CLUSTERS != 0 {
+            let nc = c.var()? as usize;
+            if nc > data.len() {
+                return Err(Error::BadModel(format!(
+                    "{nc} word clusters: the file is corrupt"
+                )));
+            }
+            let mut pairs = Vec::with_capacity(nc);
+            let mut k = 0u64;
+            for _ in 0..nc {
+                k = k.wrapping_add(c.var()?);
+                pairs.push((k, c.var()? as u32));
+            }
+            clusters = Clusters::from_compiled(&pairs);
+        }
         let scale = c.f32()?;
         let mut fl = Vec::with_capacity(t * t + 2 * t);
         for _ in 0..t * t + 2 * t {
@@ -842,6 +885,7 @@ impl NerModel {
                 english,
                 flags,
                 lexicon,
+                clusters,
             },
             decoder: Decoder::new(&tags),
             tags,

@@ -9,7 +9,7 @@ use std::time::Instant;
 use zhen_core::Label;
 
 use crate::bio::{read_bio, BioSentence, TagSet};
-use crate::features::{cat, flags, FeatBuf, IdMap, Lexicon};
+use crate::features::{cat, flags, Clusters, FeatBuf, IdMap, Lexicon};
 use crate::model::{Decoder, Extractor, FeatTable, NerModel, Units};
 use crate::score::score;
 use crate::{cues, Error, Result};
@@ -27,6 +27,10 @@ pub struct TrainOptions {
     /// `nt` → ORG, `nr*` → PER, `nz` → MISC, every word of 2+ chars → WORD)
     /// or `word<TAB>CAT|CAT` lines with categories from [`crate::cat::NAMES`].
     pub lexicons: Vec<PathBuf>,
+    /// English: a word-cluster file (`word<TAB>id[<TAB>id[<TAB>id]]`, ids
+    /// coarsest first, each below 1023). Setting it turns on
+    /// [`flags::CLUSTERS`]; the clusters are stored in the model.
+    pub clusters: Option<PathBuf>,
     /// Add the built-in Chinese cue lists (suffixes, titles, surnames).
     pub builtin_cues: bool,
     /// English: add the entity strings of the training data to the lexicon,
@@ -50,6 +54,7 @@ impl Default for TrainOptions {
             seed: 42,
             flags: flags::DEFAULT,
             lexicons: Vec::new(),
+            clusters: None,
             builtin_cues: true,
             train_gazetteer: false,
             gazetteer_folds: 4,
@@ -107,6 +112,34 @@ pub fn load_lexicon(path: &Path, lex: &mut Lexicon) -> Result<()> {
         lex.insert(word, mask);
     }
     Ok(())
+}
+
+/// Reads a word-cluster file (see [`TrainOptions::clusters`]).
+pub fn load_clusters(path: &Path) -> Result<Clusters> {
+    let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
+    let mut out = Clusters::default();
+    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line.map_err(|e| Error::io(Some(path), e))?;
+        let line = line.trim_start_matches('\u{feff}').trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split('\t');
+        let word = parts.next().unwrap_or("");
+        let ids: std::result::Result<Vec<u32>, _> = parts.map(|p| p.trim().parse()).collect();
+        let ok = match ids {
+            Ok(ids) => !word.is_empty() && out.insert(word, &ids),
+            Err(_) => false,
+        };
+        if !ok {
+            return Err(Error::Train(format!(
+                "{}:{}: expected `word<TAB>id[<TAB>id[<TAB>id]]` with 1-3 ids below 1023, got {line:?}",
+                path.display(),
+                i + 1
+            )));
+        }
+    }
+    Ok(out)
 }
 
 fn builtin_cues(lex: &mut Lexicon) {
@@ -283,11 +316,24 @@ pub fn train(
         lexicon = all;
         fold_lex = per_fold;
     }
-    let fl = options.flags;
+    let mut fl = options.flags;
+    let clusters = match &options.clusters {
+        Some(p) => {
+            fl |= flags::CLUSTERS;
+            load_clusters(p)?
+        }
+        None if fl & flags::CLUSTERS != 0 => {
+            return Err(Error::Train(
+                "the CLUSTERS feature flag needs a cluster file".into(),
+            ))
+        }
+        None => Clusters::default(),
+    };
     let ex = Extractor {
         english,
         flags: fl,
         lexicon,
+        clusters: clusters.clone(),
     };
     let fold_ex: Vec<Extractor> = fold_lex
         .into_iter()
@@ -295,6 +341,7 @@ pub fn train(
             english,
             flags: fl,
             lexicon,
+            clusters: clusters.clone(),
         })
         .collect();
     let decoder = Decoder::new(&tags);

@@ -171,3 +171,27 @@ fn averaging_a_model_with_itself_keeps_its_predictions() {
     let e = NerModel::average(&[en, NerModel::embedded_zh()]).unwrap_err();
     assert!(e.to_string().contains("cannot average"), "{e}");
 }
+
+#[test]
+fn embedded_en_round_trips_with_its_word_clusters() {
+    let m = NerModel::embedded_en();
+    assert_ne!(m.flags() & zhen_ner::flags::CLUSTERS, 0);
+    assert!(m.cluster_len() > 20_000, "{}", m.cluster_len());
+    let mut bytes = Vec::new();
+    m.write(&mut bytes).unwrap();
+    let m2 = NerModel::read(&bytes[..]).unwrap();
+    let toks = [
+        "Rudi",
+        "Voeller",
+        "left",
+        "Bayer",
+        "Leverkusen",
+        "for",
+        "Rome",
+        ".",
+    ];
+    assert_eq!(m.tag_tokens(&toks), m2.tag_tokens(&toks));
+    let mut again = Vec::new();
+    m2.write(&mut again).unwrap();
+    assert_eq!(bytes, again);
+}

@@ -56,3 +56,53 @@ fn trains_deterministically_and_fits_its_data() {
     let e = train("xx", &[p], None, TrainOptions::default()).unwrap_err();
     assert!(e.to_string().contains("unknown language \"xx\""), "{e}");
 }
+
+#[test]
+fn english_word_clusters_are_features_stored_in_the_model() {
+    let dir = std::env::temp_dir().join(format!("zhen-ner-clusters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bio = dir.join("en.bio");
+    std::fs::write(
+        &bio,
+        "Smith\tB-PER\nvisited\tO\nParis\tB-LOC\n.\tO\n\nJones\tB-PER\nleft\tO\nLondon\tB-LOC\n\n",
+    )
+    .unwrap();
+    let clusters = dir.join("clusters.tsv");
+    std::fs::write(
+        &clusters,
+        "smith\t1\t10\t100\njones\t1\t10\t101\nparis\t2\t20\nlondon\t2\t20\t200\n",
+    )
+    .unwrap();
+    let plain = TrainOptions {
+        epochs: 3,
+        verbose: false,
+        flags: 63,
+        ..TrainOptions::default()
+    };
+    let with = TrainOptions {
+        clusters: Some(clusters.clone()),
+        ..plain.clone()
+    };
+    let a = train("en", std::slice::from_ref(&bio), None, plain).unwrap();
+    let b = train("en", std::slice::from_ref(&bio), None, with).unwrap();
+    assert_eq!(a.flags() & zhen_ner::flags::CLUSTERS, 0);
+    assert_ne!(b.flags() & zhen_ner::flags::CLUSTERS, 0);
+    assert_eq!((a.cluster_len(), b.cluster_len()), (0, 4));
+    let mut bytes = Vec::new();
+    b.write(&mut bytes).unwrap();
+    let back = NerModel::read(&bytes[..]).unwrap();
+    let mut again = Vec::new();
+    back.write(&mut again).unwrap();
+    assert_eq!(bytes, again, "the clusters survive a write/read round trip");
+    let toks = ["Jones", "visited", "London"];
+    assert_eq!(back.tag_tokens(&toks), b.tag_tokens(&toks));
+
+    std::fs::write(&clusters, "smith\t1\nparis\tx\n").unwrap();
+    let bad = TrainOptions {
+        clusters: Some(clusters),
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let e = train("en", &[bio], None, bad).unwrap_err().to_string();
+    assert!(e.contains("clusters.tsv:2:"), "{e}");
+}

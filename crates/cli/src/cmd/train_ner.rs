@@ -32,6 +32,13 @@ pub struct Args {
     /// Extra lexicon files (jieba dict.txt format, or `word<TAB>CAT|CAT`).
     #[arg(long)]
     lexicon: Vec<PathBuf>,
+    /// English: word clusters, `word<TAB>id[<TAB>id[<TAB>id]]` lines, ids
+    /// coarsest first (scripts/clusters-en writes the ones the shipped model uses).
+    #[arg(long)]
+    clusters: Option<PathBuf>,
+    /// Feature families as a bit set (zhen_ner::flags; default: the library default).
+    #[arg(long)]
+    flags: Option<u32>,
     /// English: add the training data's entity strings as a jackknifed gazetteer.
     #[arg(long)]
     gazetteer: bool,
@@ -45,6 +52,8 @@ pub fn run(args: Args) -> Result<i32> {
         epochs: args.epochs,
         seed: args.seed,
         lexicons: args.lexicon.clone(),
+        clusters: args.clusters.clone(),
+        flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT),
         train_gazetteer: args.gazetteer,
         id: args.id.clone(),
         verbose: true,
