@@ -471,24 +471,19 @@ fn train_ner_with_clusters_writes_a_model_eval_can_use() {
     let clusters = dir.path().join("clusters.tsv");
     fs::write(&clusters, "smith\t1\t10\njones\t1\t11\nparis\t2\t20\n").unwrap();
     let model = dir.path().join("m.zner");
-    let st = zhen()
-        .args([
-            "train-ner",
-            "--lang",
-            "en",
-            "--epochs",
-            "3",
-            "--flags",
-            "63",
-            "--train",
-        ])
-        .arg(&bio)
-        .arg("--clusters")
-        .arg(&clusters)
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .unwrap();
+    let train = |extra: &[&str]| {
+        zhen()
+            .args(["train-ner", "--lang", "en", "--train"])
+            .arg(&bio)
+            .arg("--clusters")
+            .arg(&clusters)
+            .args(extra)
+            .arg("-o")
+            .arg(&model)
+            .output()
+            .unwrap()
+    };
+    let st = train(&["--epochs", "3", "--flags", "63"]);
     assert!(
         st.status.success(),
         "{}",
@@ -504,15 +499,7 @@ fn train_ner_with_clusters_writes_a_model_eval_can_use() {
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["micro"]["f1"].as_f64(), Some(1.0), "{v}");
     fs::write(&clusters, "smith\tone\n").unwrap();
-    let bad = zhen()
-        .args(["train-ner", "--lang", "en", "--train"])
-        .arg(&bio)
-        .arg("--clusters")
-        .arg(&clusters)
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .unwrap();
+    let bad = train(&[]);
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("clusters.tsv:1:"), "{err}");

@@ -737,23 +737,9 @@ impl NerModel {
         }
         b.push(self.ex.lexicon.is_tokens() as u8);
         put_var(&mut b, self.ex.lexicon.max_len() as u64);
-        let lex = self.ex.lexicon.compiled();
-        put_var(&mut b, lex.len() as u64);
-        let mut prev = 0u64;
-        for (k, v) in &lex {
-            put_var(&mut b, k - prev);
-            put_var(&mut b, *v as u64);
-            prev = *k;
-        }
+        put_pairs(&mut b, &self.ex.lexicon.compiled());
         if self.ex.flags & flags::CLUSTERS != 0 {
-            let cl = self.ex.clusters.compiled();
-            put_var(&mut b, cl.len() as u64);
-            let mut prev = 0u64;
-            for (k, v) in &cl {
-                put_var(&mut b, k - prev);
-                put_var(&mut b, *v as u64);
-                prev = *k;
-            }
+            put_pairs(&mut b, &self.ex.clusters.compiled());
         }
         b.extend_from_slice(&self.scale.to_le_bytes());
         for v in self.trans.iter().chain(&self.start).chain(&self.end) {
@@ -811,34 +797,11 @@ impl NerModel {
         let t = tags.len();
         let lex_tokens = c.byte()? != 0;
         let lex_max = c.var()? as usize;
-        let nw = c.var()? as usize;
-        if nw > data.len() {
-            return Err(Error::BadModel(format!(
-                "{nw} lexicon entries: the file is corrupt"
-            )));
-        }
-        let mut lex = Vec::with_capacity(nw);
-        let mut k = 0u64;
-        for _ in 0..nw {
-            k = k.wrapping_add(c.var()?);
-            lex.push((k, c.var()? as u32));
-        }
+        let lex = c.pairs("lexicon entries")?;
         let lexicon = Lexicon::from_compiled(lex_tokens, lex_max, lex.into_iter());
         let mut clusters = Clusters::default();
         if flags & flags::CLUSTERS != 0 {
-            let nc = c.var()? as usize;
-            if nc > data.len() {
-                return Err(Error::BadModel(format!(
-                    "{nc} word clusters: the file is corrupt"
-                )));
-            }
-            let mut pairs = Vec::with_capacity(nc);
-            let mut k = 0u64;
-            for _ in 0..nc {
-                k = k.wrapping_add(c.var()?);
-                pairs.push((k, c.var()? as u32));
-            }
-            clusters = Clusters::from_compiled(&pairs);
+            clusters = Clusters::from_compiled(&c.pairs("word clusters")?);
         }
         let scale = c.f32()?;
         let mut fl = Vec::with_capacity(t * t + 2 * t);
@@ -925,6 +888,17 @@ fn put_var(b: &mut Vec<u8>, mut v: u64) {
     b.push(v as u8);
 }
 
+/// A count and `(key, value)` pairs sorted by key, keys delta-coded.
+fn put_pairs(b: &mut Vec<u8>, pairs: &[(u64, u32)]) {
+    put_var(b, pairs.len() as u64);
+    let mut prev = 0u64;
+    for &(k, v) in pairs {
+        put_var(b, k - prev);
+        put_var(b, v as u64);
+        prev = k;
+    }
+}
+
 fn put_str(b: &mut Vec<u8>, s: &str) {
     put_var(b, s.len() as u64);
     b.extend_from_slice(s.as_bytes());
@@ -971,6 +945,20 @@ impl Cursor<'_> {
         self.p += n;
         String::from_utf8(s.to_vec())
             .map_err(|_| Error::BadModel(format!("invalid UTF-8 string before byte {}", self.p)))
+    }
+    /// Pairs written by [`put_pairs`]; `what` names them in errors.
+    fn pairs(&mut self, what: &str) -> Result<Vec<(u64, u32)>> {
+        let n = self.var()? as usize;
+        if n > self.d.len() {
+            return Err(Error::BadModel(format!("{n} {what}: the file is corrupt")));
+        }
+        let mut out = Vec::with_capacity(n);
+        let mut k = 0u64;
+        for _ in 0..n {
+            k = k.wrapping_add(self.var()?);
+            out.push((k, self.var()? as u32));
+        }
+        Ok(out)
     }
     fn f32(&mut self) -> Result<f32> {
         let s = self.d.get(self.p..self.p + 4).ok_or_else(|| self.eof())?;
