@@ -107,7 +107,7 @@ pub struct Clusters {
 impl Clusters {
     /// Number of words.
     pub fn len(&self) -> usize {
-        self.map.iter().count()
+        self.map.len()
     }
 
     /// Whether no word has a cluster.
@@ -137,18 +137,14 @@ impl Clusters {
 
     /// Every (hash, packed ids), sorted by hash.
     pub(crate) fn compiled(&self) -> Vec<(u64, u32)> {
-        let mut v: Vec<(u64, u32)> = self.map.iter().collect();
-        v.sort_unstable();
-        v
+        self.map.sorted()
     }
 
     /// Rebuilds from [`Clusters::compiled`] pairs.
     pub(crate) fn from_compiled(pairs: &[(u64, u32)]) -> Clusters {
-        let mut map = HashTable::with_capacity(pairs.len());
-        for &(k, v) in pairs {
-            *map.entry(k, v) = v;
+        Clusters {
+            map: HashTable::from_pairs(pairs.iter().copied()),
         }
-        Clusters { map }
     }
 }
 
@@ -233,9 +229,7 @@ impl Lexicon {
 
     /// The compiled entries: `(key, mask << 1 | is_prefix)`, sorted by key.
     pub(crate) fn compiled(&self) -> Vec<(u64, u32)> {
-        let mut v: Vec<(u64, u32)> = self.map.iter().collect();
-        v.sort_unstable();
-        v
+        self.map.sorted()
     }
 
     /// Rebuilds a lexicon from [`Lexicon::compiled`] entries.
@@ -244,12 +238,8 @@ impl Lexicon {
         max_len: usize,
         entries: impl ExactSizeIterator<Item = (u64, u32)>,
     ) -> Lexicon {
-        let mut map = HashTable::with_capacity(entries.len());
-        let mut n = 0;
-        for (k, v) in entries {
-            n += (v >> 1 != 0) as usize;
-            *map.entry(k, 0) = v;
-        }
+        let map = HashTable::from_pairs(entries);
+        let n = map.iter().filter(|&(_, v)| v >> 1 != 0).count();
         Lexicon {
             map,
             entries: n,

@@ -82,6 +82,27 @@ impl HashTable {
         self.len == 0
     }
 
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// A table of `(key, value)` pairs (a later duplicate key wins).
+    pub fn from_pairs(pairs: impl ExactSizeIterator<Item = (u64, u32)>) -> HashTable {
+        let mut t = HashTable::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            *t.entry(k, v) = v;
+        }
+        t
+    }
+
+    /// Every key and value, sorted by key (the serialised form).
+    pub fn sorted(&self) -> Vec<(u64, u32)> {
+        let mut v: Vec<(u64, u32)> = self.iter().collect();
+        v.sort_unstable();
+        v
+    }
+
     #[inline(always)]
     fn find(&self, key: u64) -> usize {
         let cap = self.slots.len();
@@ -157,6 +178,11 @@ mod tests {
         assert_eq!(t.get(0), None);
         *t.entry(0, 7) += 0;
         assert_eq!(t.get(0), Some(7));
+        let pairs = t.sorted();
+        assert_eq!(pairs.len(), t.len());
+        assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
+        let back = HashTable::from_pairs(pairs.iter().copied());
+        assert_eq!(back.sorted(), pairs);
     }
 
     #[test]
