@@ -432,23 +432,26 @@ pub(crate) fn english_tokens(s: &str) -> Vec<Range<usize>> {
         if let Some(last) = merged.last_mut() {
             let (lw, w) = (&s[last.clone()], &s[r.clone()]);
             let adjacent = last.end == r.start;
-            let detached = s[..last.start]
-                .chars()
-                .next_back()
-                .is_none_or(char::is_whitespace);
+            let detached = || {
+                s[..last.start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(char::is_whitespace)
+            };
             // a list number that opens the sentence keeps its period (`2. Brenden 206`)
-            let enumerator = last.start == s.len() - s.trim_start().len()
-                && (1..=3).contains(&lw.len())
-                && lw.bytes().all(|b| b.is_ascii_digit())
-                && s[r.end..].starts_with(char::is_whitespace);
+            let enumerator = || {
+                last.start == s.len() - s.trim_start().len()
+                    && (1..=3).contains(&lw.len())
+                    && lw.bytes().all(|b| b.is_ascii_digit())
+                    && s[r.end..].starts_with(char::is_whitespace)
+            };
             if adjacent
-                && ((w == "." && (takes_period(lw) || lw.bytes().all(|b| b == b'.') || enumerator))
+                && ((w == "."
+                    && (takes_period(lw) || lw.bytes().all(|b| b == b'.') || enumerator()))
                     || (w == "-" && lw.bytes().all(|b| b == b'-'))
                     || (matches!(lw, "'" | "’")
-                        && detached
-                        && ["s", "m", "d", "re", "ve", "ll"]
-                            .iter()
-                            .any(|c| w.eq_ignore_ascii_case(c)))
+                        && CLITICS.iter().any(|c| w.eq_ignore_ascii_case(&c[1..]))
+                        && detached())
                     || (w == "$"
                         && (1..=3).contains(&lw.len())
                         && lw.bytes().all(|b| b.is_ascii_uppercase())))
@@ -474,7 +477,11 @@ pub(crate) fn english_tokens(s: &str) -> Vec<Range<usize>> {
     out
 }
 
-// Byte offset where a clitic starts: n't, 's, 'm, 'd, 're, 've, 'll.
+/// Clitics after an apostrophe (besides `n't`), split off a word and kept
+/// whole when already detached.
+const CLITICS: [&str; 6] = ["'s", "'m", "'d", "'re", "'ve", "'ll"];
+
+// Byte offset where a clitic starts: n't or one of [`CLITICS`].
 fn clitic_split(w: &str) -> Option<usize> {
     let chars: Vec<(usize, char)> = w.char_indices().collect();
     let lc: Vec<char> = chars
@@ -492,14 +499,14 @@ fn clitic_split(w: &str) -> Option<usize> {
         let sc: Vec<char> = suf.chars().collect();
         n > sc.len() && lc[n - sc.len()..] == sc[..]
     };
-    let cut = if ends("n't") && n > 3 && lc[n - 4].is_alphabetic() {
-        n - 3
-    } else if ["'s", "'m", "'d"].iter().any(|s| ends(s)) && lc[n - 3].is_alphabetic() {
-        n - 2
-    } else if ["'re", "'ve", "'ll"].iter().any(|s| ends(s)) && n > 3 && lc[n - 4].is_alphabetic() {
+    // `ends` implies the word is longer than the suffix: a letter precedes it
+    let cut = if ends("n't") && lc[n - 4].is_alphabetic() {
         n - 3
     } else {
-        return None;
+        match CLITICS.iter().find(|c| ends(c)) {
+            Some(c) if lc[n - c.len() - 1].is_alphabetic() => n - c.len(),
+            _ => return None,
+        }
     };
     Some(chars[cut].0)
 }
