@@ -67,13 +67,7 @@ impl Default for TrainOptions {
 
 /// Reads a lexicon file into `lex` (see [`TrainOptions::lexicons`]).
 pub fn load_lexicon(path: &Path, lex: &mut Lexicon) -> Result<()> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
-    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(Some(path), e))?;
-        let line = line.trim_start_matches('\u{feff}').trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for_each_entry(path, |i, line| {
         let (word, mask) = if let Some((w, cats)) = line.split_once('\t') {
             let mut m = 0u16;
             for c in cats.split('|') {
@@ -87,12 +81,11 @@ pub fn load_lexicon(path: &Path, lex: &mut Lexicon) -> Result<()> {
                 };
                 m |= 1 << k;
             }
-            lex.insert(w, m);
-            continue;
+            (w, m)
         } else {
             let parts: Vec<&str> = line.split_whitespace().collect();
             if parts.len() < 2 {
-                continue;
+                return Ok(());
             }
             let w = parts[0];
             let tag = parts.get(2).copied().unwrap_or("");
@@ -110,20 +103,28 @@ pub fn load_lexicon(path: &Path, lex: &mut Lexicon) -> Result<()> {
             (w, m)
         };
         lex.insert(word, mask);
+        Ok(())
+    })
+}
+
+/// Calls `f(line_index, line)` for every line of a lexicon or cluster file
+/// that is not blank or a `#` comment (BOM and trailing space removed).
+fn for_each_entry(path: &Path, mut f: impl FnMut(usize, &str) -> Result<()>) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| Error::io(Some(path), e))?;
+        let line = line.trim_start_matches('\u{feff}').trim_end();
+        if !line.is_empty() && !line.starts_with('#') {
+            f(i, line)?;
+        }
     }
     Ok(())
 }
 
 /// Reads a word-cluster file (see [`TrainOptions::clusters`]).
 pub fn load_clusters(path: &Path) -> Result<Clusters> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
     let mut out = Clusters::default();
-    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(Some(path), e))?;
-        let line = line.trim_start_matches('\u{feff}').trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for_each_entry(path, |i, line| {
         let mut parts = line.split('\t');
         let word = parts.next().unwrap_or("");
         let ids: std::result::Result<Vec<u32>, _> = parts.map(|p| p.trim().parse()).collect();
@@ -138,7 +139,8 @@ pub fn load_clusters(path: &Path) -> Result<Clusters> {
                 i + 1
             )));
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -318,6 +320,12 @@ pub fn train(
     }
     let mut fl = options.flags;
     let clusters = match &options.clusters {
+        Some(_) if !english => {
+            return Err(Error::Train(
+                "word clusters (--clusters) are an English feature; the Chinese model does not use them"
+                    .into(),
+            ))
+        }
         Some(p) => {
             fl |= flags::CLUSTERS;
             load_clusters(p)?

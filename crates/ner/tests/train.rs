@@ -97,6 +97,14 @@ fn english_word_clusters_are_features_stored_in_the_model() {
     let toks = ["Jones", "visited", "London"];
     assert_eq!(back.tag_tokens(&toks), b.tag_tokens(&toks));
 
+    let zh = TrainOptions {
+        clusters: Some(clusters.clone()),
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let e = train("zh", &[tiny()], None, zh).unwrap_err().to_string();
+    assert!(e.contains("English feature"), "{e}");
+
     std::fs::write(&clusters, "smith\t1\nparis\tx\n").unwrap();
     let bad = TrainOptions {
         clusters: Some(clusters),
