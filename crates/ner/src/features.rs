@@ -89,11 +89,15 @@ pub mod cat {
     pub const SURNAME: u16 = 7;
     /// Other proper name (jieba `nz`; CoNLL MISC).
     pub const MISC: u16 = 8;
+    /// Place from a curated list (Chinese: administrative divisions and
+    /// world place names, `scripts/gazetteer-zh`), kept apart from the
+    /// dictionary's `LOC` so the model learns how far to trust each.
+    pub const PLACE: u16 = 9;
     /// Number of categories.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
     /// Names of the categories, in bit order (used in lexicon files).
     pub const NAMES: [&str; COUNT] = [
-        "WORD", "LOC", "ORG", "PER", "LOCSUF", "ORGSUF", "TITLE", "SURNAME", "MISC",
+        "WORD", "LOC", "ORG", "PER", "LOCSUF", "ORGSUF", "TITLE", "SURNAME", "MISC", "PLACE",
     ];
 }
 
@@ -338,9 +342,70 @@ pub mod flags {
     /// so tagging looks a character up once instead of once per position.
     /// The features and the trained model are the same as without it.
     pub const GROUP_UNIGRAMS: u32 = 256;
+    /// Person entities get tags of their own for their second unit (`I₂`,
+    /// `E₂`; see [`crate::TagSet::with_second`]), so the model knows an
+    /// entity's length up to three units: Chinese names are two or three
+    /// characters, and lists of names without separators need the length.
+    pub const SECOND_PER: u32 = 1024;
+    /// Chinese: the words and POS tags of the segmenter (zhen-tokenize's
+    /// jieba cut, as the pipeline's tokens): the tag and the word with the
+    /// character's place in the word, the tag with the word's length, and
+    /// the neighbouring words' tags at word edges. Callers that have the
+    /// tokens pass them ([`crate::NerModel::tag_chars_segmented`]); otherwise
+    /// the model segments the sentence itself.
+    pub const SEGMENTS: u32 = 2048;
+    /// Every flag this version knows; a model with other bits is refused.
+    pub const KNOWN: u32 = ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;
+}
+
+/// One character's word in a segmentation: the word's hash, its tag's
+/// hash, the character's place in it (0 B, 1 I, 2 E, 3 S) and the word's
+/// length in characters (at most 255).
+pub(crate) type SegUnit = (u64, u64, u8, u8);
+
+/// Per-character [`SegUnit`]s of `sentence` from words given as byte ranges
+/// of it with tags. Characters outside every word (whitespace) are words of
+/// their own with an empty tag; overlapping or misaligned ranges are cut to
+/// character boundaries in order.
+pub(crate) fn seg_units(sentence: &str, words: &[(std::ops::Range<usize>, &str)]) -> Vec<SegUnit> {
+    let offs: Vec<usize> = sentence.char_indices().map(|(b, _)| b).collect();
+    let n = offs.len();
+    let char_at = |b: usize| offs.partition_point(|&o| o < b);
+    let mut out: Vec<SegUnit> = Vec::with_capacity(n);
+    let push_word = |out: &mut Vec<SegUnit>, a: usize, e: usize, tag: &str| {
+        let text = &sentence[offs[a]..offs.get(e).copied().unwrap_or(sentence.len())];
+        let (wh, th, len) = (str_hash(text), str_hash(tag), (e - a).min(255) as u8);
+        for i in a..e {
+            let part = if e - a == 1 {
+                3
+            } else if i == a {
+                0
+            } else if i + 1 == e {
+                2
+            } else {
+                1
+            };
+            out.push((wh, th, part, len));
+        }
+    };
+    for (r, tag) in words {
+        let (a, e) = (char_at(r.start).max(out.len()), char_at(r.end).min(n));
+        while out.len() < a {
+            let k = out.len();
+            push_word(&mut out, k, k + 1, "");
+        }
+        if a < e {
+            push_word(&mut out, a, e, tag);
+        }
+    }
+    while out.len() < n {
+        let k = out.len();
+        push_word(&mut out, k, k + 1, "");
+    }
+    out
 }
 
 const BOS: u64 = 0x11_0001;
@@ -499,6 +564,7 @@ pub(crate) fn extract_zh(
     lex: &Lexicon,
     flags: u32,
     extra: Option<&[Vec<String>]>,
+    seg: Option<&[SegUnit]>,
     buf: &mut FeatBuf,
 ) {
     let n = chars.len();
@@ -616,6 +682,19 @@ pub(crate) fn extract_zh(
                 }
             }
         }
+        if let Some(seg) = seg.filter(|s| flags & flags::SEGMENTS != 0 && s.len() == n) {
+            let (w, tag, part, len) = seg[i];
+            let f = &mut buf.feats;
+            f.push(f2(70, tag, part as u64));
+            f.push(f2(71, w, part as u64));
+            f.push(f3(72, tag, part as u64, len.min(4) as u64));
+            if part == 0 || part == 3 {
+                f.push(f2(73, if i > 0 { seg[i - 1].1 } else { BOS }, tag));
+            }
+            if part == 2 || part == 3 {
+                f.push(f2(74, tag, if i + 1 < n { seg[i + 1].1 } else { EOS }));
+            }
+        }
         if let Some(extra) = extra {
             if let Some(list) = extra.get(i) {
                 for s in list {
@@ -635,7 +714,7 @@ fn segment(buf: &mut FeatBuf, n: usize) {
     let mut i = 0;
     while i < n {
         let mut len = 1usize;
-        for g in [cat::WORD, cat::LOC, cat::ORG, cat::PER] {
+        for g in [cat::WORD, cat::LOC, cat::ORG, cat::PER, cat::PLACE] {
             len = len.max(buf.start_len[i][g as usize] as usize);
         }
         let len = len.min(n - i);
@@ -821,6 +900,27 @@ pub(crate) fn extract_en(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seg_units_cover_every_character_once() {
+        let s = "崔现忠 前往罗定市";
+        // words as byte ranges: 崔现忠 | (space uncovered) | 前往 | 罗定市
+        let words = vec![(0..9, "nr"), (10..16, "v"), (16..25, "ns")];
+        let u = seg_units(s, &words);
+        assert_eq!(u.len(), s.chars().count());
+        let parts: Vec<u8> = u.iter().map(|x| x.2).collect();
+        assert_eq!(parts, vec![0, 1, 2, 3, 0, 2, 0, 1, 2]);
+        let lens: Vec<u8> = u.iter().map(|x| x.3).collect();
+        assert_eq!(lens, vec![3, 3, 3, 1, 2, 2, 3, 3, 3]);
+        assert_eq!(u[0].1, str_hash("nr"));
+        assert_eq!(u[3].1, str_hash(""), "the space is a word of its own");
+        assert_eq!(u[0].0, u[2].0);
+        assert_ne!(u[0].0, u[4].0);
+        // overlapping or out-of-range words never give more or fewer units
+        let bad = vec![(0..6, "a"), (3..12, "b"), (20..40, "c")];
+        assert_eq!(seg_units(s, &bad).len(), 9);
+        assert_eq!(seg_units(s, &[]).len(), 9);
+    }
 
     #[test]
     fn cluster_features_follow_the_cluster_ids() {
