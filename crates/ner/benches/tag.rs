@@ -2,6 +2,10 @@
 //!
 //! Input: the sentences of `corpus/` (Chinese) and a fixed English paragraph,
 //! repeated. Run with `cargo bench -p zhen-ner --bench tag`.
+//! `zh_chars` is the tagger on its own (a model with segment features cuts
+//! each sentence with jieba first); `zh_chars_segmented` is the pipeline's
+//! case, where the tokenizer's words are handed over; `zh_segment` is the
+//! jieba cut alone.
 
 use std::path::Path;
 
@@ -45,6 +49,28 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
+    if zh.uses_segments() {
+        let seg = zhen_tokenize::Tokenizer::jieba_only();
+        let words: Vec<Vec<(std::ops::Range<usize>, &str)>> =
+            sents.iter().map(|s| seg.segment_chinese(s)).collect();
+        g.bench_function("zh_chars_segmented", |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for (s, w) in sents.iter().zip(&words) {
+                    n += zh.tag_chars_segmented(s, w).len();
+                }
+                n
+            })
+        });
+        g.bench_function("zh_segment", |b| {
+            b.iter(|| {
+                sents
+                    .iter()
+                    .map(|s| seg.segment_chinese(s).len())
+                    .sum::<usize>()
+            })
+        });
+    }
     if let Ok(en) = NerModel::from_path(&root.join("en-conll.zner")) {
         let para = "EU rejects German call to boycott British lamb . Peter Blackburn BRUSSELS 1996-08-22 The European Commission said on Thursday it disagreed with German advice to consumers to shun British lamb until scientists determine whether mad cow disease can be transmitted to sheep .";
         let toks: Vec<&str> = para.split(' ').collect();

@@ -125,10 +125,20 @@ pub fn bio_from_spans(n: usize, spans: &[(usize, usize, Label)]) -> Vec<String> 
 }
 
 /// The BIOES tag set over a list of labels: tag 0 is `O`; label `k` has
-/// `B = 1+4k`, `I = 2+4k`, `E = 3+4k`, `S = 4+4k`.
+/// `B = 1+4k`, `I = 2+4k`, `E = 3+4k`, `S = 4+4k`. A tag set made with
+/// [`TagSet::with_second`] gives chosen labels two more tags after their
+/// `S`: `I₂` and `E₂`, the second unit of an entity that goes on or ends
+/// there, so the model sees entity length (a two-character Chinese name
+/// ends at `E₂`, a three-character one at `E` after `I₂`); `I` and `E` are
+/// then the third unit or later. [`TagSet::part`] reports `I₂`/`E₂` as
+/// `I`/`E`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagSet {
     labels: Vec<Label>,
+    /// Per tag after `O`: part, label index, whether it is `I₂`/`E₂`.
+    kinds: Vec<(Part, usize, bool)>,
+    /// First tag of each label.
+    base: Vec<usize>,
     allowed: Vec<bool>,
 }
 
@@ -150,20 +160,53 @@ pub enum Part {
 impl TagSet {
     /// The tag set over `labels`.
     pub fn new(labels: Vec<Label>) -> TagSet {
-        let n = 1 + 4 * labels.len();
-        let mut allowed = vec![false; n * n];
-        for a in 0..n {
-            for b in 0..n {
-                let (pa, la) = Self::split(a);
-                let (pb, lb) = Self::split(b);
-                let ok = match pa {
-                    Part::O | Part::E | Part::S => matches!(pb, Part::O | Part::B | Part::S),
-                    Part::B | Part::I => matches!(pb, Part::I | Part::E) && la == lb,
-                };
-                allowed[a * n + b] = ok;
+        TagSet::with_second(labels, &[])
+    }
+
+    /// The tag set over `labels`, with `I₂`/`E₂` tags for the labels in
+    /// `second`.
+    pub fn with_second(labels: Vec<Label>, second: &[Label]) -> TagSet {
+        let mut kinds = vec![(Part::O, usize::MAX, false)];
+        let mut base = Vec::with_capacity(labels.len());
+        for (k, l) in labels.iter().enumerate() {
+            base.push(kinds.len());
+            for p in [Part::B, Part::I, Part::E, Part::S] {
+                kinds.push((p, k, false));
+            }
+            if second.contains(l) {
+                kinds.push((Part::I, k, true));
+                kinds.push((Part::E, k, true));
             }
         }
-        TagSet { labels, allowed }
+        let n = kinds.len();
+        let mut allowed = vec![false; n * n];
+        for (a, &(pa, la, _)) in kinds.iter().enumerate() {
+            let deep = |k: usize| second.contains(&labels[k]);
+            for (b, &(pb, lb, sb)) in kinds.iter().enumerate() {
+                allowed[a * n + b] = match pa {
+                    Part::O | Part::E | Part::S => matches!(pb, Part::O | Part::B | Part::S),
+                    // after B comes the second unit; after I₂ or I the third or later
+                    Part::B => matches!(pb, Part::I | Part::E) && la == lb && sb == deep(la),
+                    Part::I => matches!(pb, Part::I | Part::E) && la == lb && !sb,
+                };
+            }
+        }
+        TagSet {
+            labels,
+            kinds,
+            base,
+            allowed,
+        }
+    }
+
+    /// The tag set of a model with feature flags `flags` (see
+    /// [`crate::flags::SECOND_PER`]).
+    pub fn for_flags(labels: Vec<Label>, flags: u32) -> TagSet {
+        if flags & crate::flags::SECOND_PER != 0 {
+            TagSet::with_second(labels, &[Label::Per])
+        } else {
+            TagSet::new(labels)
+        }
     }
 
     /// The labels, in tag order.
@@ -171,9 +214,9 @@ impl TagSet {
         &self.labels
     }
 
-    /// Number of tags (`1 + 4 × labels`).
+    /// Number of tags (`1 + 4 × labels`, plus 2 for each label with `I₂`/`E₂`).
     pub fn len(&self) -> usize {
-        1 + 4 * self.labels.len()
+        self.kinds.len()
     }
 
     /// Whether there are no labels (only `O`).
@@ -181,23 +224,10 @@ impl TagSet {
         self.labels.is_empty()
     }
 
-    fn split(t: usize) -> (Part, usize) {
-        if t == 0 {
-            return (Part::O, usize::MAX);
-        }
-        let k = (t - 1) / 4;
-        let p = match (t - 1) % 4 {
-            0 => Part::B,
-            1 => Part::I,
-            2 => Part::E,
-            _ => Part::S,
-        };
-        (p, k)
-    }
-
     /// The part and label index of tag `t` (`usize::MAX` for `O`).
     pub fn part(&self, t: usize) -> (Part, usize) {
-        Self::split(t)
+        let (p, k, _) = self.kinds[t];
+        (p, k)
     }
 
     /// Whether tag `b` may follow tag `a`.
@@ -207,12 +237,12 @@ impl TagSet {
 
     /// Whether a sentence may start with tag `t`.
     pub fn allowed_start(&self, t: usize) -> bool {
-        matches!(Self::split(t).0, Part::O | Part::B | Part::S)
+        matches!(self.kinds[t].0, Part::O | Part::B | Part::S)
     }
 
     /// Whether a sentence may end with tag `t`.
     pub fn allowed_end(&self, t: usize) -> bool {
-        matches!(Self::split(t).0, Part::O | Part::E | Part::S)
+        matches!(self.kinds[t].0, Part::O | Part::E | Part::S)
     }
 
     /// BIOES tags for entities over `n` tokens. Entities with a label not in
@@ -223,7 +253,8 @@ impl TagSet {
             let Some(k) = self.labels.iter().position(|x| x == l) else {
                 continue;
             };
-            let base = (1 + 4 * k) as u16;
+            let base = self.base[k] as u16;
+            let deep = self.kinds.get(self.base[k] + 4).is_some_and(|x| x.1 == k);
             if e - s == 1 {
                 tags[*s] = base + 3;
             } else {
@@ -232,6 +263,9 @@ impl TagSet {
                     *t = base + 1;
                 }
                 tags[e - 1] = base + 2;
+                if deep {
+                    tags[s + 1] = if e - s == 2 { base + 5 } else { base + 4 };
+                }
             }
         }
         tags
@@ -244,7 +278,7 @@ impl TagSet {
         let mut out = Vec::new();
         let mut open: Option<(usize, usize)> = None;
         for (i, &t) in tags.iter().enumerate() {
-            let (p, k) = Self::split(t as usize);
+            let (p, k) = self.part(t as usize);
             match p {
                 Part::I | Part::E if matches!(open, Some((_, ok)) if ok == k) => {}
                 _ => {
@@ -303,6 +337,34 @@ mod tests {
         // S-LOC B-ORG I-ORG E-ORG O B-PER E-PER O
         assert_eq!(enc, vec![8, 9, 10, 11, 0, 1, 3, 0]);
         assert_eq!(ts.decode(&enc), spans);
+    }
+
+    #[test]
+    fn second_unit_tags_encode_entity_length() {
+        let ts = TagSet::with_second(vec![l("PER"), l("LOC")], &[l("PER")]);
+        // PER: B 1, I 2, E 3, S 4, I2 5, E2 6; LOC: B 7, I 8, E 9, S 10
+        assert_eq!(ts.len(), 11);
+        let spans = vec![
+            (0, 2, l("PER")),
+            (2, 5, l("PER")),
+            (5, 9, l("PER")),
+            (9, 12, l("LOC")),
+            (12, 13, l("PER")),
+        ];
+        let enc = ts.encode(13, &spans);
+        assert_eq!(enc, vec![1, 6, 1, 5, 3, 1, 5, 2, 3, 7, 8, 9, 4]);
+        assert_eq!(ts.decode(&enc), spans);
+        for w in enc.windows(2) {
+            assert!(ts.allowed(w[0] as usize, w[1] as usize), "{w:?}");
+        }
+        // B-PER must go on with a second-unit tag; I2 with a later one
+        assert!(!ts.allowed(1, 2) && !ts.allowed(1, 3));
+        assert!(ts.allowed(1, 5) && ts.allowed(1, 6));
+        assert!(!ts.allowed(5, 5) && !ts.allowed(5, 6) && ts.allowed(5, 2) && ts.allowed(5, 3));
+        assert!(!ts.allowed(2, 5) && ts.allowed(2, 2));
+        assert!(!ts.allowed(7, 5), "no second-unit tags for LOC");
+        assert_eq!(ts.part(6), (Part::E, 0));
+        assert!(ts.allowed_end(6) && !ts.allowed_end(5) && !ts.allowed_start(6));
     }
 
     #[test]

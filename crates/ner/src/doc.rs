@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use zhen_core::Label;
 
-use crate::features::{str_hash, unit_hash_char};
+use crate::features::{seg_units, str_hash, unit_hash_char};
 use crate::model::{NerModel, Units};
 
 /// Adds, in every sentence, the untagged mentions of entity strings that were
@@ -88,11 +88,39 @@ pub(crate) fn propagate(
 /// unless the document tags it with two different labels.
 /// Returns byte ranges per sentence, as [`NerModel::tag_chars`].
 pub fn tag_document_zh(model: &NerModel, sentences: &[&str]) -> Vec<Vec<(Range<usize>, Label)>> {
+    tag_document_zh_impl(model, sentences, None)
+}
+
+/// Like [`tag_document_zh`] with each sentence's words (byte ranges of the
+/// sentence and jieba tags, see [`NerModel::tag_chars_segmented`]).
+pub fn tag_document_zh_segmented(
+    model: &NerModel,
+    sentences: &[&str],
+    words: &[Vec<(Range<usize>, &str)>],
+) -> Vec<Vec<(Range<usize>, Label)>> {
+    tag_document_zh_impl(model, sentences, Some(words))
+}
+
+/// Words of a sentence: byte ranges of it with jieba tags.
+type Words<'a> = Vec<(Range<usize>, &'a str)>;
+
+fn tag_document_zh_impl(
+    model: &NerModel,
+    sentences: &[&str],
+    words: Option<&[Words<'_>]>,
+) -> Vec<Vec<(Range<usize>, Label)>> {
     let chars: Vec<(Vec<usize>, Vec<char>)> =
         sentences.iter().map(|s| s.char_indices().unzip()).collect();
     let mut spans: Vec<Vec<(usize, usize, Label)>> = chars
         .iter()
-        .map(|(_, c)| model.tag_units(&Units::Chars(c), None))
+        .enumerate()
+        .map(|(i, (_, c))| {
+            let seg = match words.and_then(|w| w.get(i)) {
+                Some(w) if model.uses_segments() => Some(seg_units(sentences[i], w)),
+                _ => None,
+            };
+            model.tag_units(&Units::Chars(c), None, seg.as_deref())
+        })
         .collect();
     let units: Vec<Vec<u64>> = chars
         .iter()

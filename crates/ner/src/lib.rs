@@ -39,7 +39,7 @@ pub mod score;
 mod train;
 
 pub use bio::{bio_from_spans, read_bio, read_bio_from, spans_from_bio, BioSentence, Part, TagSet};
-pub use doc::{tag_document_en, tag_document_zh};
+pub use doc::{tag_document_en, tag_document_zh, tag_document_zh_segmented};
 pub use error::{Error, Result};
 pub use features::{cat, flags, Clusters, Lexicon};
 pub use gazetteer::Gazetteer;

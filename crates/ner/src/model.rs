@@ -10,7 +10,8 @@ use zhen_core::Label;
 
 use crate::bio::TagSet;
 use crate::features::{
-    extract_en, extract_zh, flags, Clusters, FeatBuf, Lexicon, GROUPED, UNIGRAM_GROUP,
+    extract_en, extract_zh, flags, seg_units, Clusters, FeatBuf, Lexicon, SegUnit, GROUPED,
+    UNIGRAM_GROUP,
 };
 use crate::mem::{home, prefetch, zeroed};
 use crate::{Error, Result};
@@ -36,9 +37,15 @@ pub(crate) enum Units<'a> {
 }
 
 impl Extractor {
-    pub fn extract(&self, units: &Units<'_>, extra: Option<&[Vec<String>]>, buf: &mut FeatBuf) {
+    pub fn extract(
+        &self,
+        units: &Units<'_>,
+        extra: Option<&[Vec<String>]>,
+        seg: Option<&[SegUnit]>,
+        buf: &mut FeatBuf,
+    ) {
         match units {
-            Units::Chars(c) => extract_zh(c, &self.lexicon, self.flags, extra, buf),
+            Units::Chars(c) => extract_zh(c, &self.lexicon, self.flags, extra, seg, buf),
             Units::Tokens(t) => {
                 extract_en(t, &self.lexicon, &self.clusters, self.flags, extra, buf)
             }
@@ -502,19 +509,42 @@ impl NerModel {
         self.ex.flags
     }
 
+    /// Whether the model uses the segmenter's words ([`flags::SEGMENTS`]):
+    /// then [`NerModel::tag_chars_segmented`] with the pipeline's tokens
+    /// saves the model segmenting each sentence itself.
+    pub fn uses_segments(&self) -> bool {
+        !self.ex.english && self.ex.flags & flags::SEGMENTS != 0
+    }
+
+    /// `seg`: per-character words when the caller has them; a model with
+    /// [`flags::SEGMENTS`] segments characters itself when it is `None`.
     pub(crate) fn tag_units(
         &self,
         units: &Units<'_>,
         extra: Option<&[Vec<String>]>,
+        seg: Option<&[SegUnit]>,
     ) -> Vec<(usize, usize, Label)> {
-        let tags = self.best_tags(units, extra);
+        let own;
+        let seg = match (seg, units) {
+            (None, Units::Chars(c)) if self.uses_segments() => {
+                own = segment_chars(c);
+                Some(&own[..])
+            }
+            _ => seg,
+        };
+        let tags = self.best_tags(units, extra, seg);
         self.tags.decode(&tags)
     }
 
-    pub(crate) fn best_tags(&self, units: &Units<'_>, extra: Option<&[Vec<String>]>) -> Vec<u16> {
+    pub(crate) fn best_tags(
+        &self,
+        units: &Units<'_>,
+        extra: Option<&[Vec<String>]>,
+        seg: Option<&[SegUnit]>,
+    ) -> Vec<u16> {
         BUF.with(|b| {
             let (buf, acc, emit, back) = &mut *b.borrow_mut();
-            self.ex.extract(units, extra, buf);
+            self.ex.extract(units, extra, seg, buf);
             let n = buf.offsets.len().saturating_sub(1);
             let w = self.table.acc_len();
             acc.clear();
@@ -565,13 +595,37 @@ impl NerModel {
             let toks: Vec<(usize, &str)> = split_ws(sentence);
             let words: Vec<&str> = toks.iter().map(|t| t.1).collect();
             return self
-                .tag_units(&Units::Tokens(&words), extra)
+                .tag_units(&Units::Tokens(&words), extra, None)
                 .into_iter()
                 .map(|(s, e, l)| (toks[s].0..toks[e - 1].0 + toks[e - 1].1.len(), l))
                 .collect();
         }
         let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
-        self.tag_units(&Units::Chars(&chars), extra)
+        self.tag_units(&Units::Chars(&chars), extra, None)
+            .into_iter()
+            .map(|(s, e, l)| {
+                let end = offs.get(e).copied().unwrap_or(sentence.len());
+                (offs[s]..end, l)
+            })
+            .collect()
+    }
+
+    /// Like [`NerModel::tag_chars`] for a Chinese sentence whose words the
+    /// caller already has: byte ranges of `sentence` with their jieba tags,
+    /// as `zhen_tokenize::Tokenizer::segment_chinese` returns them (the
+    /// pipeline passes its tokens). Models without [`flags::SEGMENTS`]
+    /// ignore the words.
+    pub fn tag_chars_segmented(
+        &self,
+        sentence: &str,
+        words: &[(Range<usize>, &str)],
+    ) -> Vec<(Range<usize>, Label)> {
+        if !self.uses_segments() {
+            return self.tag_chars(sentence);
+        }
+        let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
+        let seg = seg_units(sentence, words);
+        self.tag_units(&Units::Chars(&chars), None, Some(&seg))
             .into_iter()
             .map(|(s, e, l)| {
                 let end = offs.get(e).copied().unwrap_or(sentence.len());
@@ -596,7 +650,7 @@ impl NerModel {
     ) -> Vec<(Range<usize>, Label)> {
         if self.ex.english {
             return self
-                .tag_units(&Units::Tokens(tokens), extra)
+                .tag_units(&Units::Tokens(tokens), extra, None)
                 .into_iter()
                 .map(|(s, e, l)| (s..e, l))
                 .collect();
@@ -610,7 +664,7 @@ impl NerModel {
             }
         }
         let mut out: Vec<(Range<usize>, Label)> = Vec::new();
-        for (s, e, l) in self.tag_units(&Units::Chars(&chars), None) {
+        for (s, e, l) in self.tag_units(&Units::Chars(&chars), None, None) {
             let r = owner[s]..owner[e - 1] + 1;
             match out.last() {
                 Some((last, _)) if last.end > r.start => {}
@@ -624,13 +678,13 @@ impl NerModel {
     pub fn tag_bio_tokens(&self, tokens: &[String]) -> Vec<(usize, usize, Label)> {
         if self.ex.english {
             let t: Vec<&str> = tokens.iter().map(|s| s.as_str()).collect();
-            self.tag_units(&Units::Tokens(&t), None)
+            self.tag_units(&Units::Tokens(&t), None, None)
         } else {
             let c: Vec<char> = tokens
                 .iter()
                 .map(|s| s.chars().next().unwrap_or(' '))
                 .collect();
-            self.tag_units(&Units::Chars(&c), None)
+            self.tag_units(&Units::Chars(&c), None, None)
         }
     }
 
@@ -785,6 +839,12 @@ impl NerModel {
         let id = c.str()?;
         let english = c.byte()? != 0;
         let flags = c.var()? as u32;
+        if flags & !flags::KNOWN != 0 {
+            return Err(Error::BadModel(format!(
+                "feature flags {:#x} unknown to this version of zhen-ner (a newer model?)",
+                flags & !flags::KNOWN
+            )));
+        }
         let nl = c.var()? as usize;
         if nl > 64 {
             return Err(Error::BadModel(format!("{nl} labels: the file is corrupt")));
@@ -793,7 +853,7 @@ impl NerModel {
         for _ in 0..nl {
             labels.push(Label::new(&c.str()?));
         }
-        let tags = TagSet::new(labels);
+        let tags = TagSet::for_flags(labels, flags);
         let t = tags.len();
         let lex_tokens = c.byte()? != 0;
         let lex_max = c.var()? as usize;
@@ -859,6 +919,20 @@ impl NerModel {
             end,
         })
     }
+}
+
+/// The jieba segmenter models with [`flags::SEGMENTS`] use when the caller
+/// has no words (loaded on first use: the dictionary takes a few tenths of a
+/// second).
+fn segmenter() -> &'static zhen_tokenize::Tokenizer {
+    static T: std::sync::OnceLock<zhen_tokenize::Tokenizer> = std::sync::OnceLock::new();
+    T.get_or_init(zhen_tokenize::Tokenizer::jieba_only)
+}
+
+/// Per-character words of a Chinese sentence, cut as the pipeline cuts it.
+pub(crate) fn segment_chars(chars: &[char]) -> Vec<SegUnit> {
+    let s: String = chars.iter().collect();
+    seg_units(&s, &segmenter().segment_chinese(&s))
 }
 
 fn split_ws(s: &str) -> Vec<(usize, &str)> {

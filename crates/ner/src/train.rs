@@ -9,8 +9,8 @@ use std::time::Instant;
 use zhen_core::Label;
 
 use crate::bio::{read_bio, BioSentence, TagSet};
-use crate::features::{cat, flags, Clusters, FeatBuf, IdMap, Lexicon};
-use crate::model::{Decoder, Extractor, FeatTable, NerModel, Units};
+use crate::features::{cat, flags, Clusters, FeatBuf, IdMap, Lexicon, SegUnit};
+use crate::model::{segment_chars, Decoder, Extractor, FeatTable, NerModel, Units};
 use crate::score::score;
 use crate::{cues, Error, Result};
 
@@ -172,6 +172,8 @@ fn label_order(l: &Label) -> (usize, String) {
 
 struct Sample {
     chars: Vec<char>,
+    /// The segmenter's words per character ([`flags::SEGMENTS`] models).
+    seg: Vec<SegUnit>,
     tokens: Vec<String>,
     gold: Vec<u16>,
     fold: usize,
@@ -247,7 +249,7 @@ pub fn train(
         }
     }
     labels.sort_by_key(label_order);
-    let tags = TagSet::new(labels);
+    let tags = TagSet::for_flags(labels, options.flags);
     let t = tags.len();
     let mut lexicon = Lexicon::new(english);
     for p in &options.lexicons {
@@ -267,7 +269,7 @@ pub fn train(
         }
     }
     let folds = options.gazetteer_folds.max(2);
-    let samples: Vec<Sample> = data
+    let mut samples: Vec<Sample> = data
         .iter()
         .enumerate()
         .map(|(i, s)| Sample {
@@ -279,6 +281,7 @@ pub fn train(
                     .map(|x| x.chars().next().unwrap_or(' '))
                     .collect()
             },
+            seg: Vec::new(),
             tokens: if english {
                 s.tokens.clone()
             } else {
@@ -288,6 +291,11 @@ pub fn train(
             fold: i % folds,
         })
         .collect();
+    if !english && options.flags & flags::SEGMENTS != 0 {
+        for smp in &mut samples {
+            smp.seg = segment_chars(&smp.chars);
+        }
+    }
     // English gazetteer from train entities: the full list ships in the model;
     // during training each fold sees only the other folds' entries.
     let mut fold_lex: Vec<Lexicon> = Vec::new();
@@ -389,7 +397,8 @@ pub fn train(
                 Units::Chars(&s.chars)
             };
             let e = fold_ex.get(s.fold).unwrap_or(&ex);
-            e.extract(&units, None, &mut buf);
+            let seg = (!s.seg.is_empty()).then_some(&s.seg[..]);
+            e.extract(&units, None, seg, &mut buf);
             buf.flatten();
             let n = s.gold.len();
             emit.clear();

@@ -24,7 +24,10 @@ fn tiny() -> PathBuf {
         }
         text.push('\n');
     }
-    let dir = std::env::temp_dir().join(format!("zhen-ner-train-{}", std::process::id()));
+    // one directory per call: the tests run in parallel threads
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let k = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("zhen-ner-train-{}-{k}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join("tiny.bio");
     std::fs::write(&p, text).unwrap();
@@ -113,4 +116,88 @@ fn english_word_clusters_are_features_stored_in_the_model() {
     };
     let e = train("en", &[bio], None, bad).unwrap_err().to_string();
     assert!(e.contains("clusters.tsv:2:"), "{e}");
+}
+
+#[test]
+fn segment_and_second_unit_models_fit_their_data_and_take_given_words() {
+    let p = tiny();
+    let lex = p.with_file_name("places.tsv");
+    std::fs::write(&lex, "北京\tPLACE\n上海\tPLACE|LOC\n").unwrap();
+    let flags = zhen_ner::flags::DEFAULT | zhen_ner::flags::SEGMENTS | zhen_ner::flags::SECOND_PER;
+    let opts = TrainOptions {
+        epochs: 5,
+        verbose: false,
+        flags,
+        lexicons: vec![lex],
+        ..TrainOptions::default()
+    };
+    let m = train("zh", std::slice::from_ref(&p), None, opts).unwrap();
+    assert!(m.uses_segments());
+    assert_eq!(m.flags(), flags);
+    let mut b = Vec::new();
+    m.write(&mut b).unwrap();
+    let back = NerModel::read(&b[..]).unwrap();
+    assert!(back.uses_segments());
+    let seg = zhen_tokenize::Tokenizer::jieba_only();
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(back.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+        // the words the pipeline hands over give what the model cuts itself
+        let text = s.tokens.concat();
+        let words = seg.segment_chinese(&text);
+        assert_eq!(
+            back.tag_chars_segmented(&text, &words),
+            back.tag_chars(&text)
+        );
+    }
+    // other words are other features: one character per word changes scores
+    // but must still give valid, in-bounds entities
+    let text = "张三在北京工作";
+    let singles: Vec<(std::ops::Range<usize>, &str)> = text
+        .char_indices()
+        .map(|(b, c)| (b..b + c.len_utf8(), "x"))
+        .collect();
+    for (r, _) in back.tag_chars_segmented(text, &singles) {
+        assert!(
+            text.is_char_boundary(r.start) && text.is_char_boundary(r.end) && r.end <= text.len()
+        );
+    }
+}
+
+#[test]
+fn unknown_lexicon_category_names_file_and_line() {
+    let p = tiny();
+    let lex = p.with_file_name("bad.tsv");
+    std::fs::write(&lex, "北京\tPLACE\n上海\tTOWN\n").unwrap();
+    let opts = TrainOptions {
+        epochs: 1,
+        verbose: false,
+        lexicons: vec![lex.clone()],
+        ..TrainOptions::default()
+    };
+    let e = train("zh", &[p], None, opts).unwrap_err().to_string();
+    assert!(
+        e.contains("bad.tsv:2: unknown lexicon category \"TOWN\""),
+        "{e}"
+    );
+    assert!(e.contains("PLACE"), "{e}");
+}
+
+#[test]
+fn model_with_unknown_feature_flags_is_refused() {
+    let p = tiny();
+    let opts = TrainOptions {
+        epochs: 1,
+        verbose: false,
+        id: Some("t".into()),
+        ..TrainOptions::default()
+    };
+    let m = train("zh", &[p], None, opts).unwrap();
+    let mut b = Vec::new();
+    m.write(&mut b).unwrap();
+    // magic, "zh" (length 2), "t" (length 1), english byte, then the flags varint
+    let at = 8 + 3 + 2 + 1;
+    assert_eq!(b[at] as u32, zhen_ner::flags::DEFAULT & 0x7f | 0x80);
+    b[at + 1] |= 0x40; // bit 13: no such flag
+    let e = NerModel::read(&b[..]).unwrap_err().to_string();
+    assert!(e.contains("unknown to this version"), "{e}");
 }

@@ -87,6 +87,23 @@ impl Tokenizer {
         }
     }
 
+    /// The embedded jieba dictionary without an English POS tagger: enough
+    /// for [`Tokenizer::segment_chinese`]; English tokens get no POS.
+    pub fn jieba_only() -> Tokenizer {
+        Tokenizer {
+            jieba: jieba_rs::Jieba::new(),
+            tagger: None,
+        }
+    }
+
+    /// The Chinese words of `s` as [`Tokenizer::tokenize`] cuts a Chinese
+    /// sentence (before projection to the original text): byte ranges of
+    /// `s` and jieba tags. Whitespace is not covered.
+    pub fn segment_chinese<'a>(&'a self, s: &'a str) -> Vec<(Range<usize>, &'a str)> {
+        let (ranges, tags, _) = self.chinese(s);
+        ranges.into_iter().zip(tags).collect()
+    }
+
     /// Adds a jieba user dictionary: one `word [freq] [tag]` per line
     /// (fields separated by spaces or tabs), UTF-8 with or without a BOM;
     /// blank lines are skipped. A missing frequency is chosen so that jieba

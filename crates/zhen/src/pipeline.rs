@@ -348,6 +348,8 @@ impl Pipeline {
         }
         let sent_proj = at.project(&sent_ranges);
         let mut zh_sents: Vec<(usize, Range<usize>)> = Vec::new();
+        // words of each zh sentence: ranges of its current text, jieba tags
+        let mut zh_words: Vec<Vec<(Range<usize>, String)>> = Vec::new();
         let mut en_sents: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new(); // sentence, current range, token index range
         for (si, proj) in sent_proj.iter().enumerate() {
             let (pi, lang) = &sent_meta[proj.first];
@@ -356,7 +358,17 @@ impl Pipeline {
                 paragraph: *pi,
             });
             let first_tok = doc.tokens.len();
-            for t in self.tokenizer.tokenize(&at, proj.current.clone(), lang) {
+            let toks = self.tokenizer.tokenize(&at, proj.current.clone(), lang);
+            let route = ner_route(lang, &cur[proj.current.clone()]);
+            if route == Route::Zh {
+                let base = proj.current.start;
+                zh_words.push(
+                    toks.iter()
+                        .map(|t| (t.current.start - base..t.current.end - base, t.pos.clone()))
+                        .collect(),
+                );
+            }
+            for t in toks {
                 let norm = match self.convert {
                     ConvertMode::S2t => self.s2t.convert(&t.norm),
                     _ => t.norm.clone(),
@@ -370,14 +382,14 @@ impl Pipeline {
                     sentence: si,
                 });
             }
-            match ner_route(lang, &cur[proj.current.clone()]) {
+            match route {
                 Route::En => en_sents.push((si, proj.current.clone(), first_tok..doc.tokens.len())),
                 Route::Zh => zh_sents.push((si, proj.current.clone())),
                 Route::None => {}
             }
         }
         if self.tag {
-            self.tag_entities(&at, &mut doc, &zh_sents, &en_sents);
+            self.tag_entities(&at, &mut doc, &zh_sents, &zh_words, &en_sents);
         }
         debug_assert!(doc.validate().is_ok(), "{:?}", doc.validate());
         Ok(Annotated {
@@ -422,15 +434,25 @@ impl Pipeline {
         at: &AlignedText,
         doc: &mut Document,
         zh_sents: &[(usize, Range<usize>)],
+        zh_words: &[Vec<(Range<usize>, String)>],
         en_sents: &[(usize, Range<usize>, Range<usize>)],
     ) {
         let cur = at.current();
         let mut found: Vec<(Range<usize>, Label)> = Vec::new(); // current byte ranges
         let texts: Vec<&str> = zh_sents.iter().map(|(_, r)| &cur[r.clone()]).collect();
+        // the tokenizer's words, which models with segment features use
+        let words: Vec<Vec<(Range<usize>, &str)>> = zh_words
+            .iter()
+            .map(|ws| ws.iter().map(|(r, p)| (r.clone(), p.as_str())).collect())
+            .collect();
         let tagged = if self.doc_consistency {
-            zhen_ner::tag_document_zh(&self.zh, &texts)
+            zhen_ner::tag_document_zh_segmented(&self.zh, &texts, &words)
         } else {
-            texts.iter().map(|s| self.zh.tag_chars(s)).collect()
+            texts
+                .iter()
+                .zip(&words)
+                .map(|(s, w)| self.zh.tag_chars_segmented(s, w))
+                .collect()
         };
         for ((_, r), mut ents) in zh_sents.iter().zip(tagged) {
             if let Some(g) = &self.gazetteer {
