@@ -135,10 +135,12 @@ pub fn bio_from_spans(n: usize, spans: &[(usize, usize, Label)]) -> Vec<String> 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagSet {
     labels: Vec<Label>,
-    /// Per tag after `O`: part, label index, whether it is `I₂`/`E₂`.
-    kinds: Vec<(Part, usize, bool)>,
+    /// Per tag: part, label index, unit class (`j` for `I_j`/`E_j`, else 0).
+    kinds: Vec<(Part, usize, u8)>,
     /// First tag of each label.
     base: Vec<usize>,
+    /// Per label: the last unit with tags of its own (1: plain BIOES).
+    depths: Vec<usize>,
     allowed: Vec<bool>,
 }
 
@@ -160,34 +162,52 @@ pub enum Part {
 impl TagSet {
     /// The tag set over `labels`.
     pub fn new(labels: Vec<Label>) -> TagSet {
-        TagSet::with_second(labels, &[])
+        TagSet::with_depth(labels, &[])
     }
 
     /// The tag set over `labels`, with `I₂`/`E₂` tags for the labels in
     /// `second`.
     pub fn with_second(labels: Vec<Label>, second: &[Label]) -> TagSet {
-        let mut kinds = vec![(Part::O, usize::MAX, false)];
+        let depth: Vec<(Label, usize)> = second.iter().map(|l| (l.clone(), 2)).collect();
+        TagSet::with_depth(labels, &depth)
+    }
+
+    /// The tag set over `labels` where label `l` of `(l, d)` in `depth` has
+    /// tags `I_j`/`E_j` of its own for units `j = 2..=d` of an entity (after
+    /// its `S`, in order `I₂ E₂ I₃ E₃ …`); its `I`/`E` are then unit `d + 1`
+    /// or later.
+    pub fn with_depth(labels: Vec<Label>, depth: &[(Label, usize)]) -> TagSet {
+        let depth_of = |l: &Label| depth.iter().find(|x| &x.0 == l).map_or(1, |x| x.1.max(1));
+        let mut kinds = vec![(Part::O, usize::MAX, 0u8)];
         let mut base = Vec::with_capacity(labels.len());
+        let mut depths = Vec::with_capacity(labels.len());
         for (k, l) in labels.iter().enumerate() {
             base.push(kinds.len());
+            let d = depth_of(l);
+            depths.push(d);
             for p in [Part::B, Part::I, Part::E, Part::S] {
-                kinds.push((p, k, false));
+                kinds.push((p, k, 0));
             }
-            if second.contains(l) {
-                kinds.push((Part::I, k, true));
-                kinds.push((Part::E, k, true));
+            for j in 2..=d {
+                kinds.push((Part::I, k, j as u8));
+                kinds.push((Part::E, k, j as u8));
             }
         }
         let n = kinds.len();
         let mut allowed = vec![false; n * n];
-        for (a, &(pa, la, _)) in kinds.iter().enumerate() {
-            let deep = |k: usize| second.contains(&labels[k]);
-            for (b, &(pb, lb, sb)) in kinds.iter().enumerate() {
+        for (a, &(pa, la, ca)) in kinds.iter().enumerate() {
+            // the unit class the next tag of the entity must have
+            let next = |d: usize| match (pa, ca as usize) {
+                (Part::B, _) if d >= 2 => 2,
+                (Part::I, c) if c >= 2 && c < d => c + 1,
+                _ => 0,
+            };
+            for (b, &(pb, lb, cb)) in kinds.iter().enumerate() {
                 allowed[a * n + b] = match pa {
                     Part::O | Part::E | Part::S => matches!(pb, Part::O | Part::B | Part::S),
-                    // after B comes the second unit; after I₂ or I the third or later
-                    Part::B => matches!(pb, Part::I | Part::E) && la == lb && sb == deep(la),
-                    Part::I => matches!(pb, Part::I | Part::E) && la == lb && !sb,
+                    Part::B | Part::I => {
+                        matches!(pb, Part::I | Part::E) && la == lb && cb as usize == next(depths[la])
+                    }
                 };
             }
         }
@@ -195,6 +215,7 @@ impl TagSet {
             labels,
             kinds,
             base,
+            depths,
             allowed,
         }
     }
@@ -214,7 +235,7 @@ impl TagSet {
         &self.labels
     }
 
-    /// Number of tags (`1 + 4 × labels`, plus 2 for each label with `I₂`/`E₂`).
+    /// Number of tags (`1 + 4 × labels`, plus 2 for each `I_j`/`E_j` pair).
     pub fn len(&self) -> usize {
         self.kinds.len()
     }
@@ -254,18 +275,20 @@ impl TagSet {
                 continue;
             };
             let base = self.base[k] as u16;
-            let deep = self.kinds.get(self.base[k] + 4).is_some_and(|x| x.1 == k);
-            if e - s == 1 {
+            let d = self.depths[k];
+            let len = e - s;
+            if len == 1 {
                 tags[*s] = base + 3;
-            } else {
-                tags[*s] = base;
-                for t in &mut tags[s + 1..e - 1] {
-                    *t = base + 1;
-                }
-                tags[e - 1] = base + 2;
-                if deep {
-                    tags[s + 1] = if e - s == 2 { base + 5 } else { base + 4 };
-                }
+                continue;
+            }
+            tags[*s] = base;
+            for j in 2..=len {
+                let last = (j == len) as u16;
+                tags[s + j - 1] = if j <= d {
+                    base + 4 + 2 * (j as u16 - 2) + last
+                } else {
+                    base + 1 + last
+                };
             }
         }
         tags
@@ -365,6 +388,21 @@ mod tests {
         assert!(!ts.allowed(7, 5), "no second-unit tags for LOC");
         assert_eq!(ts.part(6), (Part::E, 0));
         assert!(ts.allowed_end(6) && !ts.allowed_end(5) && !ts.allowed_start(6));
+    }
+
+    #[test]
+    fn deeper_unit_tags_follow_each_other_in_order() {
+        let ts = TagSet::with_depth(vec![l("PER")], &[(l("PER"), 3)]);
+        // B 1, I 2, E 3, S 4, I2 5, E2 6, I3 7, E3 8
+        assert_eq!(ts.len(), 9);
+        let spans = vec![(0, 2, l("PER")), (2, 5, l("PER")), (5, 10, l("PER"))];
+        let enc = ts.encode(10, &spans);
+        assert_eq!(enc, vec![1, 6, 1, 5, 8, 1, 5, 7, 2, 3]);
+        assert_eq!(ts.decode(&enc), spans);
+        for w in enc.windows(2) {
+            assert!(ts.allowed(w[0] as usize, w[1] as usize), "{w:?}");
+        }
+        assert!(!ts.allowed(5, 2) && !ts.allowed(7, 7) && ts.allowed(7, 3) && ts.allowed(2, 2));
     }
 
     #[test]
