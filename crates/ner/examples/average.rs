@@ -1,8 +1,11 @@
 //! Averages models trained with different seeds into one.
 //!
 //! ```text
-//! cargo run --release -p zhen-ner --example average -- -o OUT.zner A.zner B.zner [C.zner …]
+//! cargo run --release -p zhen-ner --example average -- -o OUT.zner [--prune-q N] A.zner B.zner [C.zner …]
 //! ```
+//! `--prune-q N` drops the rows of the averaged model whose largest weight is
+//! below N quantisation steps (averaging leaves many small weights: features
+//! that only one of the models learned).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,15 +16,24 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut out = None;
     let mut inputs = Vec::new();
+    let mut prune: i16 = 0;
     while let Some(a) = args.next() {
         if a == "-o" {
             out = args.next().map(PathBuf::from);
+        } else if a == "--prune-q" {
+            match args.next().and_then(|s| s.parse().ok()) {
+                Some(q) => prune = q,
+                None => {
+                    eprintln!("error: --prune-q needs a number of quantisation steps");
+                    return ExitCode::from(2);
+                }
+            }
         } else {
             inputs.push(PathBuf::from(a));
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: average -o OUT.zner A.zner B.zner …");
+        eprintln!("usage: average -o OUT.zner [--prune-q N] A.zner B.zner …");
         return ExitCode::from(2);
     };
     let mut models = Vec::new();
@@ -35,7 +47,10 @@ fn main() -> ExitCode {
         }
     }
     let refs: Vec<&NerModel> = models.iter().collect();
-    let res = NerModel::average(&refs).and_then(|m| {
+    let res = NerModel::average(&refs).and_then(|mut m| {
+        if prune > 0 {
+            m.prune(prune);
+        }
         let f = std::fs::File::create(&out).map_err(|e| zhen_ner::Error::Io {
             path: Some(out.clone()),
             source: e,

@@ -206,7 +206,9 @@ impl TagSet {
                 allowed[a * n + b] = match pa {
                     Part::O | Part::E | Part::S => matches!(pb, Part::O | Part::B | Part::S),
                     Part::B | Part::I => {
-                        matches!(pb, Part::I | Part::E) && la == lb && cb as usize == next(depths[la])
+                        matches!(pb, Part::I | Part::E)
+                            && la == lb
+                            && cb as usize == next(depths[la])
                     }
                 };
             }

@@ -201,3 +201,54 @@ fn model_with_unknown_feature_flags_is_refused() {
     let e = NerModel::read(&b[..]).unwrap_err().to_string();
     assert!(e.contains("unknown to this version"), "{e}");
 }
+
+#[test]
+fn name_lists_script_writes_lists_of_the_training_names_only() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/name-lists");
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("python3 not found: skipped");
+        return;
+    }
+    let p = tiny();
+    let out = p.with_file_name("lists.bio");
+    let run = |o: &std::path::Path| {
+        let st = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&p)
+            .arg(o)
+            .args(["20", "3"])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::fs::read(o).unwrap()
+    };
+    let a = run(&out);
+    let b = run(&p.with_file_name("lists2.bio"));
+    assert_eq!(a, b, "same input and seed, same lists");
+    let names: std::collections::HashSet<String> = read_bio(&p)
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s.spans()
+                .into_iter()
+                .filter(|x| x.2.as_str() == "PER")
+                .map(|(x, y, _)| s.tokens[x..y].concat())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let lists = read_bio(&out).unwrap();
+    assert_eq!(lists.len(), 20);
+    for s in &lists {
+        let spans = s.spans();
+        assert!(spans.len() >= 8, "{:?}", s.tokens);
+        for (x, y, l) in spans {
+            assert_eq!(l.as_str(), "PER");
+            let n = s.tokens[x..y].concat();
+            assert!(names.contains(&n), "{n} is not a training name");
+        }
+    }
+}
