@@ -71,10 +71,22 @@ fn nz(key: u64) -> u64 {
 impl HashTable {
     /// A table that holds `n` keys without growing.
     pub fn with_capacity(n: usize) -> HashTable {
+        // rounded up: with n * 5 / 2 an odd n left the table one slot short
+        // of its load limit, and the n-th insert grew it
+        HashTable::with_slots((n * 5).div_ceil(2).max(8))
+    }
+
+    fn with_slots(slots: usize) -> HashTable {
         HashTable {
-            slots: zeroed((n * 5 / 2).max(8), (0, 0)),
+            slots: zeroed(slots, (0, 0)),
             len: 0,
         }
+    }
+
+    /// Number of slots (for tests of the growth policy).
+    #[cfg(test)]
+    fn slot_count(&self) -> usize {
+        self.slots.len()
     }
 
     /// Whether the table holds no keys.
@@ -137,7 +149,9 @@ impl HashTable {
     /// The value of `key`, inserted as `default` when absent.
     pub fn entry(&mut self, key: u64, default: u32) -> &mut u32 {
         if (self.len + 1) * 5 > self.slots.len() * 2 {
-            let mut bigger = HashTable::with_capacity(self.slots.len() * 2);
+            // twice the slots (with_capacity would take the slot count for a
+            // key count and make five times as many)
+            let mut bigger = HashTable::with_slots(self.slots.len() * 2);
             for &(k, v) in self.slots.iter().filter(|s| s.0 != 0) {
                 *bigger.entry(k, v) = v;
             }
@@ -183,6 +197,25 @@ mod tests {
         assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
         let back = HashTable::from_pairs(pairs.iter().copied());
         assert_eq!(back.sorted(), pairs);
+    }
+
+    #[test]
+    fn a_table_built_for_n_keys_never_grows_while_taking_them() {
+        for n in [1usize, 7, 1001, 518_143] {
+            // keys spread over all 64 bits, as the hashed keys of a model are
+            let pairs: Vec<(u64, u32)> = (1..=n as u64)
+                .map(|k| (k.wrapping_mul(0x9e37_79b9_7f4a_7c15), k as u32))
+                .collect();
+            let t = HashTable::from_pairs(pairs.into_iter());
+            assert_eq!(t.len(), n);
+            assert_eq!(t.slot_count(), (n * 5).div_ceil(2).max(8), "n = {n}");
+        }
+        let mut t = HashTable::with_capacity(4);
+        let before = t.slot_count();
+        for k in 1..=5u64 {
+            *t.entry(k, 0) = 1;
+        }
+        assert_eq!(t.slot_count(), 2 * before, "growth doubles the slots");
     }
 
     #[test]
