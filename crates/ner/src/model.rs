@@ -600,8 +600,18 @@ impl NerModel {
                 .map(|(s, e, l)| (toks[s].0..toks[e - 1].0 + toks[e - 1].1.len(), l))
                 .collect();
         }
+        self.tag_sentence_chars(sentence, extra, None)
+    }
+
+    /// Tags the characters of `sentence`; entities as byte ranges of it.
+    fn tag_sentence_chars(
+        &self,
+        sentence: &str,
+        extra: Option<&[Vec<String>]>,
+        seg: Option<&[SegUnit]>,
+    ) -> Vec<(Range<usize>, Label)> {
         let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
-        self.tag_units(&Units::Chars(&chars), extra, None)
+        self.tag_units(&Units::Chars(&chars), extra, seg)
             .into_iter()
             .map(|(s, e, l)| {
                 let end = offs.get(e).copied().unwrap_or(sentence.len());
@@ -623,15 +633,7 @@ impl NerModel {
         if !self.uses_segments() {
             return self.tag_chars(sentence);
         }
-        let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
-        let seg = seg_units(sentence, words);
-        self.tag_units(&Units::Chars(&chars), None, Some(&seg))
-            .into_iter()
-            .map(|(s, e, l)| {
-                let end = offs.get(e).copied().unwrap_or(sentence.len());
-                (offs[s]..end, l)
-            })
-            .collect()
+        self.tag_sentence_chars(sentence, None, Some(&seg_units(sentence, words)))
     }
 
     /// Entities of a tokenized English sentence, as ranges of token indices.
