@@ -611,6 +611,15 @@ impl NerModel {
         seg: Option<&[SegUnit]>,
     ) -> Vec<(Range<usize>, Label)> {
         let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
+        // cut the sentence itself rather than let tag_units rebuild it from chars
+        let own;
+        let seg = match seg {
+            None if self.uses_segments() => {
+                own = segment_str(sentence);
+                Some(&own[..])
+            }
+            _ => seg,
+        };
         self.tag_units(&Units::Chars(&chars), extra, seg)
             .into_iter()
             .map(|(s, e, l)| {
@@ -933,8 +942,12 @@ fn segmenter() -> &'static zhen_tokenize::Tokenizer {
 
 /// Per-character words of a Chinese sentence, cut as the pipeline cuts it.
 pub(crate) fn segment_chars(chars: &[char]) -> Vec<SegUnit> {
-    let s: String = chars.iter().collect();
-    seg_units(&s, &segmenter().segment_chinese(&s))
+    segment_str(&chars.iter().collect::<String>())
+}
+
+/// Per-character words of a Chinese sentence given as a string.
+fn segment_str(s: &str) -> Vec<SegUnit> {
+    seg_units(s, &segmenter().segment_chinese(s))
 }
 
 fn split_ws(s: &str) -> Vec<(usize, &str)> {
