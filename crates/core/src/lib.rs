@@ -11,7 +11,10 @@
 //!   char (code point) offsets for export.
 //! * [`Document`] with [`Paragraph`], [`Sentence`], [`Token`], [`Entity`],
 //!   [`Label`] and [`Script`] — the annotated result.
-//! * [`Normalizer`] — the stage trait of text normalizers.
+//! * [`Extent`] ([`ByteRange`], [`CharRange`], [`TokenRange`]) — ranges
+//!   relative to a sentence whose type says what they count.
+//! * [`Normalizer`] and [`Segmenter`] — the stage traits of text normalizers
+//!   and word segmenters.
 //!
 //! ```
 //! use zhen_core::{AlignedText, Edit};
@@ -30,11 +33,13 @@
 mod aligned;
 mod doc;
 mod error;
+mod extent;
 mod span;
 
 pub use aligned::{AlignedText, Edit, Projected};
 pub use doc::{Document, Entity, Label, Paragraph, Script, Sentence, Token};
 pub use error::{Error, Result};
+pub use extent::{ByteRange, Bytes, CharRange, Chars, Extent, Segmenter, TokenRange, Tokens, Word};
 pub use span::{CharIndex, Span};
 
 /// A text normalizer: a stage that rewrites the current text of an

@@ -10,7 +10,8 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zhen_ner::NerModel;
+use zhen_core::Segmenter;
+use zhen_ner::{NerModel, TagOptions, Text};
 
 fn zh_sentences() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
@@ -40,42 +41,46 @@ fn bench(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("tag");
     g.throughput(Throughput::Bytes(bytes as u64));
+    let seg = zhen_tokenize::Tokenizer::jieba_only();
+    let options = TagOptions {
+        consistency: false,
+        segmenter: Some(&seg),
+    };
     g.bench_function("zh_chars", |b| {
         b.iter(|| {
             let mut n = 0;
             for s in &sents {
-                n += zh.tag_chars(s).len();
+                n += zh.tag_text(&[Text::from(s.as_str())], &options).unwrap()[0].len();
             }
             n
         })
     });
     if zh.uses_segments() {
-        let seg = zhen_tokenize::Tokenizer::jieba_only();
-        let words: Vec<Vec<(std::ops::Range<usize>, &str)>> =
-            sents.iter().map(|s| seg.segment_chinese(s)).collect();
+        let words: Vec<_> = sents.iter().map(|s| seg.segment(s)).collect();
         g.bench_function("zh_chars_segmented", |b| {
             b.iter(|| {
                 let mut n = 0;
                 for (s, w) in sents.iter().zip(&words) {
-                    n += zh.tag_chars_segmented(s, w).len();
+                    let given = [Text {
+                        text: s,
+                        words: Some(w),
+                    }];
+                    n += zh.tag_text(&given, &options).unwrap()[0].len();
                 }
                 n
             })
         });
         g.bench_function("zh_segment", |b| {
-            b.iter(|| {
-                sents
-                    .iter()
-                    .map(|s| seg.segment_chinese(s).len())
-                    .sum::<usize>()
-            })
+            b.iter(|| sents.iter().map(|s| seg.segment(s).len()).sum::<usize>())
         });
     }
     if let Ok(en) = NerModel::from_path(&root.join("en-conll.zner")) {
         let para = "EU rejects German call to boycott British lamb . Peter Blackburn BRUSSELS 1996-08-22 The European Commission said on Thursday it disagreed with German advice to consumers to shun British lamb until scientists determine whether mad cow disease can be transmitted to sheep .";
         let toks: Vec<&str> = para.split(' ').collect();
         g.throughput(Throughput::Bytes(para.len() as u64));
-        g.bench_function("en_tokens", |b| b.iter(|| en.tag_tokens(&toks).len()));
+        g.bench_function("en_tokens", |b| {
+            b.iter(|| en.tag_tokens(&[&toks], &options).unwrap()[0].len())
+        });
     }
     g.finish();
 }

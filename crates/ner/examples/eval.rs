@@ -15,8 +15,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use zhen_core::Segmenter;
 use zhen_ner::score::score;
-use zhen_ner::{bio_from_spans, read_bio, tag_document_en, tag_document_zh, NerModel};
+use zhen_ner::{bio_from_spans, read_bio, NerModel, TagOptions, Text};
 
 fn conll_doc_sizes(path: &PathBuf) -> std::io::Result<Vec<usize>> {
     let text = std::fs::read_to_string(path)?;
@@ -124,13 +125,22 @@ fn main() -> ExitCode {
     } else {
         vec![1; sents.len()]
     };
+    // the pipeline's segmenter, for a model with word features
+    let jieba = zhen_tokenize::Tokenizer::jieba_only();
+    let options = |consistency| TagOptions {
+        consistency,
+        segmenter: Some(&jieba),
+    };
+    let tokens: Vec<Vec<&str>> = sents.iter().map(|s| s.token_strs()).collect();
     // speed: the fastest of `repeat` passes of sentence-level tagging
     let mut best = f64::INFINITY;
     for _ in 1..repeat {
         let t = Instant::now();
         let mut n = 0;
-        for s in &sents {
-            n += model.tag_bio_tokens(&s.tokens).len();
+        for toks in &tokens {
+            n += model
+                .tag_tokens(&[toks], &options(false))
+                .map_or(0, |f| f[0].len());
         }
         std::hint::black_box(n);
         best = best.min(t.elapsed().as_secs_f64());
@@ -145,16 +155,20 @@ fn main() -> ExitCode {
         );
         if model.uses_segments() {
             // the pipeline's case: the tokenizer's words are at hand
-            let seg = zhen_tokenize::Tokenizer::jieba_only();
             let texts: Vec<String> = sents.iter().map(|s| s.tokens.concat()).collect();
-            let words: Vec<Vec<(std::ops::Range<usize>, &str)>> =
-                texts.iter().map(|t| seg.segment_chinese(t)).collect();
+            let words: Vec<_> = texts.iter().map(|t| jieba.segment(t)).collect();
             let mut best = f64::INFINITY;
             for _ in 1..repeat {
                 let t = Instant::now();
                 let mut n = 0;
                 for (s, w) in texts.iter().zip(&words) {
-                    n += model.tag_chars_segmented(s, w).len();
+                    let given = [Text {
+                        text: s,
+                        words: Some(w),
+                    }];
+                    n += model
+                        .tag_text(&given, &options(false))
+                        .map_or(0, |f| f[0].len());
                 }
                 std::hint::black_box(n);
                 best = best.min(t.elapsed().as_secs_f64());
@@ -168,45 +182,23 @@ fn main() -> ExitCode {
         }
     }
     let t1 = Instant::now();
-    let mut pred = Vec::with_capacity(sents.len());
+    let mut pred: Vec<Vec<(usize, usize, zhen_core::Label)>> = Vec::with_capacity(sents.len());
     let mut pos = 0;
     let mut units = 0usize;
     for n in sizes {
-        let doc = &sents[pos..pos + n];
+        let doc: Vec<&[&str]> = tokens[pos..pos + n].iter().map(Vec::as_slice).collect();
         pos += n;
-        units += doc.iter().map(|s| s.tokens.len()).sum::<usize>();
-        if n == 1 {
-            pred.push(model.tag_bio_tokens(&doc[0].tokens));
-        } else if model.lang() == "en" {
-            let toks: Vec<Vec<&str>> = doc
-                .iter()
-                .map(|s| s.tokens.iter().map(|t| t.as_str()).collect())
-                .collect();
-            let refs: Vec<&[&str]> = toks.iter().map(|t| t.as_slice()).collect();
-            for sp in tag_document_en(&model, &refs) {
-                pred.push(sp.into_iter().map(|(r, l)| (r.start, r.end, l)).collect());
-            }
-        } else {
-            let texts: Vec<String> = doc.iter().map(|s| s.tokens.concat()).collect();
-            let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-            for (sp, (s, text)) in tag_document_zh(&model, &refs)
-                .into_iter()
-                .zip(doc.iter().zip(&texts))
-            {
-                // byte ranges -> token indices
-                let mut starts = Vec::with_capacity(s.tokens.len() + 1);
-                let mut b = 0;
-                for t in &s.tokens {
-                    starts.push(b);
-                    b += t.len();
-                }
-                starts.push(text.len());
-                let idx = |x: usize| starts.partition_point(|&y| y < x);
-                pred.push(
-                    sp.into_iter()
-                        .map(|(r, l)| (idx(r.start), idx(r.end), l))
-                        .collect(),
-                );
+        units += doc.iter().map(|s| s.len()).sum::<usize>();
+        // a document of several sentences is tagged consistently
+        match model.tag_tokens(&doc, &options(n > 1)) {
+            Ok(found) => pred.extend(
+                found
+                    .into_iter()
+                    .map(|f| f.into_iter().map(Into::into).collect()),
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
             }
         }
     }

@@ -63,6 +63,9 @@ fn main() -> ExitCode {
         eprintln!("error: -o MODEL is required");
         return ExitCode::from(2);
     };
+    // the pipeline's segmenter, for models with word features (flags::SEGMENTS)
+    let jieba = zhen_tokenize::Tokenizer::jieba_only();
+    opts.segmenter = Some(&jieba);
     let t0 = Instant::now();
     let model = match train(&lang, &files, dev.as_deref(), opts) {
         Ok(m) => m,

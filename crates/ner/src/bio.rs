@@ -22,6 +22,11 @@ impl BioSentence {
     pub fn spans(&self) -> Vec<(usize, usize, Label)> {
         spans_from_bio(&self.tags)
     }
+
+    /// The tokens as `&str`s, as [`crate::NerModel::tag_tokens`] takes them.
+    pub fn token_strs(&self) -> Vec<&str> {
+        self.tokens.iter().map(String::as_str).collect()
+    }
 }
 
 /// Reads a BIO file: `TOKEN<TAB>TAG` per line, a blank line between sentences.

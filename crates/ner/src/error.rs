@@ -38,6 +38,13 @@ pub enum Error {
     /// A stream that is not a zhen NER model, or a model of another format version.
     #[error("not a zhen NER model: {0}")]
     BadModel(String),
+    /// A model with word features was asked to tag sentences without their
+    /// words and without a segmenter to cut them.
+    #[error("model {model} uses word features: pass the words of each sentence or a segmenter (TagOptions::segmenter, TrainOptions::segmenter)")]
+    NoSegmenter {
+        /// The model's id.
+        model: String,
+    },
     /// Training could not start (no data, unknown language, …).
     #[error("cannot train: {0}")]
     Train(String),

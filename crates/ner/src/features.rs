@@ -351,8 +351,8 @@ pub mod flags {
     /// jieba cut, as the pipeline's tokens): the tag and the word with the
     /// character's place in the word, the tag with the word's length, and
     /// the neighbouring words' tags at word edges. Callers that have the
-    /// tokens pass them ([`crate::NerModel::tag_chars_segmented`]); otherwise
-    /// the model segments the sentence itself.
+    /// tokens pass them ([`crate::Text::words`]); otherwise a segmenter
+    /// cuts the sentence ([`crate::TagOptions::segmenter`]).
     pub const SEGMENTS: u32 = 2048;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 = ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS;

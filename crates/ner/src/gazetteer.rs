@@ -2,24 +2,24 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::ops::Range;
 use std::path::Path;
 
-use zhen_core::Label;
+use zhen_core::{ByteRange, Bytes, Label};
 
-use crate::{Error, Result};
+use crate::{Error, Mention, Result};
 
 /// A user entity list: surfaces with labels, applied by longest match.
 ///
 /// ```
-/// use zhen_core::Label;
-/// use zhen_ner::Gazetteer;
+/// use zhen_core::{ByteRange, Label};
+/// use zhen_ner::{Gazetteer, Mention};
 ///
 /// let g = Gazetteer::from_csv_reader("surface,label\n大沥镇政府,ORG\n".as_bytes(), "g.csv".as_ref()).unwrap();
 /// let s = "他在大沥镇政府工作";
-/// let mut ents = vec![(6..15, Label::Loc)]; // 大沥镇 predicted as LOC
+/// // 大沥镇 predicted as LOC
+/// let mut ents = vec![Mention { range: ByteRange::new(6, 15), label: Label::Loc }];
 /// g.apply(s, &mut ents);
-/// assert_eq!(ents, vec![(6..21, Label::Org)]);
+/// assert_eq!(ents, vec![Mention { range: ByteRange::new(6, 21), label: Label::Org }]);
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Gazetteer {
@@ -111,11 +111,11 @@ impl Gazetteer {
     /// word of letters or digits) and forces them into `entities`: predicted
     /// entities that overlap a match are removed. `entities` holds byte ranges
     /// of `sentence` and is left sorted.
-    pub fn apply(&self, sentence: &str, entities: &mut Vec<(Range<usize>, Label)>) {
+    pub fn apply(&self, sentence: &str, entities: &mut Vec<Mention<Bytes>>) {
         if self.entries.is_empty() {
             return;
         }
-        let mut found: Vec<(Range<usize>, Label)> = Vec::new();
+        let mut found: Vec<Mention<Bytes>> = Vec::new();
         let mut i = 0;
         while i < sentence.len() {
             let mut hit = None;
@@ -124,7 +124,10 @@ impl Gazetteer {
                 if sentence.is_char_boundary(end) {
                     if let Some(l) = self.entries.get(&sentence[i..end]) {
                         if word_edges_ok(sentence, i, end) {
-                            hit = Some((i..end, l.clone()));
+                            hit = Some(Mention {
+                                range: ByteRange::new(i, end),
+                                label: l.clone(),
+                            });
                             break;
                         }
                     }
@@ -132,9 +135,9 @@ impl Gazetteer {
                 end -= 1;
             }
             match hit {
-                Some((r, l)) => {
-                    i = r.end;
-                    found.push((r, l));
+                Some(m) => {
+                    i = m.range.end;
+                    found.push(m);
                 }
                 None => {
                     i += sentence[i..].chars().next().map_or(1, |c| c.len_utf8());
@@ -144,13 +147,9 @@ impl Gazetteer {
         if found.is_empty() {
             return;
         }
-        entities.retain(|(r, _)| {
-            !found
-                .iter()
-                .any(|(f, _)| r.start < f.end && f.start < r.end)
-        });
+        entities.retain(|e| !found.iter().any(|f| e.range.overlaps(&f.range)));
         entities.extend(found);
-        entities.sort_by_key(|(r, _)| (r.start, r.end));
+        entities.sort_by_key(|e| e.range);
     }
 }
 
@@ -225,11 +224,15 @@ mod tests {
             Path::new("g.csv"),
         )
         .unwrap();
+        let m = |a, b, label| Mention {
+            range: ByteRange::new(a, b),
+            label,
+        };
         let mut e = vec![];
         g.apply("Parisian Paris, Texas", &mut e);
-        assert_eq!(e, vec![(9..21, Label::Loc)]);
-        let mut e = vec![(0..3, Label::Per), (3..9, Label::Loc)];
+        assert_eq!(e, vec![m(9, 21, Label::Loc)]);
+        let mut e = vec![m(0, 3, Label::Per), m(3, 9, Label::Loc)];
         g.apply("在北京大学", &mut e);
-        assert_eq!(e, vec![(0..3, Label::Per), (3..15, Label::Org)]);
+        assert_eq!(e, vec![m(0, 3, Label::Per), m(3, 15, Label::Org)]);
     }
 }

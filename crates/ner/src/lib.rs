@@ -8,21 +8,32 @@
 //! context words, gazetteer matches). Features are hashed into `u64` keys and
 //! looked up in a compact table of quantised weights.
 //!
-//! * [`NerModel`]: read/write model files ([`MAGIC`] header), tag sentences.
-//! * [`tag_document_zh`], [`tag_document_en`]: tagging with document-level consistency.
+//! * [`NerModel`]: read/write model files ([`MAGIC`] header).
+//! * [`NerModel::tag_text`] (entities as byte ranges of each sentence) and
+//!   [`NerModel::tag_tokens`] (as token ranges), with document-level
+//!   consistency and the word segmenter as [`TagOptions`].
 //! * [`Gazetteer`]: user entity lists that override predictions.
 //! * [`train()`], [`read_bio`]: training from BIO files.
 //! * [`score`]: entity-level P/R/F1 with conlleval semantics.
 //!
+//! zhen-ner segments no text itself: a model with word features
+//! ([`flags::SEGMENTS`], as the shipped Chinese model) takes each sentence's
+//! words from the caller, or a [`Segmenter`](zhen_core::Segmenter) such as
+//! zhen-tokenize's jieba cut.
+//!
 //! ```
 //! # #[cfg(feature = "embed")] {
 //! use zhen_core::Label;
-//! use zhen_ner::NerModel;
+//! use zhen_ner::{NerModel, TagOptions, Text};
 //!
 //! let model = NerModel::embedded_zh();
-//! let s = "崔现忠作为第二批扶贫干部前往罗定市新民村。";
-//! let ents = model.tag_chars(s);
-//! assert!(ents.iter().any(|(r, l)| &s[r.clone()] == "崔现忠" && *l == Label::Per));
+//! let jieba = zhen_tokenize::Tokenizer::jieba_only();
+//! let options = TagOptions { consistency: true, segmenter: Some(&jieba) };
+//! let doc = ["崔现忠作为第二批扶贫干部前往罗定市新民村。", "崔现忠说。"];
+//! let sentences: Vec<Text> = doc.iter().map(|s| Text::from(*s)).collect();
+//! let found = model.tag_text(&sentences, &options).unwrap();
+//! assert!(found[0].iter().any(|m| &doc[0][m.range.range()] == "崔现忠" && m.label == Label::Per));
+//! assert!(found[1].iter().any(|m| &doc[1][m.range.range()] == "崔现忠"));
 //! # }
 //! ```
 #![deny(missing_docs)]
@@ -36,14 +47,15 @@ mod gazetteer;
 mod mem;
 mod model;
 pub mod score;
+mod tag;
 mod train;
 
 pub use bio::{bio_from_spans, read_bio, read_bio_from, spans_from_bio, BioSentence, Part, TagSet};
-pub use doc::{tag_document_en, tag_document_zh, tag_document_zh_segmented};
 pub use error::{Error, Result};
 pub use features::{cat, flags, Clusters, Lexicon};
 pub use gazetteer::Gazetteer;
 pub use model::{NerModel, MAGIC};
+pub use tag::{Mention, TagOptions, Text};
 pub use train::{load_clusters, load_lexicon, train, TrainOptions};
 
 #[cfg(feature = "embed")]
@@ -52,20 +64,21 @@ mod embedded {
 
     use crate::NerModel;
 
-    static ZH_BYTES: &[u8] = include_bytes!("../../../models/zh-news.zner");
-    static EN_BYTES: &[u8] = include_bytes!("../../../models/en-conll.zner");
-
     impl NerModel {
-        /// The embedded Chinese news model (`models/zh-news.zner`), loaded on first use.
+        /// The embedded Chinese news model ([`zhen_models::ZH_NEWS`]), loaded on first use.
         pub fn embedded_zh() -> &'static NerModel {
             static M: OnceLock<NerModel> = OnceLock::new();
-            M.get_or_init(|| NerModel::read(ZH_BYTES).expect("the embedded zh model is valid"))
+            M.get_or_init(|| {
+                NerModel::read(zhen_models::ZH_NEWS).expect("the embedded zh model is valid")
+            })
         }
 
-        /// The embedded English CoNLL-2003 model (`models/en-conll.zner`), loaded on first use.
+        /// The embedded English CoNLL-2003 model ([`zhen_models::EN_CONLL`]), loaded on first use.
         pub fn embedded_en() -> &'static NerModel {
             static M: OnceLock<NerModel> = OnceLock::new();
-            M.get_or_init(|| NerModel::read(EN_BYTES).expect("the embedded en model is valid"))
+            M.get_or_init(|| {
+                NerModel::read(zhen_models::EN_CONLL).expect("the embedded en model is valid")
+            })
         }
     }
 }

@@ -3,15 +3,13 @@
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
-use std::ops::Range;
 use std::path::Path;
 
 use zhen_core::Label;
 
 use crate::bio::TagSet;
 use crate::features::{
-    extract_en, extract_zh, flags, seg_units, Clusters, FeatBuf, Lexicon, SegUnit, GROUPED,
-    UNIGRAM_GROUP,
+    extract_en, extract_zh, flags, Clusters, FeatBuf, Lexicon, SegUnit, GROUPED, UNIGRAM_GROUP,
 };
 use crate::mem::{home, prefetch, zeroed};
 use crate::{Error, Result};
@@ -449,8 +447,9 @@ impl Decoder {
 
 /// A trained named-entity tagger (`Send + Sync`; tag from many threads at once).
 ///
-/// Chinese models tag characters of simplified-Chinese text ([`NerModel::tag_chars`]);
-/// English models tag tokens ([`NerModel::tag_tokens`]).
+/// Chinese models tag characters of simplified-Chinese text, English
+/// models tag tokens; either tags text ([`NerModel::tag_text`]) or tokens
+/// ([`NerModel::tag_tokens`]).
 #[derive(Clone, Debug)]
 pub struct NerModel {
     pub(crate) lang: String,
@@ -509,29 +508,21 @@ impl NerModel {
         self.ex.flags
     }
 
-    /// Whether the model uses the segmenter's words ([`flags::SEGMENTS`]):
-    /// then [`NerModel::tag_chars_segmented`] with the pipeline's tokens
-    /// saves the model segmenting each sentence itself.
+    /// Whether the model uses a segmenter's words ([`flags::SEGMENTS`]):
+    /// then tagging needs the words of each sentence or a
+    /// [`Segmenter`](zhen_core::Segmenter) ([`crate::TagOptions`]).
     pub fn uses_segments(&self) -> bool {
         !self.ex.english && self.ex.flags & flags::SEGMENTS != 0
     }
 
-    /// `seg`: per-character words when the caller has them; a model with
-    /// [`flags::SEGMENTS`] segments characters itself when it is `None`.
+    /// Tags one sentence's units; `seg` holds per-character words (Chinese
+    /// models with [`flags::SEGMENTS`]; see [`crate::tag`]).
     pub(crate) fn tag_units(
         &self,
         units: &Units<'_>,
         extra: Option<&[Vec<String>]>,
         seg: Option<&[SegUnit]>,
     ) -> Vec<(usize, usize, Label)> {
-        let own;
-        let seg = match (seg, units) {
-            (None, Units::Chars(c)) if self.uses_segments() => {
-                own = segment_chars(c);
-                Some(&own[..])
-            }
-            _ => seg,
-        };
         let tags = self.best_tags(units, extra, seg);
         self.tags.decode(&tags)
     }
@@ -574,129 +565,6 @@ impl NerModel {
             self.decoder
                 .decode_with(emit, &self.trans, &self.start, &self.end, back)
         })
-    }
-
-    /// Entities of a simplified-Chinese sentence, as byte ranges of `sentence`.
-    ///
-    /// With an English model the sentence is split at whitespace into tokens.
-    pub fn tag_chars(&self, sentence: &str) -> Vec<(Range<usize>, Label)> {
-        self.tag_chars_with(sentence, None)
-    }
-
-    /// Like [`NerModel::tag_chars`] with optional extra features per character
-    /// (for instance `"seg=B"` from a word segmenter). A model only uses extra
-    /// features it was trained with; the default models use none.
-    pub fn tag_chars_with(
-        &self,
-        sentence: &str,
-        extra: Option<&[Vec<String>]>,
-    ) -> Vec<(Range<usize>, Label)> {
-        if self.ex.english {
-            let toks: Vec<(usize, &str)> = split_ws(sentence);
-            let words: Vec<&str> = toks.iter().map(|t| t.1).collect();
-            return self
-                .tag_units(&Units::Tokens(&words), extra, None)
-                .into_iter()
-                .map(|(s, e, l)| (toks[s].0..toks[e - 1].0 + toks[e - 1].1.len(), l))
-                .collect();
-        }
-        self.tag_sentence_chars(sentence, extra, None)
-    }
-
-    /// Tags the characters of `sentence`; entities as byte ranges of it.
-    fn tag_sentence_chars(
-        &self,
-        sentence: &str,
-        extra: Option<&[Vec<String>]>,
-        seg: Option<&[SegUnit]>,
-    ) -> Vec<(Range<usize>, Label)> {
-        let (offs, chars): (Vec<usize>, Vec<char>) = sentence.char_indices().unzip();
-        // cut the sentence itself rather than let tag_units rebuild it from chars
-        let own;
-        let seg = match seg {
-            None if self.uses_segments() => {
-                own = segment_str(sentence);
-                Some(&own[..])
-            }
-            _ => seg,
-        };
-        self.tag_units(&Units::Chars(&chars), extra, seg)
-            .into_iter()
-            .map(|(s, e, l)| {
-                let end = offs.get(e).copied().unwrap_or(sentence.len());
-                (offs[s]..end, l)
-            })
-            .collect()
-    }
-
-    /// Like [`NerModel::tag_chars`] for a Chinese sentence whose words the
-    /// caller already has: byte ranges of `sentence` with their jieba tags,
-    /// as `zhen_tokenize::Tokenizer::segment_chinese` returns them (the
-    /// pipeline passes its tokens). Models without [`flags::SEGMENTS`]
-    /// ignore the words.
-    pub fn tag_chars_segmented(
-        &self,
-        sentence: &str,
-        words: &[(Range<usize>, &str)],
-    ) -> Vec<(Range<usize>, Label)> {
-        if !self.uses_segments() {
-            return self.tag_chars(sentence);
-        }
-        self.tag_sentence_chars(sentence, None, Some(&seg_units(sentence, words)))
-    }
-
-    /// Entities of a tokenized English sentence, as ranges of token indices.
-    ///
-    /// With a Chinese model the tokens are tagged character by character and
-    /// each entity covers the tokens it touches.
-    pub fn tag_tokens(&self, tokens: &[&str]) -> Vec<(Range<usize>, Label)> {
-        self.tag_tokens_with(tokens, None)
-    }
-
-    /// Like [`NerModel::tag_tokens`] with optional extra features per token.
-    pub fn tag_tokens_with(
-        &self,
-        tokens: &[&str],
-        extra: Option<&[Vec<String>]>,
-    ) -> Vec<(Range<usize>, Label)> {
-        if self.ex.english {
-            return self
-                .tag_units(&Units::Tokens(tokens), extra, None)
-                .into_iter()
-                .map(|(s, e, l)| (s..e, l))
-                .collect();
-        }
-        let mut chars = Vec::new();
-        let mut owner = Vec::new();
-        for (i, t) in tokens.iter().enumerate() {
-            for c in t.chars() {
-                chars.push(c);
-                owner.push(i);
-            }
-        }
-        let mut out: Vec<(Range<usize>, Label)> = Vec::new();
-        for (s, e, l) in self.tag_units(&Units::Chars(&chars), None, None) {
-            let r = owner[s]..owner[e - 1] + 1;
-            match out.last() {
-                Some((last, _)) if last.end > r.start => {}
-                _ => out.push((r, l)),
-            }
-        }
-        out
-    }
-
-    /// Tags the units of a BIO sentence (one char per token for Chinese).
-    pub fn tag_bio_tokens(&self, tokens: &[String]) -> Vec<(usize, usize, Label)> {
-        if self.ex.english {
-            let t: Vec<&str> = tokens.iter().map(|s| s.as_str()).collect();
-            self.tag_units(&Units::Tokens(&t), None, None)
-        } else {
-            let c: Vec<char> = tokens
-                .iter()
-                .map(|s| s.chars().next().unwrap_or(' '))
-                .collect();
-            self.tag_units(&Units::Chars(&c), None, None)
-        }
     }
 
     /// Drops feature rows whose largest weight is below `min` quantisation
@@ -930,43 +798,6 @@ impl NerModel {
             end,
         })
     }
-}
-
-/// The jieba segmenter models with [`flags::SEGMENTS`] use when the caller
-/// has no words (loaded on first use: the dictionary takes a few tenths of a
-/// second).
-fn segmenter() -> &'static zhen_tokenize::Tokenizer {
-    static T: std::sync::OnceLock<zhen_tokenize::Tokenizer> = std::sync::OnceLock::new();
-    T.get_or_init(zhen_tokenize::Tokenizer::jieba_only)
-}
-
-/// Per-character words of a Chinese sentence, cut as the pipeline cuts it.
-pub(crate) fn segment_chars(chars: &[char]) -> Vec<SegUnit> {
-    segment_str(&chars.iter().collect::<String>())
-}
-
-/// Per-character words of a Chinese sentence given as a string.
-fn segment_str(s: &str) -> Vec<SegUnit> {
-    seg_units(s, &segmenter().segment_chinese(s))
-}
-
-fn split_ws(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(st)) => {
-                out.push((st, &s[st..i]));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(st) = start {
-        out.push((st, &s[st..]));
-    }
-    out
 }
 
 fn put_var(b: &mut Vec<u8>, mut v: u64) {

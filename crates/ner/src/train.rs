@@ -9,14 +9,16 @@ use std::time::Instant;
 use zhen_core::Label;
 
 use crate::bio::{read_bio, BioSentence, TagSet};
-use crate::features::{cat, flags, Clusters, FeatBuf, IdMap, Lexicon, SegUnit};
-use crate::model::{segment_chars, Decoder, Extractor, FeatTable, NerModel, Units};
+use zhen_core::Segmenter;
+
+use crate::features::{cat, flags, seg_units, Clusters, FeatBuf, IdMap, Lexicon, SegUnit};
+use crate::model::{Decoder, Extractor, FeatTable, NerModel, Units};
 use crate::score::score;
-use crate::{cues, Error, Result};
+use crate::{cues, Error, Result, TagOptions};
 
 /// Training settings.
-#[derive(Clone, Debug)]
-pub struct TrainOptions {
+#[derive(Clone)]
+pub struct TrainOptions<'a> {
     /// Passes over the training data (the best one on dev is kept).
     pub epochs: usize,
     /// Seed of the shuffle (training is deterministic for a given seed).
@@ -45,9 +47,32 @@ pub struct TrainOptions {
     pub id: Option<String>,
     /// Print per-epoch progress and dev F1 to stderr.
     pub verbose: bool,
+    /// Cuts the training and dev sentences into words when `flags` has
+    /// [`flags::SEGMENTS`] (required then; pass the segmenter the model will
+    /// be used with, e.g. `zhen_tokenize::Tokenizer::jieba_only()`).
+    pub segmenter: Option<&'a dyn Segmenter>,
 }
 
-impl Default for TrainOptions {
+impl std::fmt::Debug for TrainOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainOptions")
+            .field("epochs", &self.epochs)
+            .field("seed", &self.seed)
+            .field("flags", &self.flags)
+            .field("lexicons", &self.lexicons)
+            .field("clusters", &self.clusters)
+            .field("builtin_cues", &self.builtin_cues)
+            .field("train_gazetteer", &self.train_gazetteer)
+            .field("gazetteer_folds", &self.gazetteer_folds)
+            .field("prune", &self.prune)
+            .field("id", &self.id)
+            .field("verbose", &self.verbose)
+            .field("segmenter", &self.segmenter.map(|_| "…"))
+            .finish()
+    }
+}
+
+impl Default for TrainOptions<'_> {
     fn default() -> Self {
         TrainOptions {
             epochs: 10,
@@ -61,6 +86,7 @@ impl Default for TrainOptions {
             prune: 0.0,
             id: None,
             verbose: true,
+            segmenter: None,
         }
     }
 }
@@ -218,7 +244,7 @@ pub fn train(
     lang: &str,
     train_files: &[PathBuf],
     dev: Option<&Path>,
-    options: TrainOptions,
+    options: TrainOptions<'_>,
 ) -> Result<NerModel> {
     let english = match lang {
         "zh" => false,
@@ -292,8 +318,19 @@ pub fn train(
         })
         .collect();
     if !english && options.flags & flags::SEGMENTS != 0 {
+        let Some(segmenter) = options.segmenter else {
+            return Err(Error::Train(
+                "the SEGMENTS features need a segmenter (TrainOptions::segmenter)".into(),
+            ));
+        };
         for smp in &mut samples {
-            smp.seg = segment_chars(&smp.chars);
+            let text: String = smp.chars.iter().collect();
+            let words: Vec<(std::ops::Range<usize>, &str)> = segmenter
+                .segment(&text)
+                .into_iter()
+                .map(|w| (w.range.range(), w.tag))
+                .collect();
+            smp.seg = seg_units(&text, &words);
         }
     }
     // English gazetteer from train entities: the full list ships in the model;
@@ -457,11 +494,24 @@ pub fn train(
         }
         let model = build_model(&wts, c, options.prune, &ex, &tags, &decoder, lang, &id);
         let secs = t0.elapsed().as_secs_f64();
-        let dev_f1 = dev_data.as_ref().map(|d| {
-            let gold: Vec<_> = d.iter().map(|s| s.spans()).collect();
-            let pred: Vec<_> = d.iter().map(|s| model.tag_bio_tokens(&s.tokens)).collect();
-            score(&gold, &pred).micro.f1
-        });
+        let dev_f1 = match &dev_data {
+            Some(d) => {
+                let gold: Vec<_> = d.iter().map(|s| s.spans()).collect();
+                let toks: Vec<Vec<&str>> = d.iter().map(|s| s.token_strs()).collect();
+                let refs: Vec<&[&str]> = toks.iter().map(Vec::as_slice).collect();
+                let tag = TagOptions {
+                    consistency: false,
+                    segmenter: options.segmenter,
+                };
+                let pred: Vec<Vec<_>> = model
+                    .tag_tokens(&refs, &tag)?
+                    .into_iter()
+                    .map(|found| found.into_iter().map(Into::into).collect())
+                    .collect();
+                Some(score(&gold, &pred).micro.f1)
+            }
+            None => None,
+        };
         if options.verbose {
             eprintln!(
                 "epoch {epoch}: {errors}/{} sentences wrong, {} features, {:.1}s{}",

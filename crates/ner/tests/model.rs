@@ -1,10 +1,55 @@
 //! Contract tests of the shipped models and the model file format.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use zhen_core::Label;
+use zhen_core::{Bytes, Label, Tokens};
 use zhen_ner::score::score;
-use zhen_ner::{read_bio, Error, NerModel};
+use zhen_ner::{read_bio, Error, Mention, NerModel, TagOptions, Text};
+
+/// The segmenter the pipeline uses, for the Chinese model's word features.
+fn jieba() -> &'static zhen_tokenize::Tokenizer {
+    static T: OnceLock<zhen_tokenize::Tokenizer> = OnceLock::new();
+    T.get_or_init(zhen_tokenize::Tokenizer::jieba_only)
+}
+
+fn options(consistency: bool) -> TagOptions<'static> {
+    TagOptions {
+        consistency,
+        segmenter: Some(jieba()),
+    }
+}
+
+/// Entities of one sentence, as byte ranges of it.
+fn tag(m: &NerModel, s: &str) -> Vec<Mention<Bytes>> {
+    m.tag_text(&[Text::from(s)], &options(false))
+        .unwrap()
+        .remove(0)
+}
+
+/// Entities of one tokenized sentence, as token ranges.
+fn tag_tokens(m: &NerModel, toks: &[&str]) -> Vec<Mention<Tokens>> {
+    m.tag_tokens(&[toks], &options(false)).unwrap().remove(0)
+}
+
+/// The research data (`ZHEN_DATA`, default `../shared/data` beside the
+/// repository), or `None` after saying on stderr that the test is skipped.
+fn data_file(relative: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("ZHEN_DATA").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+        PathBuf::from,
+    );
+    let path = dir.join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: {} not found (set ZHEN_DATA to the research data folder)",
+            path.display()
+        );
+        None
+    }
+}
 
 #[test]
 fn embedded_zh_finds_corpus_entities() {
@@ -16,10 +61,10 @@ fn embedded_zh_finds_corpus_entities() {
         .split('。')
         .find(|s| s.contains("罗定市") && s.contains("崔现忠"))
         .expect("a sentence with 崔现忠 and 罗定市");
-    let ents = NerModel::embedded_zh().tag_chars(s);
+    let ents = tag(NerModel::embedded_zh(), s);
     let has = |surface: &str, labels: &[Label]| {
         ents.iter()
-            .any(|(r, l)| &s[r.clone()] == surface && labels.contains(l))
+            .any(|m| &s[m.range.range()] == surface && labels.contains(&m.label))
     };
     assert!(has("崔现忠", &[Label::Per]), "{s}: {ents:?}");
     assert!(has("罗定市", &[Label::Loc]), "{s}: {ents:?}");
@@ -27,16 +72,16 @@ fn embedded_zh_finds_corpus_entities() {
         .split('。')
         .find(|s| s.contains("大沥镇"))
         .expect("a sentence with 大沥镇");
-    let ents2 = NerModel::embedded_zh().tag_chars(s2);
+    let ents2 = tag(NerModel::embedded_zh(), s2);
     assert!(
         ents2
             .iter()
-            .any(|(r, l)| matches!(&s2[r.clone()], "大沥镇" | "大沥镇政府")
-                && matches!(l, Label::Loc | Label::Org)),
+            .any(|m| matches!(&s2[m.range.range()], "大沥镇" | "大沥镇政府")
+                && matches!(m.label, Label::Loc | Label::Org)),
         "{s2}: {ents2:?}"
     );
-    for (r, _) in &ents {
-        assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+    for m in &ents {
+        assert!(s.is_char_boundary(m.range.start) && s.is_char_boundary(m.range.end));
     }
 }
 
@@ -49,7 +94,7 @@ fn write_read_round_trip_predicts_the_same() {
     assert_eq!(m2.id(), m.id());
     assert_eq!(m2.lang(), "zh");
     let s = "新华社北京三月五日电，国务院总理李鹏在人民大会堂会见了日本外务大臣。";
-    assert_eq!(m.tag_chars(s), m2.tag_chars(s));
+    assert_eq!(tag(m, s), tag(&m2, s));
     let mut again = Vec::new();
     m2.write(&mut again).unwrap();
     assert_eq!(bytes, again);
@@ -88,29 +133,39 @@ fn embedded_en_tags_tokens() {
         "Commission",
         ".",
     ];
-    let ents = NerModel::embedded_en().tag_tokens(&toks);
-    assert!(ents.contains(&(0..2, Label::Per)), "{ents:?}");
-    assert!(ents.contains(&(3..4, Label::Loc)), "{ents:?}");
-    assert!(ents.contains(&(6..8, Label::Org)), "{ents:?}");
+    let ents: Vec<(usize, usize, Label)> = tag_tokens(NerModel::embedded_en(), &toks)
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    assert!(ents.contains(&(0, 2, Label::Per)), "{ents:?}");
+    assert!(ents.contains(&(3, 4, Label::Loc)), "{ents:?}");
+    assert!(ents.contains(&(6, 8, Label::Org)), "{ents:?}");
+    // an English sentence as text: the same entities as byte ranges
+    let text = toks.join(" ");
+    let found = tag(NerModel::embedded_en(), &text);
+    assert_eq!(&text[found[0].range.range()], "Peter Blackburn");
 }
 
 /// Scores the embedded zh model on the first 300 sentences of MSRA test,
 /// when the research data is present on this machine.
 #[test]
 fn msra_test_head_above_floor() {
-    let path = Path::new("/work/shared/data/msra/test.bio");
-    if !path.exists() {
-        eprintln!(
-            "note: {} not found; skipping the MSRA score check",
-            path.display()
-        );
+    let Some(path) = data_file("msra/test.bio") else {
         return;
-    }
+    };
     let sents = read_bio(path).unwrap();
     let head = &sents[..300.min(sents.len())];
     let gold: Vec<_> = head.iter().map(|s| s.spans()).collect();
     let m = NerModel::embedded_zh();
-    let pred: Vec<_> = head.iter().map(|s| m.tag_bio_tokens(&s.tokens)).collect();
+    let pred: Vec<Vec<_>> = head
+        .iter()
+        .map(|s| {
+            tag_tokens(m, &s.token_strs())
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        })
+        .collect();
     let s = score(&gold, &pred);
     eprintln!(
         "MSRA test, first {} sentences: F1 {:.4}",
@@ -137,19 +192,23 @@ fn model_is_send_and_sync_and_tags_documents() {
         "国务院总理李鹏今天在北京会见了客人。",
         "李鹏说，中国愿意发展两国关系。",
     ];
-    let out = zhen_ner::tag_document_zh(m, &doc);
+    let sentences: Vec<Text> = doc.iter().map(|s| Text::from(*s)).collect();
+    let out = m.tag_text(&sentences, &options(true)).unwrap();
     assert_eq!(out.len(), 2);
     for (s, ents) in doc.iter().zip(&out) {
-        for (r, _) in ents {
-            assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+        for e in ents {
+            assert!(s.is_char_boundary(e.range.start) && s.is_char_boundary(e.range.end));
         }
     }
     assert!(
         out[1]
             .iter()
-            .any(|(r, l)| &doc[1][r.clone()] == "李鹏" && *l == Label::Per),
+            .any(|e| &doc[1][e.range.range()] == "李鹏" && e.label == Label::Per),
         "{out:?}"
     );
+    // without words or a segmenter, a model with word features says what it needs
+    let e = m.tag_text(&sentences, &TagOptions::default()).unwrap_err();
+    assert!(matches!(e, Error::NoSegmenter { .. }), "{e}");
 }
 
 #[test]
@@ -167,7 +226,7 @@ fn averaging_a_model_with_itself_keeps_its_predictions() {
         "Commission",
         ".",
     ];
-    assert_eq!(avg.tag_tokens(&toks), en.tag_tokens(&toks));
+    assert_eq!(tag_tokens(&avg, &toks), tag_tokens(en, &toks));
     let e = NerModel::average(&[en, NerModel::embedded_zh()]).unwrap_err();
     assert!(e.to_string().contains("cannot average"), "{e}");
 }
@@ -190,7 +249,7 @@ fn embedded_en_round_trips_with_its_word_clusters() {
         "Rome",
         ".",
     ];
-    assert_eq!(m.tag_tokens(&toks), m2.tag_tokens(&toks));
+    assert_eq!(tag_tokens(m, &toks), tag_tokens(&m2, &toks));
     let mut again = Vec::new();
     m2.write(&mut again).unwrap();
     assert_eq!(bytes, again);

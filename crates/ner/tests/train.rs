@@ -3,7 +3,18 @@
 
 use std::path::PathBuf;
 
-use zhen_ner::{read_bio, train, NerModel, TrainOptions};
+use zhen_core::{ByteRange, Word};
+use zhen_ner::{read_bio, train, BioSentence, NerModel, TagOptions, Text, TrainOptions};
+
+/// The model's entities of a BIO sentence, as token spans.
+fn tag_bio(
+    m: &NerModel,
+    s: &BioSentence,
+    opts: &TagOptions,
+) -> Vec<(usize, usize, zhen_core::Label)> {
+    let found = m.tag_tokens(&[&s.token_strs()], opts).unwrap();
+    found.into_iter().flatten().map(Into::into).collect()
+}
 
 fn tiny() -> PathBuf {
     let mut text = String::new();
@@ -50,7 +61,12 @@ fn trains_deterministically_and_fits_its_data() {
     m2.write(&mut b2).unwrap();
     let back = NerModel::read(&b1[..]).unwrap();
     for s in read_bio(&p).unwrap() {
-        assert_eq!(back.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+        assert_eq!(
+            tag_bio(&back, &s, &TagOptions::default()),
+            s.spans(),
+            "{:?}",
+            s.tokens
+        );
     }
     assert_eq!(m1.labels().len(), 3);
     let mut b3 = Vec::new();
@@ -97,8 +113,12 @@ fn english_word_clusters_are_features_stored_in_the_model() {
     let mut again = Vec::new();
     back.write(&mut again).unwrap();
     assert_eq!(bytes, again, "the clusters survive a write/read round trip");
-    let toks = ["Jones", "visited", "London"];
-    assert_eq!(back.tag_tokens(&toks), b.tag_tokens(&toks));
+    let toks: &[&str] = &["Jones", "visited", "London"];
+    let opts = TagOptions::default();
+    assert_eq!(
+        back.tag_tokens(&[toks], &opts).unwrap(),
+        b.tag_tokens(&[toks], &opts).unwrap()
+    );
 
     let zh = TrainOptions {
         clusters: Some(clusters.clone()),
@@ -131,32 +151,60 @@ fn segment_and_second_unit_models_fit_their_data_and_take_given_words() {
         lexicons: vec![lex],
         ..TrainOptions::default()
     };
-    let m = train("zh", std::slice::from_ref(&p), None, opts).unwrap();
+    // word features need words: no segmenter, no model
+    let e = train("zh", std::slice::from_ref(&p), None, opts.clone()).unwrap_err();
+    assert!(e.to_string().contains("need a segmenter"), "{e}");
+    let seg = zhen_tokenize::Tokenizer::jieba_only();
+    let opts = TrainOptions {
+        segmenter: Some(&seg),
+        ..opts
+    };
+    let m = train("zh", std::slice::from_ref(&p), Some(&p), opts).unwrap();
     assert!(m.uses_segments());
     assert_eq!(m.flags(), flags);
     let mut b = Vec::new();
     m.write(&mut b).unwrap();
     let back = NerModel::read(&b[..]).unwrap();
     assert!(back.uses_segments());
-    let seg = zhen_tokenize::Tokenizer::jieba_only();
+    let with_seg = TagOptions {
+        consistency: false,
+        segmenter: Some(&seg),
+    };
     for s in read_bio(&p).unwrap() {
-        assert_eq!(back.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
-        // the words the pipeline hands over give what the model cuts itself
+        assert_eq!(tag_bio(&back, &s, &with_seg), s.spans(), "{:?}", s.tokens);
+        // the words the pipeline hands over give what the segmenter cuts
         let text = s.tokens.concat();
-        let words = seg.segment_chinese(&text);
+        let words = zhen_core::Segmenter::segment(&seg, &text);
+        let given = [Text {
+            text: &text,
+            words: Some(&words),
+        }];
         assert_eq!(
-            back.tag_chars_segmented(&text, &words),
-            back.tag_chars(&text)
+            back.tag_text(&given, &TagOptions::default()).unwrap(),
+            back.tag_text(&[Text::from(text.as_str())], &with_seg)
+                .unwrap()
         );
     }
     // other words are other features: one character per word changes scores
     // but must still give valid, in-bounds entities
     let text = "张三在北京工作";
-    let singles: Vec<(std::ops::Range<usize>, &str)> = text
+    let singles: Vec<Word> = text
         .char_indices()
-        .map(|(b, c)| (b..b + c.len_utf8(), "x"))
+        .map(|(b, c)| Word {
+            range: ByteRange::new(b, b + c.len_utf8()),
+            tag: "x",
+        })
         .collect();
-    for (r, _) in back.tag_chars_segmented(text, &singles) {
+    let given = [Text {
+        text,
+        words: Some(&singles),
+    }];
+    for m in back
+        .tag_text(&given, &TagOptions::default())
+        .unwrap()
+        .remove(0)
+    {
+        let r = m.range;
         assert!(
             text.is_char_boundary(r.start) && text.is_char_boundary(r.end) && r.end <= text.len()
         );

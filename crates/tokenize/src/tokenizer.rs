@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
-use zhen_core::{AlignedText, Span};
+use zhen_core::{AlignedText, Segmenter, Span, Word};
 
 use crate::lang::{is_han, is_hangul, is_kana};
 use crate::upos::{jieba_upos, ptb_upos};
@@ -88,20 +88,12 @@ impl Tokenizer {
     }
 
     /// The embedded jieba dictionary without an English POS tagger: enough
-    /// for [`Tokenizer::segment_chinese`]; English tokens get no POS.
+    /// for [`Segmenter::segment`]; English tokens get no POS.
     pub fn jieba_only() -> Tokenizer {
         Tokenizer {
             jieba: jieba_rs::Jieba::new(),
             tagger: None,
         }
-    }
-
-    /// The Chinese words of `s` as [`Tokenizer::tokenize`] cuts a Chinese
-    /// sentence (before projection to the original text): byte ranges of
-    /// `s` and jieba tags. Whitespace is not covered.
-    pub fn segment_chinese<'a>(&'a self, s: &'a str) -> Vec<(Range<usize>, &'a str)> {
-        let (ranges, tags, _) = self.chinese(s);
-        ranges.into_iter().zip(tags).collect()
     }
 
     /// Adds a jieba user dictionary: one `word [freq] [tag]` per line
@@ -264,6 +256,23 @@ impl Tokenizer {
             _ => vec![""; ranges.len()],
         };
         (ranges, tags, false)
+    }
+}
+
+/// The Chinese words of a sentence as [`Tokenizer::tokenize`] cuts a
+/// Chinese sentence (before projection to the original text), with jieba
+/// tags. Whitespace is not covered.
+impl Segmenter for Tokenizer {
+    fn segment<'a>(&'a self, sentence: &'a str) -> Vec<Word<'a>> {
+        let (ranges, tags, _) = self.chinese(sentence);
+        ranges
+            .into_iter()
+            .zip(tags)
+            .map(|(r, tag)| Word {
+                range: r.into(),
+                tag,
+            })
+            .collect()
     }
 }
 

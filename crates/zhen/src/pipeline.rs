@@ -8,10 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use zhen_clean::{CleanOptions, CleanReport, Cleaner};
+use zhen_core::Word;
 use zhen_core::{AlignedText, Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
-use zhen_ner::{Gazetteer, NerModel};
-use zhen_script::{Config, Converter};
-use zhen_tokenize::{Lang, Tokenizer};
+use zhen_ner::{Gazetteer, NerModel, TagOptions, Text};
+use zhen_script::Converter;
+use zhen_tokenize::{Lang, PosTagger, Tokenizer};
 
 use crate::{Error, Result};
 
@@ -85,6 +86,23 @@ pub struct PipelineBuilder {
     en_model: Option<Model>,
     tag: bool,
     doc_consistency: bool,
+    converters: Option<(Converter, Converter)>,
+    pos: Option<PosTagger>,
+}
+
+/// The embedded `$value`, or without the `embed` feature an error naming the
+/// builder method that supplies `$what` instead.
+macro_rules! embedded {
+    ($what:expr, $method:expr, $value:expr) => {{
+        #[cfg(feature = "embed")]
+        let value: Result<_> = $value;
+        #[cfg(not(feature = "embed"))]
+        let value: Result<_> = Err(Error::Usage(format!(
+            "zhen was built without the `embed` feature, so there is no embedded {}: pass one with PipelineBuilder::{}",
+            $what, $method
+        )));
+        value
+    }};
 }
 
 impl PipelineBuilder {
@@ -156,6 +174,19 @@ impl PipelineBuilder {
         })
     }
 
+    /// The OpenCC converters for traditional → simplified and simplified →
+    /// traditional instead of the embedded `t2s` and `s2t`.
+    pub fn converters(mut self, t2s: Converter, s2t: Converter) -> Self {
+        self.converters = Some((t2s, s2t));
+        self
+    }
+
+    /// The English POS tagger instead of the embedded one.
+    pub fn pos_tagger(mut self, tagger: PosTagger) -> Self {
+        self.pos = Some(tagger);
+        self
+    }
+
     /// Whether to tag entities (default on).
     pub fn entities(mut self, on: bool) -> Self {
         self.tag = on;
@@ -172,7 +203,15 @@ impl PipelineBuilder {
 
     /// Loads the models and dictionaries.
     pub fn build(self) -> Result<Pipeline> {
-        let mut tokenizer = Tokenizer::new()?;
+        let pos = match self.pos {
+            Some(p) => p,
+            None => embedded!(
+                "English POS model",
+                "pos_tagger",
+                Ok(PosTagger::embedded()?)
+            )?,
+        };
+        let mut tokenizer = Tokenizer::with_tagger(pos);
         if let Some(d) = &self.user_dict {
             tokenizer.load_user_dict(std::io::Cursor::new(d))?;
         }
@@ -181,18 +220,41 @@ impl PipelineBuilder {
         } else {
             Some(Cleaner::new(self.clean.unwrap_or_default()))
         };
+        let (t2s, s2t) = match self.converters {
+            Some(c) => c,
+            None => embedded!(
+                "OpenCC tables",
+                "converters",
+                Ok((
+                    Converter::new(zhen_script::Config::T2s)?,
+                    Converter::new(zhen_script::Config::S2t)?
+                ))
+            )?,
+        };
+        let zh = match self.zh_model {
+            Some(m) => m,
+            None => embedded!(
+                "Chinese NER model",
+                "zh_model",
+                Ok(Model::Embedded(NerModel::embedded_zh()))
+            )?,
+        };
+        let en = match self.en_model {
+            Some(m) => m,
+            None => embedded!(
+                "English NER model",
+                "en_model",
+                Ok(Model::Embedded(NerModel::embedded_en()))
+            )?,
+        };
         Ok(Pipeline {
             cleaner,
             convert: self.convert,
-            t2s: Converter::new(Config::T2s)?,
-            s2t: Converter::new(Config::S2t)?,
+            t2s,
+            s2t,
             tokenizer,
-            zh: self
-                .zh_model
-                .unwrap_or_else(|| Model::Embedded(NerModel::embedded_zh())),
-            en: self
-                .en_model
-                .unwrap_or_else(|| Model::Embedded(NerModel::embedded_en())),
+            zh,
+            en,
             gazetteer: self.entities,
             tag: self.tag,
             doc_consistency: self.doc_consistency,
@@ -226,6 +288,7 @@ pub struct Pipeline {
 /// A NER model: embedded (loaded once per process) or loaded from a file.
 #[derive(Clone)]
 enum Model {
+    #[cfg_attr(not(feature = "embed"), allow(dead_code))]
     Embedded(&'static NerModel),
     Owned(Arc<NerModel>),
 }
@@ -389,7 +452,7 @@ impl Pipeline {
             }
         }
         if self.tag {
-            self.tag_entities(&at, &mut doc, &zh_sents, &zh_words, &en_sents);
+            self.tag_entities(&at, &mut doc, &zh_sents, &zh_words, &en_sents)?;
         }
         debug_assert!(doc.validate().is_ok(), "{:?}", doc.validate());
         Ok(Annotated {
@@ -436,31 +499,41 @@ impl Pipeline {
         zh_sents: &[(usize, Range<usize>)],
         zh_words: &[Vec<(Range<usize>, String)>],
         en_sents: &[(usize, Range<usize>, Range<usize>)],
-    ) {
+    ) -> Result<()> {
         let cur = at.current();
         let mut found: Vec<(Range<usize>, Label)> = Vec::new(); // current byte ranges
-        let texts: Vec<&str> = zh_sents.iter().map(|(_, r)| &cur[r.clone()]).collect();
-        // the tokenizer's words, which models with segment features use
-        let words: Vec<Vec<(Range<usize>, &str)>> = zh_words
+                                                                // the tokenizer's words, which models with segment features use
+        let words: Vec<Vec<Word>> = zh_words
             .iter()
-            .map(|ws| ws.iter().map(|(r, p)| (r.clone(), p.as_str())).collect())
+            .map(|ws| {
+                ws.iter()
+                    .map(|(r, p)| Word {
+                        range: r.clone().into(),
+                        tag: p.as_str(),
+                    })
+                    .collect()
+            })
             .collect();
-        let tagged = if self.doc_consistency {
-            zhen_ner::tag_document_zh_segmented(&self.zh, &texts, &words)
-        } else {
-            texts
-                .iter()
-                .zip(&words)
-                .map(|(s, w)| self.zh.tag_chars_segmented(s, w))
-                .collect()
+        let texts: Vec<Text> = zh_sents
+            .iter()
+            .zip(&words)
+            .map(|((_, r), w)| Text {
+                text: &cur[r.clone()],
+                words: Some(w),
+            })
+            .collect();
+        let options = TagOptions {
+            consistency: self.doc_consistency,
+            segmenter: Some(&self.tokenizer),
         };
+        let tagged = self.zh.tag_text(&texts, &options)?;
         for ((_, r), mut ents) in zh_sents.iter().zip(tagged) {
             if let Some(g) = &self.gazetteer {
                 g.apply(&cur[r.clone()], &mut ents);
             }
             found.extend(
                 ents.into_iter()
-                    .map(|(e, l)| (r.start + e.start..r.start + e.end, l)),
+                    .map(|m| (m.range.shift(r.start).range(), m.label)),
             );
         }
         let token_lists: Vec<Vec<&str>> = en_sents
@@ -472,18 +545,14 @@ impl Pipeline {
                     .collect()
             })
             .collect();
-        let tagged = if self.doc_consistency {
-            let refs: Vec<&[&str]> = token_lists.iter().map(|t| t.as_slice()).collect();
-            zhen_ner::tag_document_en(&self.en, &refs)
-        } else {
-            token_lists.iter().map(|t| self.en.tag_tokens(t)).collect()
-        };
+        let refs: Vec<&[&str]> = token_lists.iter().map(|t| t.as_slice()).collect();
+        let tagged = self.en.tag_tokens(&refs, &options)?;
         let mut en_found: Vec<(Span, Label)> = Vec::new();
         for ((_, _, tr), ents) in en_sents.iter().zip(tagged) {
-            for (ti, label) in ents {
-                let first = &doc.tokens[tr.start + ti.start];
-                let last = &doc.tokens[tr.start + ti.end - 1];
-                en_found.push((Span::new(first.span.start, last.span.end), label));
+            for m in ents {
+                let first = &doc.tokens[tr.start + m.range.start];
+                let last = &doc.tokens[tr.start + m.range.end - 1];
+                en_found.push((Span::new(first.span.start, last.span.end), m.label));
             }
         }
         found.sort_by_key(|(r, _)| (r.start, r.end));
@@ -509,6 +578,7 @@ impl Pipeline {
             });
         }
         doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
+        Ok(())
     }
 }
 

@@ -48,6 +48,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<i32> {
+    // the pipeline's segmenter, for the word features of Chinese models
+    let jieba = zhen::tokenize::Tokenizer::jieba_only();
     let opts = TrainOptions {
         epochs: args.epochs,
         seed: args.seed,
@@ -57,6 +59,7 @@ pub fn run(args: Args) -> Result<i32> {
         train_gazetteer: args.gazetteer,
         id: args.id.clone(),
         verbose: true,
+        segmenter: Some(&jieba),
         ..TrainOptions::default()
     };
     let t0 = Instant::now();
