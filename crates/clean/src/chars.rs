@@ -1,31 +1,8 @@
-//! Character classes shared by the cleaners.
+//! Character classes of the cleaners. Han, punctuation of Chinese text and
+//! width come from zhen-core's one table ([`zhen_core::chars`]); the lists
+//! here are the cleaners' own (sentence-final marks, closers, clause marks).
 
-/// A CJK unified ideograph (BMP blocks, extension A, the supplementary
-/// ideographic planes, compatibility ideographs) or 〇.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3007
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x3134F)
-}
-
-/// Punctuation used in Chinese text: the CJK symbols block (without the
-/// ideographic space), full-width ASCII punctuation, vertical forms, and the
-/// curly quotes, ellipsis and dashes Chinese typesetting uses.
-pub fn is_cjk_punct(c: char) -> bool {
-    matches!(c as u32,
-        0x3001..=0x3006
-        | 0x3008..=0x303F
-        | 0xFE10..=0xFE1F
-        | 0xFE30..=0xFE4F
-        | 0xFF01..=0xFF0F
-        | 0xFF1A..=0xFF20
-        | 0xFF3B..=0xFF40
-        | 0xFF5B..=0xFF65)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '‥' | '—' | '·' | '•')
-}
+pub(crate) use zhen_core::chars::{is_cjk_punct, is_han};
 
 /// A Han character or Chinese punctuation: the context in which half-width
 /// punctuation is converted and OCR spaces are removed.
@@ -60,13 +37,11 @@ pub fn is_hspace(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
 }
 
-/// Display width in units of one Han character: wide (East Asian) characters
-/// count 1, everything else ½.
+/// Display width in units of one Han character: wide (East Asian)
+/// characters and the punctuation of Chinese text (curly quotes and dashes
+/// are set full width there) count 1, everything else ½.
 pub fn width(c: char) -> f32 {
-    let wide = is_han(c)
-        || is_cjk_punct(c)
-        || matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0x303E | 0x3040..=0x33FF | 0xAC00..=0xD7A3 | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
-    if wide {
+    if zhen_core::chars::is_wide(c) || is_cjk_punct(c) {
         1.0
     } else {
         0.5

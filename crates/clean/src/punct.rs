@@ -20,6 +20,8 @@
 
 use zhen_core::{AlignedText, Edit, Normalizer};
 
+use zhen_core::chars::halfwidth_alnum;
+
 use crate::chars::is_cjkish;
 use crate::report::{apply_planned, Planned};
 use crate::{Change, ChangeKind, Result};
@@ -55,13 +57,6 @@ pub fn normalize_punctuation(text: &mut AlignedText) -> Result<Vec<Change>> {
     apply_planned(text, ChangeKind::Punctuation.as_str(), planned)
 }
 
-fn fullwidth_alnum(c: char) -> Option<char> {
-    match c {
-        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0),
-        _ => None,
-    }
-}
-
 fn plan(text: &str) -> Vec<Planned> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -76,7 +71,7 @@ fn plan_line(line: &str, base: usize, out: &mut Vec<Planned>) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     if !chars.iter().any(|&(_, c)| {
         matches!(c, '"' | '(' | ')' | ',' | ':' | ';' | '?' | '!' | '．')
-            || fullwidth_alnum(c).is_some()
+            || halfwidth_alnum(c).is_some()
     }) {
         return;
     }
@@ -135,7 +130,7 @@ fn plan_line(line: &str, base: usize, out: &mut Vec<Planned>) {
         }
     }
     for c in new.iter_mut() {
-        if let Some(h) = fullwidth_alnum(*c) {
+        if let Some(h) = halfwidth_alnum(*c) {
             *c = h;
         }
     }

@@ -1,6 +1,7 @@
 //! The annotated document: paragraphs, sentences, tokens and entities, every
 //! span a byte span of the ORIGINAL text.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -129,6 +130,44 @@ impl<'de> Deserialize<'de> for Label {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
+}
+
+/// The language tag written to outputs: `zh-Hans` or `zh-Hant` (for
+/// traditional or mixed text) for Chinese, the language code otherwise.
+///
+/// ```
+/// use zhen_core::{lang_tag, Script};
+/// assert_eq!(lang_tag("zh", Script::Mixed), "zh-Hant");
+/// assert_eq!(lang_tag("zh", Script::None), "zh-Hans");
+/// assert_eq!(lang_tag("en", Script::Hant), "en");
+/// ```
+pub fn lang_tag(lang: &str, script: Script) -> String {
+    match (lang, script) {
+        ("zh", Script::Hant | Script::Mixed) => "zh-Hant".to_string(),
+        ("zh", _) => "zh-Hans".to_string(),
+        (other, _) => other.to_string(),
+    }
+}
+
+/// Counts, language and script of a document ([`Document::stats`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Characters (code points) of the text.
+    pub chars: usize,
+    /// Paragraphs.
+    pub paragraphs: usize,
+    /// Sentences.
+    pub sentences: usize,
+    /// Tokens.
+    pub tokens: usize,
+    /// Entities.
+    pub entities: usize,
+    /// Entities per label (`PER`, `LOC`, …).
+    pub labels: BTreeMap<String, usize>,
+    /// The document's language tag (`zh-Hans`, `zh-Hant`, `en`, …, `und`).
+    pub lang: String,
+    /// The document's script.
+    pub script: Script,
 }
 
 /// A paragraph: a block of text between blank lines (or line breaks), with
@@ -277,6 +316,79 @@ impl Document {
             surface(&|| format!("entity {i}"), e.span, &e.text)?;
         }
         Ok(())
+    }
+
+    /// Counts, language and script of the document: the one place they are
+    /// computed (JSONL, manifests and CSV tables all read them here).
+    ///
+    /// * `lang`: the language covering most characters among paragraphs of a
+    ///   known language (`und` paragraphs — datelines, numbers, short lines —
+    ///   do not count; `zh-Hans` and `zh-Hant` count as one language); ties go
+    ///   to the language met first; `und` if no paragraph has one. Chinese is
+    ///   tagged with the document's script, as paragraphs are ([`lang_tag`]).
+    /// * `script`: the script covering most characters among paragraphs
+    ///   with Chinese characters that tell the scripts apart (not
+    ///   [`Script::None`]); ties go to the one met first; `Mixed` only when
+    ///   mixed paragraphs cover the most, so one stray paragraph does not
+    ///   make a traditional document mixed.
+    ///
+    /// ```
+    /// use zhen_core::{Document, Paragraph, Script, Span};
+    /// let mut d = Document::new("d", "東莞市選派幹部。\n2020-04-20\n东莞");
+    /// let p = |s, e, lang: &str, script| Paragraph { span: Span::new(s, e), lang: lang.into(), script };
+    /// d.paragraphs = vec![p(0, 24, "zh-Hant", Script::Hant), p(25, 35, "und", Script::None), p(36, 42, "zh-Hans", Script::Hans)];
+    /// let stats = d.stats();
+    /// assert_eq!((stats.lang.as_str(), stats.script), ("zh-Hant", Script::Hant));
+    /// assert_eq!((stats.chars, stats.paragraphs, stats.entities), (22, 3, 0));
+    /// ```
+    pub fn stats(&self) -> Stats {
+        // (key, chars) in order of first appearance
+        fn add<K: PartialEq>(counts: &mut Vec<(K, usize)>, key: K, n: usize) {
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, m)) => *m += n,
+                None => counts.push((key, n)),
+            }
+        }
+        fn most<K: Clone>(counts: &[(K, usize)]) -> Option<K> {
+            let mut best: Option<&(K, usize)> = None;
+            for c in counts {
+                if best.is_none_or(|b| c.1 > b.1) {
+                    best = Some(c);
+                }
+            }
+            best.map(|b| b.0.clone())
+        }
+        let mut langs: Vec<(&str, usize)> = Vec::new();
+        let mut scripts: Vec<(Script, usize)> = Vec::new();
+        for p in &self.paragraphs {
+            let n = self
+                .text
+                .get(p.span.range())
+                .map_or(0, |t| t.chars().count());
+            let base = p.lang.split('-').next().unwrap_or("und");
+            if base != "und" {
+                add(&mut langs, base, n);
+            }
+            if p.script != Script::None {
+                add(&mut scripts, p.script, n);
+            }
+        }
+        let script = most(&scripts).unwrap_or(Script::None);
+        let lang = most(&langs).map_or_else(|| "und".to_string(), |l| lang_tag(l, script));
+        let mut labels = BTreeMap::new();
+        for e in &self.entities {
+            *labels.entry(e.label.to_string()).or_default() += 1;
+        }
+        Stats {
+            chars: self.text.chars().count(),
+            paragraphs: self.paragraphs.len(),
+            sentences: self.sentences.len(),
+            tokens: self.tokens.len(),
+            entities: self.entities.len(),
+            labels,
+            lang,
+            script,
+        }
     }
 
     /// The tokens of sentence `i`.

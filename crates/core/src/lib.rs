@@ -11,6 +11,8 @@
 //!   char (code point) offsets for export.
 //! * [`Document`] with [`Paragraph`], [`Sentence`], [`Token`], [`Entity`],
 //!   [`Label`] and [`Script`] — the annotated result.
+//! * [`chars`] — the one table of character classes (Han, kana, Hangul,
+//!   punctuation of Chinese text, full-width forms) every crate asks.
 //! * [`Extent`] ([`ByteRange`], [`CharRange`], [`TokenRange`]) — ranges
 //!   relative to a sentence whose type says what they count.
 //! * [`Normalizer`] and [`Segmenter`] — the stage traits of text normalizers
@@ -31,16 +33,47 @@
 #![deny(missing_docs)]
 
 mod aligned;
+pub mod chars;
 mod doc;
 mod error;
 mod extent;
 mod span;
 
 pub use aligned::{AlignedText, Edit, Projected};
-pub use doc::{Document, Entity, Label, Paragraph, Script, Sentence, Token};
+pub use doc::{lang_tag, Document, Entity, Label, Paragraph, Script, Sentence, Stats, Token};
 pub use error::{Error, Result};
 pub use extent::{ByteRange, Bytes, CharRange, Chars, Extent, Segmenter, TokenRange, Tokens, Word};
 pub use span::{CharIndex, Span};
+
+#[cfg(feature = "clap")]
+#[doc(hidden)]
+pub use clap as __clap;
+
+/// Implements `clap::ValueEnum` (with the `clap` feature) for a zhen enum
+/// that has `const ALL` (its variants) and `fn name(self) -> &'static str`,
+/// so a command line takes exactly the names the library parses. The
+/// optional second argument gives each variant's other accepted spellings:
+/// a function from `&Self` to `Vec<String>`.
+#[cfg(feature = "clap")]
+#[macro_export]
+macro_rules! value_enum {
+    ($t:ty) => {
+        $crate::value_enum!($t, |_: &$t| Vec::<String>::new());
+    };
+    ($t:ty, $aliases:expr) => {
+        impl $crate::__clap::ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                &<$t>::ALL
+            }
+            fn to_possible_value(&self) -> Option<$crate::__clap::builder::PossibleValue> {
+                let aliases: fn(&$t) -> Vec<String> = $aliases;
+                Some(
+                    $crate::__clap::builder::PossibleValue::new(self.name()).aliases(aliases(self)),
+                )
+            }
+        }
+    };
+}
 
 /// A text normalizer: a stage that rewrites the current text of an
 /// [`AlignedText`] through [`AlignedText::apply`], keeping the alignment.

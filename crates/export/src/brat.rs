@@ -89,59 +89,31 @@ pub fn write_ann<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
     out.write_all(s.as_bytes()).map_err(io)
 }
 
-/// The relative path (without extension) of a document's brat files: its
-/// id split at `/` and `\`, with empty, `.` and `..` parts dropped and a
-/// trailing `.txt` removed (`news/a.txt` → `news/a`); `document` if nothing
-/// is left.
-pub fn file_stem(id: &str) -> PathBuf {
-    let parts: Vec<&str> = id
-        .split(['/', '\\'])
-        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-        .collect();
-    let mut path = PathBuf::new();
-    for (i, p) in parts.iter().enumerate() {
-        if i + 1 == parts.len() {
-            let p = p
-                .strip_suffix(".txt")
-                .filter(|p| !p.is_empty())
-                .unwrap_or(p);
-            path.push(p);
-        } else {
-            path.push(p);
-        }
-    }
-    if path.as_os_str().is_empty() {
-        path.push("document");
-    }
-    path
-}
-
-/// Writes `<dir>/<file_stem(id)>.txt` and `.ann`, creating folders as
-/// needed; returns the two paths.
+/// Writes a document's `.txt` and `.ann` under `dir`, named by
+/// [`document_path`](crate::document_path) from its id (`news/a.txt` →
+/// `dir/news/a.txt` and `dir/news/a.ann`), creating folders as needed;
+/// returns the two paths.
 pub fn write_files(dir: impl AsRef<Path>, doc: &Document) -> Result<(PathBuf, PathBuf)> {
-    util::check(doc)?;
-    let base = dir.as_ref().join(file_stem(&doc.id));
-    let with = |ext: &str| {
-        let mut p = base.clone().into_os_string();
-        p.push(ext);
-        PathBuf::from(p)
-    };
-    let (txt, ann) = (with(".txt"), with(".ann"));
-    let file_err = |action, path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::File {
-            action,
-            path,
-            source,
+    let parts = crate::write_document(crate::Format::Brat, doc, &Default::default())?;
+    let mut paths = Vec::with_capacity(2);
+    for part in parts {
+        let path = crate::document_path(dir.as_ref(), &doc.id, part.extension)?;
+        let file_err = |action| {
+            let path = path.clone();
+            move |source| Error::File {
+                action,
+                path,
+                source,
+            }
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(file_err("create"))?;
         }
-    };
-    if let Some(parent) = txt.parent() {
-        std::fs::create_dir_all(parent).map_err(file_err("create", parent))?;
+        std::fs::write(&path, &part.bytes).map_err(file_err("write"))?;
+        paths.push(path);
     }
-    let mut a = Vec::new();
-    write_ann(&mut a, doc)?;
-    std::fs::write(&txt, &doc.text).map_err(file_err("write", &txt))?;
-    std::fs::write(&ann, a).map_err(file_err("write", &ann))?;
+    let ann = paths.pop().expect("brat writes two files");
+    let txt = paths.pop().expect("brat writes two files");
     Ok((txt, ann))
 }
 
@@ -238,18 +210,16 @@ pub fn read_path(path: impl AsRef<Path>) -> Result<Document> {
     };
     let txt = base.with_extension("txt");
     let ann = base.with_extension("ann");
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|source| Error::File {
-            action: "read",
-            path: p.to_path_buf(),
-            source,
-        })
-    };
     let id = base
         .file_name()
         .and_then(|s| s.to_str())
         .unwrap_or("document");
-    read_str(id, &read(&txt)?, &read(&ann)?, &ann.display().to_string())
+    read_str(
+        id,
+        &util::read_text(&txt)?,
+        &util::read_text(&ann)?,
+        &ann.display().to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -300,9 +270,14 @@ mod tests {
     }
 
     #[test]
-    fn file_stems_stay_inside_the_folder() {
-        assert_eq!(file_stem("news/a.txt"), PathBuf::from("news/a"));
-        assert_eq!(file_stem("../../etc/x"), PathBuf::from("etc/x"));
-        assert_eq!(file_stem(""), PathBuf::from("document"));
+    fn files_are_named_by_the_one_rule() {
+        let dir = std::env::temp_dir().join(format!("zhen-brat-files-{}", std::process::id()));
+        let mut doc = Document::new("news/a.txt", "王小明");
+        let (txt, ann) = write_files(&dir, &doc).unwrap();
+        assert_eq!((txt, ann), (dir.join("news/a.txt"), dir.join("news/a.ann")));
+        assert_eq!(read_path(dir.join("news/a.ann")).unwrap().text, "王小明");
+        doc.id = "../../etc/x".into();
+        assert!(write_files(&dir, &doc).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

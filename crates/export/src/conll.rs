@@ -47,7 +47,7 @@ use std::io::Write;
 use std::path::Path;
 use std::str::FromStr;
 
-use zhen_core::{Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
+use zhen_core::{chars, Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
 
 use crate::tags::{self, Scheme, Tag};
 use crate::util::{self, io};
@@ -169,7 +169,7 @@ impl Join {
             Join::None => "",
             Join::Space => " ",
             Join::Auto => match (prev, next) {
-                (Some(a), Some(b)) if util::is_cjk(a) && util::is_cjk(b) => "",
+                (Some(a), Some(b)) if chars::is_cjk(a) && chars::is_cjk(b) => "",
                 _ => " ",
             },
         }
@@ -384,12 +384,7 @@ pub fn read_str(input: &str, source: &str, opts: &ReadOptions) -> Result<Vec<Doc
 /// Reads a CoNLL / BIO column file from disk (UTF-8, an optional BOM is skipped).
 pub fn read_path(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Vec<Document>> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_str(&text, &path.display().to_string(), opts)
+    read_str(&util::read_text(path)?, &path.display().to_string(), opts)
 }
 
 #[cfg(test)]

@@ -566,12 +566,7 @@ pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
 /// Reads a CoNLL-U file from disk.
 pub fn read_path(path: impl AsRef<Path>) -> Result<Vec<Document>> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_str(&text, &path.display().to_string())
+    read_str(&util::read_text(path)?, &path.display().to_string())
 }
 
 #[cfg(test)]

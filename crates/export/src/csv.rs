@@ -10,6 +10,9 @@
 //!   — one row per entity; `text` the original surface, `simplified` its
 //!   normalized form, `sentence_text` the sentence containing the entity's
 //!   start with line breaks, tabs and other control chars as spaces.
+//! * `errors.csv` ([`ErrorTable`]): `input,line,byte_offset,error` — one
+//!   row per input that failed, with the line and byte offset of the problem
+//!   when known.
 //! * `entity_counts.csv` ([`EntityCounter`]): `label,entity,simplified,mentions,documents`
 //!   — one row per label and normalized form: `entity` is the most frequent
 //!   original surface (ties: the lexicographically smallest), `mentions` the
@@ -83,6 +86,8 @@ pub const ENTITIES_HEADER: [&str; 7] = [
     "simplified",
     "sentence_text",
 ];
+/// The header of `errors.csv`.
+pub const ERRORS_HEADER: [&str; 4] = ["input", "line", "byte_offset", "error"];
 /// The header of `entity_counts.csv`.
 pub const COUNTS_HEADER: [&str; 5] = ["label", "entity", "simplified", "mentions", "documents"];
 
@@ -226,6 +231,51 @@ impl<W: Write> EntityTable<W> {
                 .map_err(|e| Error::from_csv(e, ""))?;
         }
         Ok(())
+    }
+
+    /// Flushes and returns the output.
+    pub fn finish(self) -> Result<W> {
+        finish(self.w)
+    }
+}
+
+/// One row of `errors.csv`: an input that failed, where, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorRow<'a> {
+    /// The input (a path, `-` or `<stdin>`).
+    pub input: &'a str,
+    /// 1-based line of the problem, when known.
+    pub line: Option<usize>,
+    /// Byte offset of the problem in the input, when known.
+    pub byte_offset: Option<usize>,
+    /// The message.
+    pub error: &'a str,
+}
+
+/// `errors.csv`: `input,line,byte_offset,error`, one row per failed input,
+/// with the same cell guard and options as the other tables (an input's
+/// name is text a spreadsheet would otherwise run as a formula).
+pub struct ErrorTable<W: Write> {
+    w: ::csv::Writer<W>,
+    opts: CsvOptions,
+}
+
+impl<W: Write> ErrorTable<W> {
+    /// Starts the table (BOM if asked, header).
+    pub fn new(out: W, opts: &CsvOptions) -> Result<Self> {
+        Ok(ErrorTable {
+            w: writer(out, opts, &ERRORS_HEADER)?,
+            opts: *opts,
+        })
+    }
+
+    /// Adds a row.
+    pub fn add(&mut self, row: &ErrorRow<'_>) -> Result<()> {
+        let raw = self.opts.raw_cells;
+        let num = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+        let (line, offset) = (num(row.line), num(row.byte_offset));
+        let rec: [&str; 4] = [&cell(row.input, raw), &line, &offset, &cell(row.error, raw)];
+        self.w.write_record(rec).map_err(|e| Error::from_csv(e, ""))
     }
 
     /// Flushes and returns the output.
@@ -379,18 +429,19 @@ impl EntityCounter {
     }
 }
 
-/// A `tokens.csv` row read: (paragraph, sentence, start, end, token, norm, pos, upos, tag).
-type Row = (
-    usize,
-    usize,
-    usize,
-    usize,
-    String,
-    String,
-    String,
-    String,
-    Tag,
-);
+/// A row of `tokens.csv` as read (the `doc` and `token_index` columns aside).
+struct TokenRow {
+    paragraph: usize,
+    sentence: usize,
+    /// Char offsets.
+    start: usize,
+    end: usize,
+    token: String,
+    converted: String,
+    pos: String,
+    upos: String,
+    ner: Tag,
+}
 
 /// Undoes the neutralising `'` of a cell.
 fn uncell(s: &str, raw: bool) -> &str {
@@ -427,19 +478,8 @@ pub fn read_tokens_str(input: &str, source: &str, opts: &CsvOptions) -> Result<V
             }
         }
     }
-    // per document: (id, rows of (paragraph, sentence, start, end, token, norm, pos, upos, tag))
-    type Row = (
-        usize,
-        usize,
-        usize,
-        usize,
-        String,
-        String,
-        String,
-        String,
-        Tag,
-    );
-    let mut docs: Vec<(String, Vec<Row>)> = Vec::new();
+    // per document: its id and rows
+    let mut docs: Vec<(String, Vec<TokenRow>)> = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| Error::from_csv(e, source))?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
@@ -472,20 +512,24 @@ pub fn read_tokens_str(input: &str, source: &str, opts: &CsvOptions) -> Result<V
             )
         })?;
         let id = uncell(get("doc"), opts.raw_cells).to_string();
-        let row: Row = (
-            num("paragraph")?,
-            num("sentence")?,
-            num("start")?,
-            num("end")?,
-            uncell(get("token"), opts.raw_cells).to_string(),
-            uncell(get("converted"), opts.raw_cells).to_string(),
-            uncell(get("pos"), opts.raw_cells).to_string(),
-            uncell(get("upos"), opts.raw_cells).to_string(),
-            tag,
-        );
-        let prev = docs.last().and_then(|d| d.1.last()).map(|r| (r.1, r.3));
+        let text = |name: &str| uncell(get(name), opts.raw_cells).to_string();
+        let row = TokenRow {
+            paragraph: num("paragraph")?,
+            sentence: num("sentence")?,
+            start: num("start")?,
+            end: num("end")?,
+            token: text("token"),
+            converted: text("converted"),
+            pos: text("pos"),
+            upos: text("upos"),
+            ner: tag,
+        };
+        let prev = docs
+            .last()
+            .and_then(|d| d.1.last())
+            .map(|r| (r.sentence, r.end));
         if let (Some((ps, pe)), Some(d)) = (prev, docs.last()) {
-            if d.0 == id && (row.1 < ps || row.2 < pe) {
+            if d.0 == id && (row.sentence < ps || row.start < pe) {
                 return Err(Error::parse(
                     source,
                     line,
@@ -494,17 +538,17 @@ pub fn read_tokens_str(input: &str, source: &str, opts: &CsvOptions) -> Result<V
                 ));
             }
         }
-        if row.3 < row.2 || row.4.chars().count() != row.3 - row.2 {
+        if row.end < row.start || row.token.chars().count() != row.end - row.start {
             return Err(Error::parse(
                 source,
                 line,
                 col["token"] + 1,
                 format!(
                     "token {:?} is {} chars but start..end is {}..{}",
-                    row.4,
-                    row.4.chars().count(),
-                    row.2,
-                    row.3
+                    row.token,
+                    row.token.chars().count(),
+                    row.start,
+                    row.end
                 ),
             ));
         }
@@ -516,20 +560,20 @@ pub fn read_tokens_str(input: &str, source: &str, opts: &CsvOptions) -> Result<V
     Ok(docs.into_iter().map(|(id, rows)| build(id, rows)).collect())
 }
 
-fn build(id: String, rows: Vec<Row>) -> Document {
+fn build(id: String, rows: Vec<TokenRow>) -> Document {
     let mut chars: Vec<char> = Vec::new();
     let mut prev_sent = None;
     for r in &rows {
-        let fill = if prev_sent.is_some_and(|s| s != r.1) {
+        let fill = if prev_sent.is_some_and(|s| s != r.sentence) {
             '\n'
         } else {
             ' '
         };
-        while chars.len() < r.2 {
+        while chars.len() < r.start {
             chars.push(fill);
         }
-        chars.extend(r.4.chars());
-        prev_sent = Some(r.1);
+        chars.extend(r.token.chars());
+        prev_sent = Some(r.sentence);
     }
     let mut doc = Document::new(id, chars.iter().collect::<String>());
     let idx = CharIndex::new(&doc.text);
@@ -537,9 +581,12 @@ fn build(id: String, rows: Vec<Row>) -> Document {
     // sentences and paragraphs: renumbered in order of appearance
     let mut i = 0;
     while i < rows.len() {
-        let j = i + rows[i..].iter().take_while(|r| r.1 == rows[i].1).count();
-        let span = b(rows[i].2, rows[j - 1].3);
-        let new_para = i == 0 || rows[i - 1].0 != rows[i].0;
+        let j = i + rows[i..]
+            .iter()
+            .take_while(|r| r.sentence == rows[i].sentence)
+            .count();
+        let span = b(rows[i].start, rows[j - 1].end);
+        let new_para = i == 0 || rows[i - 1].paragraph != rows[i].paragraph;
         if new_para {
             doc.paragraphs.push(Paragraph {
                 span,
@@ -558,15 +605,15 @@ fn build(id: String, rows: Vec<Row>) -> Document {
         let first = doc.tokens.len();
         for r in &rows[i..j] {
             doc.tokens.push(Token {
-                span: b(r.2, r.3),
-                text: r.4.clone(),
-                norm: r.5.clone(),
-                pos: r.6.clone(),
-                upos: r.7.clone(),
+                span: b(r.start, r.end),
+                text: r.token.clone(),
+                norm: r.converted.clone(),
+                pos: r.pos.clone(),
+                upos: r.upos.clone(),
                 sentence: si,
             });
         }
-        let tags: Vec<Tag> = rows[i..j].iter().map(|r| r.8.clone()).collect();
+        let tags: Vec<Tag> = rows[i..j].iter().map(|r| r.ner.clone()).collect();
         for (a, z, label) in tags::decode(&tags) {
             let span = Span::new(
                 doc.tokens[first + a].span.start,
@@ -582,12 +629,7 @@ fn build(id: String, rows: Vec<Row>) -> Document {
 /// Reads a `tokens.csv` from disk.
 pub fn read_tokens_path(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Vec<Document>> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_tokens_str(&text, &path.display().to_string(), opts)
+    read_tokens_str(&util::read_text(path)?, &path.display().to_string(), opts)
 }
 
 #[cfg(test)]
@@ -638,6 +680,29 @@ mod tests {
              LOC,台灣,台湾,2,1\n\
              LOC,北京,北京,1,1\n\
              ORG,北京,北京,1,1\n"
+        );
+    }
+
+    #[test]
+    fn error_rows_are_guarded_like_every_cell() {
+        let mut t = ErrorTable::new(Vec::new(), &CsvOptions::default()).unwrap();
+        t.add(&ErrorRow {
+            input: "=HYPERLINK(\"x\").txt",
+            line: Some(3),
+            byte_offset: Some(17),
+            error: "bad byte",
+        })
+        .unwrap();
+        t.add(&ErrorRow {
+            input: "b.txt",
+            line: None,
+            byte_offset: None,
+            error: "-cannot read",
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(t.finish().unwrap()).unwrap(),
+            "input,line,byte_offset,error\n\"'=HYPERLINK(\"\"x\"\").txt\",3,17,bad byte\nb.txt,,,'-cannot read\n"
         );
     }
 

@@ -44,6 +44,12 @@ pub enum Error {
     /// Writing to the output failed (a broken pipe, a full disk).
     #[error("cannot write the output")]
     Write(#[source] io::Error),
+    /// A document name that cannot name a file inside the output folder.
+    #[error("document name {name:?} cannot name a file inside the output folder: it is empty or absolute, or has an empty, `.` or `..` part")]
+    DocumentName {
+        /// The name.
+        name: String,
+    },
     /// An unknown name of a format, tag scheme or join mode.
     #[error("unknown {what} {value:?}: expected one of {expected}")]
     Unknown {

@@ -13,10 +13,10 @@
 //!  "entities":[{"start":0,"end":3,"label":"PER","text":"王小明","norm":"王小明"}, …]}
 //! ```
 //!
-//! (on one line). The document `lang` is the language covering most chars
-//! of the paragraphs (`und` without paragraphs); the document `script` is
-//! `Mixed` if a paragraph is mixed or both scripts occur, else the one that
-//! occurs (`Hans`, `Hant`), else `None`.
+//! (on one line). The document's `lang` and `script` are
+//! [`Document::stats`]'s, as in the manifest: the language and the script
+//! covering most characters among the paragraphs that have one (`und`,
+//! `None` when none has).
 //!
 //! When reading, only `text` is required: `id` defaults to `<file
 //! stem>-<line>`, the lists to empty, a token's `text` to the text it
@@ -102,11 +102,12 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
     util::check(doc)?;
     let idx = CharIndex::new(&doc.text);
     let c = |s: Span| idx.char_span(s);
+    let stats = doc.stats();
     let w = WDoc {
         id: &doc.id,
         text: &doc.text,
-        lang: util::doc_lang(doc, &idx),
-        script: util::doc_script(doc),
+        lang: stats.lang,
+        script: stats.script,
         paragraphs: doc
             .paragraphs
             .iter()
@@ -482,24 +483,16 @@ pub fn read_doccano_str(input: &str, source: &str) -> Result<Vec<Document>> {
     Ok(docs)
 }
 
-fn read_file(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::File {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
 /// Reads our JSONL from disk.
 pub fn read_path(path: impl AsRef<Path>) -> Result<Vec<Document>> {
     let path = path.as_ref();
-    read_str(&read_file(path)?, &path.display().to_string())
+    read_str(&util::read_text(path)?, &path.display().to_string())
 }
 
 /// Reads doccano JSONL from disk.
 pub fn read_doccano_path(path: impl AsRef<Path>) -> Result<Vec<Document>> {
     let path = path.as_ref();
-    read_doccano_str(&read_file(path)?, &path.display().to_string())
+    read_doccano_str(&util::read_text(path)?, &path.display().to_string())
 }
 
 #[cfg(test)]

@@ -11,6 +11,14 @@
 //! | doccano JSONL | [`jsonl`] | [`jsonl::write_doccano`] | [`jsonl::read_doccano_str`] |
 //! | brat standoff (`.txt` + `.ann`) | [`brat`] | [`brat::write_ann`], [`brat::write_files`] | [`brat::read_str`] |
 //!
+//! **Dispatch.** [`Format`] names the formats; [`write_document`] writes a
+//! document's files in any of them, [`write_documents`] many documents into
+//! one file, [`read_path`] reads any of them (the format from the file name
+//! by [`Format::from_path`] unless given), and [`document_path`] is the one
+//! rule that names a document's files. Nothing outside this crate matches on
+//! a format. [`ErrorTable`] writes `errors.csv` with the same cell guard as
+//! the other tables.
+//!
 //! **Offsets.** A [`Document`](zhen_core::Document) holds byte spans of its
 //! original text; every offset written here is a char (code point) offset
 //! into that ORIGINAL text, as Python, brat and doccano count — never UTF-16,
@@ -52,116 +60,16 @@ pub mod conll;
 pub mod conllu;
 pub mod csv;
 mod error;
+mod format;
 pub mod jsonl;
 mod tags;
 mod util;
 
-use std::fmt;
-use std::str::FromStr;
-
 pub use conll::{ConllOptions, Join, ReadOptions};
 pub use conllu::ConlluOptions;
-pub use csv::{CsvOptions, EntityCounter};
+pub use csv::{CsvOptions, EntityCounter, ErrorRow, ErrorTable};
 pub use error::{Error, Result};
+pub use format::{
+    document_path, read_path, write_document, write_documents, Format, Part, WriteOptions,
+};
 pub use tags::Scheme;
-
-/// An output format, as named on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// CoNLL-2003 columns (`conll`).
-    Conll,
-    /// CoNLL-U (`conllu`).
-    Conllu,
-    /// CSV tables (`csv`).
-    Csv,
-    /// Our JSON Lines (`jsonl`).
-    Jsonl,
-    /// doccano JSON Lines (`doccano`).
-    Doccano,
-    /// brat standoff (`brat`).
-    Brat,
-}
-
-impl Format {
-    /// Every format, in the order above.
-    pub const ALL: [Format; 6] = [
-        Format::Conll,
-        Format::Conllu,
-        Format::Csv,
-        Format::Jsonl,
-        Format::Doccano,
-        Format::Brat,
-    ];
-
-    /// The name accepted by [`FromStr`]: `conll`, `conllu`, `csv`, `jsonl`,
-    /// `doccano`, `brat`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Conll => "conll",
-            Format::Conllu => "conllu",
-            Format::Csv => "csv",
-            Format::Jsonl => "jsonl",
-            Format::Doccano => "doccano",
-            Format::Brat => "brat",
-        }
-    }
-
-    /// The file extension, without the dot: `conll`, `conllu`, `csv`,
-    /// `jsonl`, `jsonl` (doccano: name the file e.g. `x.doccano.jsonl`),
-    /// `ann` (brat also writes a `.txt` beside it).
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Conll => "conll",
-            Format::Conllu => "conllu",
-            Format::Csv => "csv",
-            Format::Jsonl | Format::Doccano => "jsonl",
-            Format::Brat => "ann",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Format {
-    type Err = Error;
-    /// Parses a [`Format::name`] in any case, or the aliases `conll2003`,
-    /// `bio`, `conll-u`, `json`.
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "conll" | "conll2003" | "bio" => Format::Conll,
-            "conllu" | "conll-u" => Format::Conllu,
-            "csv" => Format::Csv,
-            "jsonl" | "json" => Format::Jsonl,
-            "doccano" => Format::Doccano,
-            "brat" => Format::Brat,
-            _ => {
-                return Err(Error::Unknown {
-                    what: "format",
-                    value: s.to_string(),
-                    expected: "conll, conllu, csv, jsonl, doccano, brat",
-                })
-            }
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn format_names_round_trip() {
-        for f in Format::ALL {
-            assert_eq!(f.name().parse::<Format>().unwrap(), f);
-        }
-        assert_eq!("CoNLL-U".parse::<Format>().unwrap(), Format::Conllu);
-        assert_eq!(
-            "xlsx".parse::<Format>().unwrap_err().to_string(),
-            "unknown format \"xlsx\": expected one of conll, conllu, csv, jsonl, doccano, brat"
-        );
-    }
-}

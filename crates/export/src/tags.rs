@@ -27,7 +27,17 @@ pub enum Scheme {
     Bioes,
 }
 
+#[cfg(feature = "clap")]
+zhen_core::value_enum!(Scheme, |s| match s {
+    Scheme::Iob1 => vec![],
+    Scheme::Iob2 => vec!["bio".into()],
+    Scheme::Bioes => vec!["iobes".into()],
+});
+
 impl Scheme {
+    /// Every scheme.
+    pub const ALL: [Scheme; 3] = [Scheme::Iob1, Scheme::Iob2, Scheme::Bioes];
+
     /// The name accepted by [`FromStr`]: `iob1`, `iob2`, `bioes`.
     pub fn name(self) -> &'static str {
         match self {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use zhen_core::{CharIndex, Document, Script, Span};
+use zhen_core::Document;
 
 use crate::{Error, Result};
 
@@ -33,26 +33,6 @@ pub(crate) fn check(doc: &Document) -> Result<()> {
         prev = t.sentence;
     }
     Ok(())
-}
-
-/// Whether `c` is written without spaces around it: Han, kana, Hangul,
-/// bopomofo, CJK punctuation and fullwidth forms, and the general
-/// punctuation Chinese text uses (curly quotes, dashes, ellipsis, middle dot).
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0xB7
-        | 0x2010..=0x2027
-        | 0x1100..=0x11FF
-        | 0x2E80..=0x2FDF
-        | 0x2FF0..=0x303F
-        | 0x3040..=0x31FF
-        | 0x3200..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7FF
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF)
 }
 
 /// Whitespace or a control char: what cannot appear inside a field of a
@@ -92,44 +72,13 @@ pub(crate) fn stem(source: &str) -> String {
         .to_string()
 }
 
-/// A byte span as char offsets.
-pub(crate) fn chars(idx: &CharIndex, span: Span) -> (usize, usize) {
-    idx.char_span(span)
-}
-
-/// The language covering most chars of the document's paragraphs (ties go
-/// to the language met first), or `und` without paragraphs.
-pub(crate) fn doc_lang(doc: &Document, idx: &CharIndex) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for p in &doc.paragraphs {
-        let (s, e) = chars(idx, p.span);
-        match counts.iter_mut().find(|(l, _)| *l == p.lang) {
-            Some((_, n)) => *n += e - s,
-            None => counts.push((&p.lang, e - s)),
-        }
-    }
-    let mut best: Option<(&str, usize)> = None;
-    for (l, n) in counts {
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((l, n));
-        }
-    }
-    best.map_or("und", |(l, _)| l).to_string()
-}
-
-/// The script of the whole document: `Mixed` if any paragraph is mixed or
-/// both scripts occur, else `Hans` or `Hant` if one occurs, else `None`.
-pub(crate) fn doc_script(doc: &Document) -> Script {
-    let has = |s: Script| doc.paragraphs.iter().any(|p| p.script == s);
-    if has(Script::Mixed) || (has(Script::Hans) && has(Script::Hant)) {
-        Script::Mixed
-    } else if has(Script::Hans) {
-        Script::Hans
-    } else if has(Script::Hant) {
-        Script::Hant
-    } else {
-        Script::None
-    }
+/// Reads a UTF-8 file for a reader.
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::File {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The writer's io error.

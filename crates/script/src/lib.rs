@@ -170,6 +170,9 @@ impl fmt::Display for Config {
     }
 }
 
+#[cfg(feature = "clap")]
+zhen_core::value_enum!(Config, |c| vec![format!("{}.json", c.name())]);
+
 impl FromStr for Config {
     type Err = Error;
 

@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use zhen_core::AlignedText;
-use zhen_tokenize::{language, paragraphs, sentences, Tokenizer};
+use zhen_tokenize::{language, paragraphs, route, sentences, Tokenizer};
 
 fn corpus() -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
@@ -30,7 +30,9 @@ fn stage(tokenizer: &Tokenizer, text: &AlignedText) -> usize {
     for p in paragraphs(cur) {
         let lang = language(&cur[p.clone()]);
         for s in sentences(cur, p, &lang) {
-            n += tokenizer.tokenize(text, s, &lang).len();
+            n += tokenizer
+                .tokenize(text, s.clone(), route(&lang, &cur[s]))
+                .len();
         }
     }
     n

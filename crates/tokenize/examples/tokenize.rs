@@ -12,7 +12,7 @@ use std::io::{BufWriter, Read, Write};
 use std::time::Instant;
 
 use zhen_core::AlignedText;
-use zhen_tokenize::{language, paragraphs, sentences, Tokenizer};
+use zhen_tokenize::{language, paragraphs, route, sentences, Tokenizer};
 
 fn main() {
     let mut count_only = false;
@@ -48,7 +48,7 @@ fn main() {
             let lang = language(&cur[p.clone()]);
             for s in sentences(cur, p, &lang) {
                 nsent += 1;
-                let toks = tokenizer.tokenize(&text, s, &lang);
+                let toks = tokenizer.tokenize(&text, s.clone(), route(&lang, &cur[s]));
                 ntok += toks.len();
                 if count_only {
                     continue;

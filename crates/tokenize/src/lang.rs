@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use zhen_core::chars::{is_han, is_hangul, is_kana};
+
 /// A language code: ISO 639-1 (`zh`, `en`, `ja`, `ko`, `fr` …) or `und`.
 ///
 /// `zh` says nothing about the script; the caller decides `zh-Hans` /
@@ -131,21 +133,6 @@ impl fmt::Display for Lang {
 pub const MIN_CJK_CHARS: usize = 2;
 /// Fewest letters for an alphabetic language decision by whatlang.
 pub const MIN_LETTERS: usize = 12;
-
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FA1F}' | '\u{30000}'..='\u{3134F}' | '\u{3007}')
-}
-
-pub(crate) fn is_kana(c: char) -> bool {
-    matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
-        && c != '\u{30FB}' // katakana middle dot, common in Chinese names
-}
-
-pub(crate) fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-}
 
 /// Identifies the language of a paragraph.
 ///

@@ -13,13 +13,14 @@
 //! * [`paragraphs`] — non-empty, trimmed lines;
 //! * [`language`] → [`Lang`] — `zh`, `en`, `ja`, … or `und`;
 //! * [`sentences`] — sentence ranges of a paragraph;
+//! * [`route`] → [`Route`] — the one decision of which tokenizer and NER model a sentence goes to;
 //! * [`Tokenizer::tokenize`] → [`Tok`] — tokens with original spans, POS and UPOS;
 //! * [`upos`] — the jieba → UPOS and Penn Treebank → UPOS tables;
 //! * [`PosTagger`] — training, tagging, reading and writing the English model.
 //!
 //! ```
 //! use zhen_core::{AlignedText, Edit};
-//! use zhen_tokenize::{language, paragraphs, sentences, Tokenizer};
+//! use zhen_tokenize::{language, paragraphs, route, sentences, Tokenizer};
 //!
 //! // original text with an OCR space; the normalizers removed it
 //! let mut text = AlignedText::new("钟山县 委组织部抓好帮扶工作。OPPO于2020-04-20发布。");
@@ -31,7 +32,8 @@
 //!     let lang = language(&cur[p.clone()]);
 //!     assert_eq!(lang.as_str(), "zh");
 //!     for s in sentences(cur, p, &lang) {
-//!         for t in tokenizer.tokenize(&text, s, &lang) {
+//!         let to = route(&lang, &cur[s.clone()]);
+//!         for t in tokenizer.tokenize(&text, s, to) {
 //!             words.push((&text.original()[t.span.range()], t.pos, t.upos));
 //!         }
 //!     }
@@ -47,6 +49,7 @@
 mod error;
 mod lang;
 pub mod pos;
+mod route;
 mod sentence;
 mod tokenizer;
 mod upos;
@@ -54,6 +57,7 @@ mod upos;
 pub use error::{Error, Result};
 pub use lang::{language, Lang, MIN_CJK_CHARS, MIN_LETTERS};
 pub use pos::{PosTagger, TaggedSentence, TrainOptions};
+pub use route::{route, Route};
 pub use sentence::{paragraphs, sentences, MAX_SENTENCE_CHARS, QUOTE_LOOKAHEAD};
 pub use tokenizer::{Tok, Tokenizer};
 pub use upos::{jieba_upos, ptb_upos, upos};

@@ -104,14 +104,6 @@ fn closing_quote(c: char) -> Option<char> {
     })
 }
 
-fn is_cjk(c: char) -> bool {
-    crate::lang::is_han(c)
-        || crate::lang::is_kana(c)
-        || crate::lang::is_hangul(c)
-        || ('\u{3000}'..='\u{303F}').contains(&c)
-        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-}
-
 // Abbreviations after which a period does not end a sentence even before a
 // capital (lower-case comparison).
 const ABBREVIATIONS: &[&str] = &[
@@ -284,7 +276,7 @@ pub fn sentences(text: &str, range: Range<usize>, lang: &Lang) -> Vec<Range<usiz
                 && {
                     let d = chars[k].1;
                     d.is_uppercase()
-                        || is_cjk(d)
+                        || zhen_core::chars::is_cjk(d)
                         || closing_quote(d).is_some()
                         || matches!(d, '"' | '\'' | '(' | '[')
                 }

@@ -6,9 +6,8 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use zhen_core::{AlignedText, Segmenter, Span, Word};
 
-use crate::lang::{is_han, is_hangul, is_kana};
 use crate::upos::{jieba_upos, ptb_upos};
-use crate::{Error, Lang, PosTagger, Result};
+use crate::{Error, PosTagger, Result, Route};
 
 /// A token of a sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,23 +153,20 @@ impl Tokenizer {
     }
 
     /// Tokenizes the sentence `sentence` (a byte range of `text.current()`,
-    /// e.g. from [`crate::sentences`]) in language `lang`. Tokens are in
-    /// order, do not overlap, and carry their original span.
+    /// e.g. from [`crate::sentences`]) the way [`route`](crate::route) sent
+    /// it. Tokens are in order, do not overlap, and carry their original span.
     ///
     /// # Panics
     /// If `sentence` is out of bounds or not on char boundaries of the
     /// current text.
-    pub fn tokenize(&self, text: &AlignedText, sentence: Range<usize>, lang: &Lang) -> Vec<Tok> {
+    pub fn tokenize(&self, text: &AlignedText, sentence: Range<usize>, route: Route) -> Vec<Tok> {
         let cur = text.current();
         let s = &cur[sentence.clone()];
         let base = sentence.start;
-        let has_cjk = || s.chars().any(|c| is_han(c) || is_kana(c));
-        let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<&str>, bool) = match lang.as_str() {
-            "zh" | "ja" => self.chinese(s),
-            "en" => self.english(s, true),
-            _ if has_cjk() => self.chinese(s),
-            "und" => self.english(s, true),
-            _ => self.english(s, false),
+        let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<&str>, bool) = match route {
+            Route::Chinese => self.chinese(s),
+            Route::English => self.english(s, true),
+            Route::Other => self.english(s, false),
         };
         let abs: Vec<Range<usize>> = ranges
             .iter()
@@ -343,14 +339,9 @@ fn is_atom_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    // cheap range tests first: Han is most of the text and a slow
-    // `is_alphanumeric` lookup
-    !is_han(c) && !is_kana(c) && !is_hangul(c) && !is_cjk_punct(c) && c.is_alphanumeric()
-}
-
-#[inline]
-fn is_cjk_punct(c: char) -> bool {
-    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF0F}' | '\u{2000}'..='\u{206F}')
+    // the table first: Han is most of the text and a slow `is_alphanumeric`
+    // lookup (々, 〆 and the Hangzhou numerals are letters, but CJK punctuation)
+    !zhen_core::chars::is_cjk_text(c) && c.is_alphanumeric()
 }
 
 /// Byte ranges of `s` that must stay one token: runs of [`is_atom_char`]
@@ -542,8 +533,11 @@ mod tests {
     use super::*;
     use zhen_core::Edit;
 
+    use crate::Lang;
+
     fn toks(t: &Tokenizer, text: &AlignedText, lang: Lang) -> Vec<(String, String, &'static str)> {
-        t.tokenize(text, 0..text.current().len(), &lang)
+        let route = crate::route(&lang, text.current());
+        t.tokenize(text, 0..text.current().len(), route)
             .into_iter()
             .map(|k| (text.original()[k.span.range()].to_string(), k.pos, k.upos))
             .collect()

@@ -7,8 +7,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use zhen_core::chars::is_cjk;
 use zhen_core::{AlignedText, Edit, Span};
-use zhen_tokenize::{language, paragraphs, sentences, Lang, Tok, Tokenizer};
+use zhen_tokenize::{language, paragraphs, route, sentences, Route, Tok, Tokenizer};
 
 fn tokenizer() -> &'static Tokenizer {
     static T: OnceLock<Tokenizer> = OnceLock::new();
@@ -18,10 +19,6 @@ fn tokenizer() -> &'static Tokenizer {
 // whitespace as the splitters see it (also BOM and zero-width space)
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 fn edits_where(cur: &str, mut f: impl FnMut(&str, usize) -> Option<(usize, String)>) -> Vec<Edit> {
@@ -100,7 +97,7 @@ fn run(text: &AlignedText) -> (Vec<Range<usize>>, Vec<Tok>) {
         }
         assert!(cur[prev..p.end].chars().all(is_space));
         for s in ss {
-            toks.extend(tokenizer().tokenize(text, s.clone(), &lang));
+            toks.extend(tokenizer().tokenize(text, s.clone(), route(&lang, &cur[s.clone()])));
             sents.push(s);
         }
     }
@@ -225,11 +222,11 @@ proptest! {
         for text in [AlignedText::new(s.as_str()), modified(&s)] {
             let (_, toks) = run(&text);
             check_tokens(&text, &toks);
-            // both tokenizers on the whole text, whatever the language says
-            for lang in [Lang::ZH, Lang::EN, Lang::UND] {
+            // every tokenizer on the whole text, whatever the language says
+            for to in [Route::Chinese, Route::English, Route::Other] {
                 let cur = text.current();
                 for p in paragraphs(cur) {
-                    let toks = tokenizer().tokenize(&text, p, &lang);
+                    let toks = tokenizer().tokenize(&text, p, to);
                     let mut prev = 0;
                     for t in &toks {
                         prop_assert!(t.span.start >= prev);

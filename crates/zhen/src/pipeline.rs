@@ -8,11 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use zhen_clean::{CleanOptions, CleanReport, Cleaner};
-use zhen_core::Word;
-use zhen_core::{AlignedText, Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
-use zhen_ner::{Gazetteer, NerModel, TagOptions, Text};
+use zhen_core::{
+    AlignedText, ByteRange, Bytes, Document, Entity, Paragraph, Script, Sentence, Token, Word,
+};
+use zhen_ner::{Gazetteer, Mention, NerModel, TagOptions, Text};
 use zhen_script::Converter;
-use zhen_tokenize::{Lang, PosTagger, Tokenizer};
+use zhen_tokenize::{Lang, PosTagger, Route, Tokenizer};
 
 use crate::{Error, Result};
 
@@ -36,8 +37,11 @@ pub enum ConvertMode {
 }
 
 impl ConvertMode {
+    /// Every mode.
+    pub const ALL: [ConvertMode; 3] = [ConvertMode::T2s, ConvertMode::S2t, ConvertMode::None];
+
     /// The name used on the command line and in manifests.
-    pub fn as_str(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             ConvertMode::T2s => "t2s",
             ConvertMode::S2t => "s2t",
@@ -46,17 +50,16 @@ impl ConvertMode {
     }
 }
 
+#[cfg(feature = "clap")]
+zhen_core::value_enum!(ConvertMode);
+
 impl std::str::FromStr for ConvertMode {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "t2s" => Ok(ConvertMode::T2s),
-            "s2t" => Ok(ConvertMode::S2t),
-            "none" => Ok(ConvertMode::None),
-            _ => Err(Error::Usage(format!(
-                "unknown conversion {s:?}: use t2s, s2t or none"
-            ))),
-        }
+        ConvertMode::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| Error::Usage(format!("unknown conversion {s:?}: use t2s, s2t or none")))
     }
 }
 
@@ -398,10 +401,9 @@ impl Pipeline {
         let para_spans = at.project(&paras.iter().map(|p| p.range.clone()).collect::<Vec<_>>());
         for (pi, proj) in para_spans.iter().enumerate() {
             let p = &paras[proj.first];
-            let lang_name = lang_tag(&p.lang, p.script);
             doc.paragraphs.push(Paragraph {
                 span: proj.original,
-                lang: lang_name,
+                lang: lang_tag(&p.lang, p.script),
                 script: p.script,
             });
             for s in zhen_tokenize::sentences(cur, proj.current.clone(), &p.lang) {
@@ -409,32 +411,23 @@ impl Pipeline {
                 sent_meta.push((pi, p.lang));
             }
         }
-        let sent_proj = at.project(&sent_ranges);
-        let mut zh_sents: Vec<(usize, Range<usize>)> = Vec::new();
-        // words of each zh sentence: ranges of its current text, jieba tags
-        let mut zh_words: Vec<Vec<(Range<usize>, String)>> = Vec::new();
-        let mut en_sents: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new(); // sentence, current range, token index range
-        for (si, proj) in sent_proj.iter().enumerate() {
-            let (pi, lang) = &sent_meta[proj.first];
+        let mut routed: Vec<Routed> = Vec::new();
+        for (si, proj) in at.project(&sent_ranges).into_iter().enumerate() {
+            let (paragraph, lang) = &sent_meta[proj.first];
             doc.sentences.push(Sentence {
                 span: proj.original,
-                paragraph: *pi,
+                paragraph: *paragraph,
             });
-            let first_tok = doc.tokens.len();
-            let toks = self.tokenizer.tokenize(&at, proj.current.clone(), lang);
-            let route = ner_route(lang, &cur[proj.current.clone()]);
-            if route == Route::Zh {
-                let base = proj.current.start;
-                zh_words.push(
-                    toks.iter()
-                        .map(|t| (t.current.start - base..t.current.end - base, t.pos.clone()))
-                        .collect(),
-                );
-            }
+            let route = zhen_tokenize::route(lang, &cur[proj.current.clone()]);
+            let toks = self.tokenizer.tokenize(&at, proj.current.clone(), route);
+            let first = doc.tokens.len();
+            let base = proj.current.start;
+            let mut words = Vec::with_capacity(toks.len());
             for t in toks {
+                words.push(ByteRange::new(t.current.start - base, t.current.end - base));
                 let norm = match self.convert {
                     ConvertMode::S2t => self.s2t.convert(&t.norm),
-                    _ => t.norm.clone(),
+                    _ => t.norm,
                 };
                 doc.tokens.push(Token {
                     span: t.span,
@@ -445,14 +438,15 @@ impl Pipeline {
                     sentence: si,
                 });
             }
-            match route {
-                Route::En => en_sents.push((si, proj.current.clone(), first_tok..doc.tokens.len())),
-                Route::Zh => zh_sents.push((si, proj.current.clone())),
-                Route::None => {}
-            }
+            routed.push(Routed {
+                current: proj.current,
+                route,
+                tokens: first..doc.tokens.len(),
+                words,
+            });
         }
         if self.tag {
-            self.tag_entities(&at, &mut doc, &zh_sents, &zh_words, &en_sents)?;
+            self.tag_entities(&at, &mut doc, &routed)?;
         }
         debug_assert!(doc.validate().is_ok(), "{:?}", doc.validate());
         Ok(Annotated {
@@ -492,94 +486,106 @@ impl Pipeline {
         }
     }
 
-    fn tag_entities(
-        &self,
-        at: &AlignedText,
-        doc: &mut Document,
-        zh_sents: &[(usize, Range<usize>)],
-        zh_words: &[Vec<(Range<usize>, String)>],
-        en_sents: &[(usize, Range<usize>, Range<usize>)],
-    ) -> Result<()> {
+    /// Tags the sentences of `doc` with the model of their route, applies
+    /// the user's entity list, and reports the entities in the original.
+    fn tag_entities(&self, at: &AlignedText, doc: &mut Document, routed: &[Routed]) -> Result<()> {
         let cur = at.current();
-        let mut found: Vec<(Range<usize>, Label)> = Vec::new(); // current byte ranges
-                                                                // the tokenizer's words, which models with segment features use
-        let words: Vec<Vec<Word>> = zh_words
-            .iter()
-            .map(|ws| {
-                ws.iter()
-                    .map(|(r, p)| Word {
-                        range: r.clone().into(),
-                        tag: p.as_str(),
-                    })
-                    .collect()
-            })
-            .collect();
-        let texts: Vec<Text> = zh_sents
-            .iter()
-            .zip(&words)
-            .map(|((_, r), w)| Text {
-                text: &cur[r.clone()],
-                words: Some(w),
-            })
-            .collect();
         let options = TagOptions {
             consistency: self.doc_consistency,
             segmenter: Some(&self.tokenizer),
         };
-        let tagged = self.zh.tag_text(&texts, &options)?;
-        for ((_, r), mut ents) in zh_sents.iter().zip(tagged) {
-            if let Some(g) = &self.gazetteer {
-                g.apply(&cur[r.clone()], &mut ents);
-            }
-            found.extend(
-                ents.into_iter()
-                    .map(|m| (m.range.shift(r.start).range(), m.label)),
-            );
-        }
-        let token_lists: Vec<Vec<&str>> = en_sents
+        let of_route =
+            |r: Route| -> Vec<&Routed> { routed.iter().filter(|s| s.route == r).collect() };
+        let (zh, en) = (of_route(Route::Chinese), of_route(Route::English));
+        // the Chinese model reads characters, with the tokenizer's words
+        let words: Vec<Vec<Word>> = zh
             .iter()
-            .map(|(_, _, tr)| {
-                doc.tokens[tr.clone()]
+            .map(|s| {
+                let toks = &doc.tokens[s.tokens.clone()];
+                s.words
+                    .iter()
+                    .zip(toks)
+                    .map(|(range, t)| Word {
+                        range: *range,
+                        tag: &t.pos,
+                    })
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<Text> = zh
+            .iter()
+            .zip(&words)
+            .map(|(s, w)| Text {
+                text: &cur[s.current.clone()],
+                words: Some(w),
+            })
+            .collect();
+        let mut found: Vec<(&Routed, Vec<Mention<Bytes>>)> = zh
+            .iter()
+            .copied()
+            .zip(self.zh.tag_text(&texts, &options)?)
+            .collect();
+        // the English model reads the tokens' normalized forms
+        let token_lists: Vec<Vec<&str>> = en
+            .iter()
+            .map(|s| {
+                doc.tokens[s.tokens.clone()]
                     .iter()
                     .map(|t| t.norm.as_str())
                     .collect()
             })
             .collect();
-        let refs: Vec<&[&str]> = token_lists.iter().map(|t| t.as_slice()).collect();
-        let tagged = self.en.tag_tokens(&refs, &options)?;
-        let mut en_found: Vec<(Span, Label)> = Vec::new();
-        for ((_, _, tr), ents) in en_sents.iter().zip(tagged) {
-            for m in ents {
-                let first = &doc.tokens[tr.start + m.range.start];
-                let last = &doc.tokens[tr.start + m.range.end - 1];
-                en_found.push((Span::new(first.span.start, last.span.end), m.label));
-            }
+        let refs: Vec<&[&str]> = token_lists.iter().map(Vec::as_slice).collect();
+        for (s, mentions) in en.iter().zip(self.en.tag_tokens(&refs, &options)?) {
+            let bytes = mentions
+                .into_iter()
+                .map(|m| Mention {
+                    range: ByteRange::new(
+                        s.words[m.range.start].start,
+                        s.words[m.range.end - 1].end,
+                    ),
+                    label: m.label,
+                })
+                .collect();
+            found.push((s, bytes));
         }
-        found.sort_by_key(|(r, _)| (r.start, r.end));
-        let ranges: Vec<Range<usize>> = found.iter().map(|(r, _)| r.clone()).collect();
+        // current byte ranges of the whole text, in order
+        let mut entities: Vec<Mention<Bytes>> = Vec::new();
+        for (s, mut mentions) in found {
+            if let Some(g) = &self.gazetteer {
+                g.apply(&cur[s.current.clone()], &mut mentions);
+            }
+            entities.extend(mentions.into_iter().map(|m| Mention {
+                range: m.range.shift(s.current.start),
+                label: m.label,
+            }));
+        }
+        entities.sort_by_key(|m| m.range);
+        let ranges: Vec<Range<usize>> = entities.iter().map(|m| m.range.range()).collect();
         // entities never overlap, so projection keeps them one to one unless a
         // many-to-many replacement glues two together
         for proj in at.project(&ranges) {
-            let label = found[proj.first].1.clone();
             doc.entities.push(Entity {
                 span: proj.original,
                 text: doc.text[proj.original.range()].to_string(),
                 norm: cur[proj.current.clone()].to_string(),
-                label,
+                label: entities[proj.first].label.clone(),
             });
         }
-        for (span, label) in en_found {
-            let norm = at.current()[at.to_current(span)].to_string();
-            doc.entities.push(Entity {
-                span,
-                text: doc.text[span.range()].to_string(),
-                norm,
-                label,
-            });
-        }
-        doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
         Ok(())
     }
+}
+
+/// A sentence on its way through [`Pipeline::annotate`].
+struct Routed {
+    /// Byte range of the normalized (current) text.
+    current: Range<usize>,
+    /// Its tokenizer and NER model.
+    route: Route,
+    /// Its tokens: indexes of `Document::tokens`.
+    tokens: Range<usize>,
+    /// The bytes of each of its tokens in the sentence's current text.
+    words: Vec<ByteRange>,
 }
 
 /// The iterator of [`Pipeline::annotate_iter`].
@@ -607,29 +613,6 @@ impl<I: Iterator<Item = (String, String)>> Iterator for AnnotateIter<'_, I> {
     }
 }
 
-/// Which NER model a sentence goes to.
-#[derive(Debug, PartialEq, Eq)]
-enum Route {
-    Zh,
-    En,
-    None,
-}
-
-/// Chinese and Japanese text (any Han or kana) goes to the Chinese model;
-/// English, and Latin-script text too short or too odd for language ID
-/// (`und`: headlines, datelines), to the English model; other languages are
-/// not tagged.
-fn ner_route(lang: &Lang, sentence: &str) -> Route {
-    let cjk = |c: char| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F);
-    match lang.as_str() {
-        "zh" | "ja" => Route::Zh,
-        "en" => Route::En,
-        _ if sentence.chars().any(cjk) => Route::Zh,
-        "und" if sentence.chars().any(|c| c.is_ascii_alphabetic()) => Route::En,
-        _ => Route::None,
-    }
-}
-
 /// A paragraph of the normalized text.
 #[derive(Clone, Debug)]
 pub struct Para {
@@ -641,28 +624,8 @@ pub struct Para {
     pub lang: Lang,
 }
 
-/// The language tag written to outputs: `zh-Hans`/`zh-Hant` for Chinese.
+/// The language tag written to outputs: `zh-Hans`/`zh-Hant` for Chinese
+/// ([`zhen_core::lang_tag`]).
 pub fn lang_tag(lang: &Lang, script: Script) -> String {
-    match (lang.as_str(), script) {
-        ("zh", Script::Hant) => "zh-Hant".to_string(),
-        ("zh", Script::Mixed) => "zh-Hant".to_string(),
-        ("zh", _) => "zh-Hans".to_string(),
-        (other, _) => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sentences_go_to_the_model_of_their_script() {
-        let und = Lang::from_code("und").unwrap();
-        let zh = Lang::from_code("zh").unwrap();
-        // CoNLL-2003 datelines and headlines are too short for language ID
-        assert_eq!(ner_route(&und, "BRUSSELS 1996-08-22"), Route::En);
-        assert_eq!(ner_route(&und, "4.jpg 广州"), Route::Zh);
-        assert_eq!(ner_route(&und, "2020-04-20"), Route::None);
-        assert_eq!(ner_route(&zh, "OPPO和vivo"), Route::Zh);
-    }
+    zhen_core::lang_tag(lang.as_str(), script)
 }

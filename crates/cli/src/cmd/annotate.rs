@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -27,9 +27,15 @@ pub struct Args {
     /// Output folder (created if missing). Required unless --jsonl.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Formats to write, comma-separated: conllu, conll, csv, jsonl, brat, doccano.
-    #[arg(long, default_value = "jsonl,conllu,csv", value_delimiter = ',')]
-    format: Vec<String>,
+    /// Formats to write, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "jsonl,conllu,csv",
+        value_delimiter = ','
+    )]
+    format: Vec<Format>,
     /// Skip documents whose input hash, options and models are unchanged in
     /// the manifest of the output folder.
     #[arg(long)]
@@ -50,9 +56,9 @@ pub struct Args {
     /// Do not neutralise CSV cells starting with = + - @ TAB CR.
     #[arg(long)]
     raw_cells: bool,
-    /// NER tag scheme of the CoNLL-2003 output: iob1, iob2, bioes.
-    #[arg(long, default_value = "iob2")]
-    scheme: String,
+    /// NER tag scheme of the CoNLL-2003 output.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = export::Scheme::Iob2)]
+    scheme: export::Scheme,
     /// CoNLL-2003 output with one Chinese character per line.
     #[arg(long)]
     char_level: bool,
@@ -105,16 +111,8 @@ pub fn run(args: Args) -> Result<i32> {
     let Some(out_dir) = args.output.clone() else {
         bail!("annotate needs -o DIR (or --jsonl to stream stdin to stdout)");
     };
-    let formats: Vec<Format> = args
-        .format
-        .iter()
-        .map(|f| {
-            f.trim()
-                .parse::<Format>()
-                .map_err(|e| anyhow::anyhow!("--format: {e}"))
-        })
-        .collect::<Result<_>>()?;
-    let opts = write_options(&args)?;
+    let formats = args.format.clone();
+    let opts = write_options(&args);
     let started = Instant::now();
     let files = args.input.files()?;
     let decode = args.input.decode_options()?;
@@ -122,8 +120,8 @@ pub fn run(args: Args) -> Result<i32> {
     let models: BTreeMap<String, String> =
         [("zh".to_string(), zh_id), ("en".to_string(), en_id)].into();
     let mut options = args.pipeline.describe();
-    options["formats"] = serde_json::json!(args.format);
-    options["scheme"] = serde_json::json!(args.scheme);
+    options["formats"] = serde_json::json!(formats.iter().map(|f| f.name()).collect::<Vec<_>>());
+    options["scheme"] = serde_json::json!(args.scheme.name());
     options["char_level"] = serde_json::json!(args.char_level);
     options["excel"] = serde_json::json!(args.excel);
     options["raw_cells"] = serde_json::json!(args.raw_cells);
@@ -224,17 +222,16 @@ pub fn run(args: Args) -> Result<i32> {
         &out_dir.join("entity_counts.csv"),
         &counter.write(Vec::new(), &opts.csv)?,
     )?;
-    let mut w = csv_writer(&opts.csv);
-    w.write_record(["input", "line", "byte_offset", "error"])?;
+    let mut table = export::ErrorTable::new(Vec::new(), &opts.csv)?;
     for (input, msg, line, off) in &errors {
-        w.write_record([
-            input.as_str(),
-            &line.map(|l| l.to_string()).unwrap_or_default(),
-            &off.map(|o| o.to_string()).unwrap_or_default(),
-            msg.as_str(),
-        ])?;
+        table.add(&export::ErrorRow {
+            input,
+            line: *line,
+            byte_offset: *off,
+            error: msg,
+        })?;
     }
-    write_atomic(&out_dir.join("errors.csv"), &w.into_inner()?)?;
+    write_atomic(&out_dir.join("errors.csv"), &table.finish()?)?;
     let manifest = Manifest {
         zhen_version: env!("CARGO_PKG_VERSION").to_string(),
         models,
@@ -255,92 +252,22 @@ pub fn run(args: Args) -> Result<i32> {
     Ok(super::status(errors.len()))
 }
 
-fn csv_writer(opts: &export::CsvOptions) -> csv::Writer<Vec<u8>> {
-    let mut buf = Vec::new();
-    if opts.excel {
-        buf.extend_from_slice("\u{feff}".as_bytes());
-    }
-    csv::WriterBuilder::new().from_writer(buf)
-}
-
-/// Options of every writer.
-struct WriteOptions {
-    conll: export::ConllOptions,
-    conllu: export::ConlluOptions,
-    csv: export::CsvOptions,
-}
-
-fn write_options(args: &Args) -> Result<WriteOptions> {
-    let scheme: export::Scheme = args
-        .scheme
-        .parse()
-        .map_err(|e| anyhow::anyhow!("--scheme: {e}"))?;
-    Ok(WriteOptions {
+fn write_options(args: &Args) -> export::WriteOptions {
+    export::WriteOptions {
         conll: export::ConllOptions {
-            scheme,
+            scheme: args.scheme,
             char_level: args.char_level,
         },
-        conllu: export::ConlluOptions { scheme },
+        conllu: export::ConlluOptions {
+            scheme: args.scheme,
+        },
         csv: export::CsvOptions {
             excel: args.excel,
             raw_cells: args.raw_cells,
             crlf: false,
-            scheme,
+            scheme: args.scheme,
         },
-    })
-}
-
-/// The files of one document in one format: (extension, bytes).
-fn render(
-    doc: &Document,
-    format: Format,
-    opts: &WriteOptions,
-) -> Result<Vec<(&'static str, Vec<u8>)>, export::Error> {
-    let mut buf = Vec::new();
-    Ok(match format {
-        Format::Conll => {
-            export::conll::write(&mut buf, doc, &opts.conll)?;
-            vec![("conll", buf)]
-        }
-        Format::Conllu => {
-            export::conllu::write(&mut buf, doc, &opts.conllu)?;
-            vec![("conllu", buf)]
-        }
-        Format::Csv => vec![("csv", export::csv::write_tokens(buf, doc, &opts.csv)?)],
-        Format::Jsonl => {
-            export::jsonl::write(&mut buf, doc)?;
-            vec![("jsonl", buf)]
-        }
-        Format::Doccano => {
-            export::jsonl::write_doccano(&mut buf, doc)?;
-            vec![("doccano.jsonl", buf)]
-        }
-        Format::Brat => {
-            export::brat::write_ann(&mut buf, doc)?;
-            vec![("txt", doc.text.as_bytes().to_vec()), ("ann", buf)]
-        }
-    })
-}
-
-/// The output path for document `name` with extension `ext`, never outside `dir`.
-fn output_path(dir: &Path, name: &str, ext: &str) -> Result<PathBuf, String> {
-    let rel = Path::new(name);
-    let stem = rel.with_extension("");
-    let mut out = dir.to_path_buf();
-    for c in stem.components() {
-        match c {
-            Component::Normal(p) => out.push(p),
-            _ => return Err(format!("{name}: output path would leave the output folder")),
-        }
     }
-    let file = format!(
-        "{}.{ext}",
-        out.file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    );
-    out.set_file_name(file);
-    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -349,7 +276,7 @@ fn process(
     name: &str,
     out_dir: &Path,
     formats: &[Format],
-    opts: &WriteOptions,
+    opts: &export::WriteOptions,
     decode: zhen::input::DecodeOptions,
     pipeline: &Pipeline,
     previous: &BTreeMap<String, DocRecord>,
@@ -408,7 +335,7 @@ fn process(
     // resume: unchanged input, options and models → read the document back
     if let Some(prev) = previous.get(name) {
         if prev.sha256 == sha && prev.status == "ok" {
-            let jsonl = output_path(out_dir, name, "jsonl").ok();
+            let jsonl = export::document_path(out_dir, name, "jsonl").ok();
             if let Some(doc) = jsonl
                 .and_then(|p| export::jsonl::read_path(&p).ok())
                 .and_then(|mut v| v.pop())
@@ -429,11 +356,12 @@ fn process(
     };
     let mut files = Vec::new();
     for fmt in formats {
-        for (ext, bytes) in match render(&doc, *fmt, opts) {
+        let parts = match export::write_document(*fmt, &doc, opts) {
             Ok(v) => v,
             Err(e) => return fail(record, format!("{}: {e}", f.path.display()), None, None),
-        } {
-            match output_path(out_dir, name, ext) {
+        };
+        for part in parts {
+            match export::document_path(out_dir, name, part.extension) {
                 Ok(p) if same_file(&p, &f.path) => {
                     return fail(
                         record,
@@ -450,31 +378,24 @@ fn process(
                     record
                         .outputs
                         .push(p.strip_prefix(out_dir).unwrap_or(&p).display().to_string());
-                    files.push((p, bytes));
+                    files.push((p, part.bytes));
                 }
-                Err(msg) => return fail(record, msg, None, None),
+                Err(e) => return fail(record, e.to_string(), None, None),
             }
         }
     }
-    let chars = doc.text.chars().count();
-    record.counts.insert("chars".into(), chars);
-    record
-        .counts
-        .insert("paragraphs".into(), doc.paragraphs.len());
-    record
-        .counts
-        .insert("sentences".into(), doc.sentences.len());
-    record.counts.insert("tokens".into(), doc.tokens.len());
-    record.counts.insert("entities".into(), doc.entities.len());
-    for e in &doc.entities {
-        *record
-            .counts
-            .entry(format!("entities_{}", e.label))
-            .or_default() += 1;
+    let stats = doc.stats();
+    let chars = stats.chars;
+    record.counts.insert("chars".into(), stats.chars);
+    record.counts.insert("paragraphs".into(), stats.paragraphs);
+    record.counts.insert("sentences".into(), stats.sentences);
+    record.counts.insert("tokens".into(), stats.tokens);
+    record.counts.insert("entities".into(), stats.entities);
+    for (label, n) in &stats.labels {
+        record.counts.insert(format!("entities_{label}"), *n);
     }
-    let (script, lang) = dominant(&doc);
-    record.script = script;
-    record.lang = lang;
+    record.script = Some(stats.script.to_string());
+    record.lang = Some(stats.lang);
     Done {
         record,
         files,
@@ -482,25 +403,6 @@ fn process(
         error: None,
         chars,
     }
-}
-
-/// The script and language covering most characters of the document.
-fn dominant(doc: &Document) -> (Option<String>, Option<String>) {
-    let mut scripts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut langs: BTreeMap<String, usize> = BTreeMap::new();
-    for p in &doc.paragraphs {
-        let n = doc.text[p.span.range()].chars().count();
-        *scripts.entry(p.script.to_string()).or_default() +=
-            if p.script == zhen::Script::None { 0 } else { n };
-        *langs.entry(p.lang.clone()).or_default() += if p.lang == "und" { 0 } else { n };
-    }
-    let best = |m: BTreeMap<String, usize>| {
-        m.into_iter()
-            .filter(|(_, n)| *n > 0)
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(k, _)| k)
-    };
-    (best(scripts), best(langs))
 }
 
 /// Whether two paths name the same existing file.
@@ -654,25 +556,5 @@ impl Progress {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_paths_stay_inside() {
-        let d = Path::new("out");
-        assert_eq!(
-            output_path(d, "a/b.txt", "jsonl").unwrap(),
-            Path::new("out/a/b.jsonl")
-        );
-        assert_eq!(
-            output_path(d, "x.tar.txt", "csv").unwrap(),
-            Path::new("out/x.tar.csv")
-        );
-        assert!(output_path(d, "../evil.txt", "csv").is_err());
-        assert!(output_path(d, "/etc/passwd", "csv").is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! `zhen eval`: the whole pipeline scored against gold annotations.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use zhen::eval::{gold_sentences, predict_on_gold_tokens, score_predictions, write_predictions};
@@ -17,8 +17,8 @@ pub struct Args {
     #[arg(long, required = true, num_args = 1..)]
     gold: Vec<PathBuf>,
     /// Format of the gold files (default: from the extension).
-    #[arg(long, value_name = "FORMAT")]
-    gold_format: Option<String>,
+    #[arg(long, value_name = "FORMAT", value_enum, ignore_case = true)]
+    gold_format: Option<export::Format>,
     /// Print JSON: {"micro":{"precision":…,"recall":…,"f1":…},"per_label":{…},"sentences":N}.
     #[arg(long)]
     json: bool,
@@ -30,41 +30,12 @@ pub struct Args {
     pipeline: super::PipelineArgs,
 }
 
-/// Reads gold documents in any supported format.
-pub(crate) fn read_gold(path: &Path, format: Option<&str>) -> Result<Vec<zhen::Document>> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let fmt = format
-        .map(str::to_string)
-        .unwrap_or_else(|| match ext.as_str() {
-            "conllu" => "conllu".into(),
-            "jsonl" | "json" => "jsonl".into(),
-            "ann" => "brat".into(),
-            "csv" => "csv".into(),
-            _ => "conll".into(),
-        });
-    let docs = match fmt
-        .parse::<export::Format>()
-        .map_err(|e| anyhow::anyhow!("--gold-format: {e}"))?
-    {
-        export::Format::Conll => export::conll::read_path(path, &export::ReadOptions::default())?,
-        export::Format::Conllu => export::conllu::read_path(path)?,
-        export::Format::Jsonl => export::jsonl::read_path(path)?,
-        export::Format::Doccano => export::jsonl::read_doccano_path(path)?,
-        export::Format::Brat => vec![export::brat::read_path(path)?],
-        export::Format::Csv => export::csv::read_tokens_path(path, &export::CsvOptions::default())?,
-    };
-    Ok(docs)
-}
-
 pub fn run(args: Args) -> Result<i32> {
     let pipeline = args.pipeline.build(true)?;
     let mut docs = Vec::new();
     for g in &args.gold {
         docs.extend(
-            read_gold(g, args.gold_format.as_deref())
+            export::read_path(g, args.gold_format)
                 .with_context(|| format!("reading gold {}", g.display()))?,
         );
     }

@@ -77,8 +77,8 @@ pub(crate) struct PipelineArgs {
     /// Conversion before segmentation and tagging: t2s (traditional and mixed
     /// paragraphs are tagged as simplified, reported in the original), s2t
     /// (the same, with traditional converted forms), none.
-    #[arg(long, default_value = "t2s", value_parser = ["t2s", "s2t", "none"])]
-    convert: String,
+    #[arg(long, value_enum, default_value_t = zhen::ConvertMode::T2s)]
+    convert: zhen::ConvertMode,
     /// jieba user dictionary: `word [freq] [tag]` per line, UTF-8.
     #[arg(long, value_name = "FILE")]
     user_dict: Option<std::path::PathBuf>,
@@ -99,7 +99,7 @@ impl PipelineArgs {
     pub(crate) fn build(&self, tag: bool) -> Result<zhen::Pipeline> {
         use anyhow::Context;
         let mut b = zhen::Pipeline::builder()
-            .convert(self.convert.parse()?)
+            .convert(self.convert)
             .entities(tag)
             .document_consistency(!self.no_doc_consistency);
         if self.no_clean {
@@ -127,7 +127,7 @@ impl PipelineArgs {
     pub(crate) fn describe(&self) -> serde_json::Value {
         serde_json::json!({
             "clean": !self.no_clean,
-            "convert": self.convert,
+            "convert": self.convert.name(),
             "user_dict": self.user_dict.as_ref().map(|p| p.display().to_string()),
             "entities": self.entities.as_ref().map(|p| p.display().to_string()),
             "model": self.model.as_ref().map(|p| p.display().to_string()),

@@ -11,9 +11,9 @@ use zhen::ner::{train, TrainOptions};
 /// tagged per character, English per token. The epoch with the best dev F1 is kept.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Language of the model: zh or en.
-    #[arg(long, value_parser = ["zh", "en"])]
-    lang: String,
+    /// Language of the model: zh (character tagging) or en (token tagging).
+    #[arg(long, value_enum)]
+    lang: Lang,
     /// Training file(s); repeat for several.
     #[arg(long, required = true)]
     train: Vec<PathBuf>,
@@ -47,6 +47,13 @@ pub struct Args {
     id: Option<String>,
 }
 
+/// The language of a model.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Lang {
+    Zh,
+    En,
+}
+
 pub fn run(args: Args) -> Result<i32> {
     // the pipeline's segmenter, for the word features of Chinese models
     let jieba = zhen::tokenize::Tokenizer::jieba_only();
@@ -63,7 +70,11 @@ pub fn run(args: Args) -> Result<i32> {
         ..TrainOptions::default()
     };
     let t0 = Instant::now();
-    let model = train(&args.lang, &args.train, args.dev.as_deref(), opts)?;
+    let lang = match args.lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    };
+    let model = train(lang, &args.train, args.dev.as_deref(), opts)?;
     let mut buf = Vec::new();
     model.write(&mut buf)?;
     crate::io::write_atomic(&args.output, &buf)?;
