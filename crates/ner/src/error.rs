@@ -45,6 +45,17 @@ pub enum Error {
         /// The model's id.
         model: String,
     },
+    /// A model file whose bytes fail a check of its format: a length, a
+    /// section, a table size or the checksum.
+    #[error("{}corrupt NER model at byte {offset}: {message}", path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default())]
+    CorruptModel {
+        /// The file, when known.
+        path: Option<PathBuf>,
+        /// Where in the file the check failed.
+        offset: u64,
+        /// What was wrong.
+        message: String,
+    },
     /// Training could not start (no data, unknown language, …).
     #[error("cannot train: {0}")]
     Train(String),

@@ -150,6 +150,11 @@ impl Clusters {
             map: HashTable::from_pairs(pairs.iter().copied()),
         }
     }
+
+    /// Clusters whose table was read from a model file.
+    pub(crate) fn from_table(map: HashTable) -> Clusters {
+        Clusters { map }
+    }
 }
 
 /// A dictionary of unit sequences (characters for Chinese, tokens for
@@ -247,6 +252,22 @@ impl Lexicon {
         Lexicon {
             map,
             entries: n,
+            max_len,
+            tokens,
+        }
+    }
+
+    /// A lexicon whose compiled table was read from a model file, with its
+    /// number of entries.
+    pub(crate) fn from_table(
+        tokens: bool,
+        max_len: usize,
+        entries: usize,
+        map: HashTable,
+    ) -> Lexicon {
+        Lexicon {
+            map,
+            entries,
             max_len,
             tokens,
         }

@@ -43,6 +43,7 @@ mod cues;
 mod doc;
 mod error;
 mod features;
+mod format;
 mod gazetteer;
 mod mem;
 mod model;
@@ -69,7 +70,7 @@ mod embedded {
         pub fn embedded_zh() -> &'static NerModel {
             static M: OnceLock<NerModel> = OnceLock::new();
             M.get_or_init(|| {
-                NerModel::read(zhen_models::ZH_NEWS).expect("the embedded zh model is valid")
+                NerModel::from_static(zhen_models::ZH_NEWS).expect("the embedded zh model is valid")
             })
         }
 
@@ -77,7 +78,7 @@ mod embedded {
         pub fn embedded_en() -> &'static NerModel {
             static M: OnceLock<NerModel> = OnceLock::new();
             M.get_or_init(|| {
-                NerModel::read(zhen_models::EN_CONLL).expect("the embedded en model is valid")
+                NerModel::from_static(zhen_models::EN_CONLL).expect("the embedded en model is valid")
             })
         }
     }

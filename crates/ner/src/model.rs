@@ -1,6 +1,7 @@
 //! The model: tag set, lexicon, quantised feature weights in an
 //! open-addressing table, transition scores, the file format and decoding.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -11,13 +12,16 @@ use crate::bio::TagSet;
 use crate::features::{
     extract_en, extract_zh, flags, Clusters, FeatBuf, Lexicon, SegUnit, GROUPED, UNIGRAM_GROUP,
 };
+use crate::format;
 use crate::mem::{home, prefetch, zeroed};
 use crate::{Error, Result};
 
 /// Magic bytes at the start of every model file; the last byte is the format
-/// version. Version 2 changed how feature keys are hashed (version 1 keys of
-/// different templates could collide), so version 1 files must be retrained.
-pub const MAGIC: &[u8; 8] = b"ZHENNER\x02";
+/// version. Version 3 (written since zhen 0.1's model format change) keeps
+/// the tables in the layout tagging uses and a checksum over the whole file;
+/// version 2 files are still read; version 1 files must be retrained (their
+/// feature keys of different templates could collide).
+pub const MAGIC: &[u8; 8] = b"ZHENNER\x03";
 
 /// Feature extraction settings, shared by training and tagging.
 #[derive(Clone, Debug)]
@@ -56,9 +60,15 @@ impl Extractor {
 /// touches one or two adjacent cache lines. Each row is padded to a multiple
 /// of [`LANES`] so adding it to the score accumulator is a few vector adds.
 /// Indexing is multiply-shift, so any capacity works.
-#[derive(Clone, Debug)]
-struct Table {
-    slots: Vec<i16>,
+///
+/// The slots are little-endian bytes: built in memory by training, or the
+/// bytes of a version 3 model file used in place (see `format.rs`). A
+/// lookup probes each slot at most once, so any bytes of the right length
+/// are safe to search.
+#[derive(Clone)]
+pub(crate) struct Table {
+    bytes: Cow<'static, [u8]>,
+    /// Bytes per slot: the 8-byte key, then `width` rows of `padded` weights.
     stride: usize,
     cap: usize,
     width: usize,
@@ -66,24 +76,31 @@ struct Table {
     padded: usize,
 }
 
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("cap", &self.cap)
+            .field("width", &self.width)
+            .field("ntags", &self.ntags)
+            .finish()
+    }
+}
+
 /// Row padding: eight `i16` weights make one 128-bit vector.
-const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 
 #[inline(always)]
-fn slot_key(s: &[i16]) -> u64 {
-    (s[0] as u16 as u64)
-        | (s[1] as u16 as u64) << 16
-        | (s[2] as u16 as u64) << 32
-        | (s[3] as u16 as u64) << 48
+fn slot_key(s: &[u8]) -> u64 {
+    u64::from_le_bytes(s[..8].try_into().expect("a slot starts with its key"))
 }
 
 impl Table {
     fn with_capacity(ntags: usize, width: usize, n: usize) -> Table {
         let cap = (n + n / 2).max(16);
         let padded = ntags.next_multiple_of(LANES);
-        let stride = 4 + width * padded;
+        let stride = Table::stride_for(width, padded);
         Table {
-            slots: zeroed(cap * stride, 0),
+            bytes: Cow::Owned(zeroed(cap * stride, 0u8)),
             stride,
             cap,
             width,
@@ -92,32 +109,75 @@ impl Table {
         }
     }
 
+    /// Bytes per slot for `width` rows of `padded` weights.
+    pub(crate) fn stride_for(width: usize, padded: usize) -> usize {
+        8 + 2 * width * padded
+    }
+
+    /// A table over the slots `bytes` (`cap` slots of
+    /// [`Table::stride_for`]`(width, ntags` rounded up to [`LANES`]`)` bytes).
+    pub(crate) fn from_bytes(
+        bytes: Cow<'static, [u8]>,
+        ntags: usize,
+        width: usize,
+        cap: usize,
+    ) -> Result<Table, String> {
+        let padded = ntags.next_multiple_of(LANES);
+        let stride = Table::stride_for(width, padded);
+        if cap == 0 || cap.checked_mul(stride) != Some(bytes.len()) {
+            return Err(format!(
+                "{} bytes do not hold {cap} slots of {stride} bytes",
+                bytes.len()
+            ));
+        }
+        Ok(Table {
+            bytes,
+            stride,
+            cap,
+            width,
+            ntags,
+            padded,
+        })
+    }
+
+    /// The slots, as [`Table::from_bytes`] reads them.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub(crate) fn cap(&self) -> usize {
+        self.cap
+    }
+
     #[inline(always)]
     fn home(&self, key: u64) -> usize {
         home(key, self.cap)
     }
 
     fn insert(&mut self, key: u64, sub: usize, row: &[i16]) {
-        let mut i = self.home(key);
+        let (stride, cap, padded) = (self.stride, self.cap, self.padded);
+        let bytes = self.bytes.to_mut();
+        let mut i = home(key, cap);
         loop {
-            let slot = &mut self.slots[i * self.stride..(i + 1) * self.stride];
+            let slot = &mut bytes[i * stride..(i + 1) * stride];
             let k = slot_key(slot);
             if k == 0 || k == key {
-                for (j, w) in slot[..4].iter_mut().enumerate() {
-                    *w = (key >> (16 * j)) as u16 as i16;
+                slot[..8].copy_from_slice(&key.to_le_bytes());
+                let off = 8 + 2 * sub * padded;
+                for (b, w) in slot[off..off + 2 * row.len()].chunks_exact_mut(2).zip(row) {
+                    b.copy_from_slice(&w.to_le_bytes());
                 }
-                let off = 4 + sub * self.padded;
-                slot[off..off + row.len()].copy_from_slice(row);
                 return;
             }
-            i = if i + 1 == self.cap { 0 } else { i + 1 };
+            // tables are built with a third of their slots empty
+            i = if i + 1 == cap { 0 } else { i + 1 };
         }
     }
 
     #[inline(always)]
     fn prefetch(&self, key: u64) {
         prefetch(
-            self.slots
+            self.bytes
                 .as_ptr()
                 .wrapping_add(self.home(key) * self.stride),
         );
@@ -125,10 +185,11 @@ impl Table {
 
     /// The slot of `key`, if present.
     #[inline(always)]
-    fn slot(&self, key: u64) -> Option<&[i16]> {
+    fn slot(&self, key: u64) -> Option<&[u8]> {
+        let bytes: &[u8] = &self.bytes;
         let mut i = self.home(key);
-        loop {
-            let slot = &self.slots[i * self.stride..(i + 1) * self.stride];
+        for _ in 0..self.cap {
+            let slot = &bytes[i * self.stride..(i + 1) * self.stride];
             let k = slot_key(slot);
             if k == key {
                 return Some(slot);
@@ -138,16 +199,17 @@ impl Table {
             }
             i = if i + 1 == self.cap { 0 } else { i + 1 };
         }
+        None
     }
 
     /// Adds row `sub` of a slot to `acc` (`padded` long).
     #[inline(always)]
-    fn add_row(&self, slot: &[i16], sub: usize, acc: &mut [i32]) {
-        let off = 4 + sub * self.padded;
-        let row = &slot[off..off + self.padded];
-        for (a, w) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES)) {
+    fn add_row(&self, slot: &[u8], sub: usize, acc: &mut [i32]) {
+        let off = 8 + 2 * sub * self.padded;
+        let row = &slot[off..off + 2 * self.padded];
+        for (a, w) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(2 * LANES)) {
             let a: &mut [i32; LANES] = a.try_into().expect("LANES");
-            let w: &[i16; LANES] = w.try_into().expect("LANES");
+            let w: &[u8; 2 * LANES] = w.try_into().expect("LANES");
             add_lanes(a, w);
         }
     }
@@ -161,13 +223,16 @@ impl Table {
     }
 
     fn iter(&self) -> impl Iterator<Item = (u64, usize, Vec<i16>)> + '_ {
-        self.slots
+        self.bytes
             .chunks_exact(self.stride)
             .filter(|s| slot_key(s) != 0)
             .flat_map(move |s| {
                 (0..self.width).filter_map(move |sub| {
-                    let off = 4 + sub * self.padded;
-                    let row = s[off..off + self.ntags].to_vec();
+                    let off = 8 + 2 * sub * self.padded;
+                    let row: Vec<i16> = s[off..off + 2 * self.ntags]
+                        .chunks_exact(2)
+                        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                        .collect();
                     row.iter()
                         .any(|&w| w != 0)
                         .then_some((slot_key(s), sub, row))
@@ -176,16 +241,17 @@ impl Table {
     }
 }
 
-/// `a += w`, widening: eight `i16` weights into eight `i32` sums. LLVM keeps
-/// this scalar for the baseline x86-64 target (no `pmovsxwd` in SSE2), so
-/// it is written with SSE2, which every x86-64 CPU has.
+/// `a += w`, widening: eight little-endian `i16` weights into eight `i32`
+/// sums. LLVM keeps this scalar for the baseline x86-64 target (no
+/// `pmovsxwd` in SSE2), so it is written with SSE2, which every x86-64 CPU has.
 #[inline(always)]
-fn add_lanes(a: &mut [i32; LANES], w: &[i16; LANES]) {
+fn add_lanes(a: &mut [i32; LANES], w: &[u8; 2 * LANES]) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
-        // SAFETY: SSE2 is part of x86-64; `w` is 8 × i16 = 128 bits and `a`
+        // SAFETY: SSE2 is part of x86-64; `w` is 16 bytes = 128 bits and `a`
         // is 8 × i32 = 2 × 128 bits, and unaligned loads/stores are used.
+        // x86-64 is little-endian, as the weights are.
         unsafe {
             let wv = _mm_loadu_si128(w.as_ptr() as *const __m128i);
             // interleave each weight with itself, then shift its copy out:
@@ -199,7 +265,7 @@ fn add_lanes(a: &mut [i32; LANES], w: &[i16; LANES]) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     for l in 0..LANES {
-        a[l] += w[l] as i32;
+        a[l] += i16::from_le_bytes([w[2 * l], w[2 * l + 1]]) as i32;
     }
 }
 
@@ -215,9 +281,10 @@ pub(crate) struct FeatTable {
     len: usize,
 }
 
-const GROUP_WIDTH: usize = 4;
+/// Rows per slot of the wide table: positions of an n-gram's window.
+pub(crate) const GROUP_WIDTH: usize = 4;
 /// Unigram groups: window positions −3…+3.
-const UNI_WIDTH: usize = 7;
+pub(crate) const UNI_WIDTH: usize = 7;
 
 impl FeatTable {
     /// Builds the table from `(key, weights)` rows of a model with feature
@@ -251,6 +318,29 @@ impl FeatTable {
             }
         }
         t
+    }
+
+    /// A table from its three parts (read from a model file): `len` rows
+    /// in all, unigram groups apart when `flags` says so.
+    pub(crate) fn from_parts(
+        flags: u32,
+        narrow: Table,
+        wide: Table,
+        uni: Table,
+        len: usize,
+    ) -> FeatTable {
+        FeatTable {
+            narrow,
+            wide,
+            uni,
+            split_uni: flags & flags::GROUP_UNIGRAMS != 0,
+            len,
+        }
+    }
+
+    /// The narrow, wide and unigram-group tables.
+    pub(crate) fn parts(&self) -> [&Table; 3] {
+        [&self.narrow, &self.wide, &self.uni]
     }
 
     #[inline(always)]
@@ -646,246 +736,65 @@ impl NerModel {
         })
     }
 
-    /// Reads a model file from `path`.
+    /// Reads a model file from `path` (format version 3 or 2).
     pub fn from_path(path: &Path) -> Result<NerModel> {
-        let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
-        NerModel::read(std::io::BufReader::new(f)).map_err(|e| match e {
+        let with_path = |e: Error| match e {
             Error::BadModel(m) => Error::BadModel(format!("{}: {m}", path.display())),
+            Error::CorruptModel {
+                offset, message, ..
+            } => Error::CorruptModel {
+                path: Some(path.to_path_buf()),
+                offset,
+                message,
+            },
             Error::Io { source, .. } => Error::io(Some(path), source),
             e => e,
-        })
+        };
+        let mut f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
+        let size = f.metadata().map_err(|e| Error::io(Some(path), e))?.len();
+        if size > MAX_FILE {
+            return Err(with_path(Error::BadModel(format!(
+                "{size} bytes is larger than any model ({MAX_FILE} bytes at most)"
+            ))));
+        }
+        let mut data = Vec::with_capacity(size as usize);
+        f.read_to_end(&mut data)
+            .map_err(|e| Error::io(Some(path), e))?;
+        NerModel::from_bytes(&data).map_err(with_path)
     }
 
-    /// Writes the model (format [`MAGIC`]).
+    /// Reads a model from its bytes (format version 3 or 2), checking them
+    /// whole: length, checksum, every section and table size.
+    pub fn from_bytes(data: &[u8]) -> Result<NerModel> {
+        format::read(format::Source::Borrowed(data), true)
+    }
+
+    /// A model whose bytes live as long as the program (`include_bytes!`):
+    /// a version 3 model is used in place, not copied. The checksum is not
+    /// computed (the bytes are part of the program, and its tests check
+    /// them); every length and size is.
+    pub fn from_static(data: &'static [u8]) -> Result<NerModel> {
+        format::read(format::Source::Static(data), false)
+    }
+
+    /// Writes the model (format [`MAGIC`], version 3).
     pub fn write(&self, mut w: impl Write) -> Result<()> {
-        let mut b = Vec::new();
-        b.extend_from_slice(MAGIC);
-        put_str(&mut b, &self.lang);
-        put_str(&mut b, &self.id);
-        b.push(self.ex.english as u8);
-        put_var(&mut b, self.ex.flags as u64);
-        put_var(&mut b, self.tags.labels().len() as u64);
-        for l in self.tags.labels() {
-            put_str(&mut b, l.as_str());
-        }
-        b.push(self.ex.lexicon.is_tokens() as u8);
-        put_var(&mut b, self.ex.lexicon.max_len() as u64);
-        put_pairs(&mut b, &self.ex.lexicon.compiled());
-        if self.ex.flags & flags::CLUSTERS != 0 {
-            put_pairs(&mut b, &self.ex.clusters.compiled());
-        }
-        b.extend_from_slice(&self.scale.to_le_bytes());
-        for v in self.trans.iter().chain(&self.start).chain(&self.end) {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        let mut rows: Vec<(u64, Vec<i16>)> = self.table.iter().collect();
-        rows.sort_unstable_by_key(|r| r.0);
-        put_var(&mut b, rows.len() as u64);
-        let mut prev = 0u64;
-        for (k, _) in &rows {
-            put_var(&mut b, k - prev);
-            prev = *k;
-        }
-        for (_, row) in &rows {
-            for &v in row {
-                put_var(&mut b, ((v as i64) << 1 ^ ((v as i64) >> 63)) as u64);
-            }
-        }
-        b.extend_from_slice(b"END\0");
-        w.write_all(&b).map_err(|e| Error::io(None, e))?;
+        w.write_all(&format::write_v3(self))
+            .map_err(|e| Error::io(None, e))?;
         w.flush().map_err(|e| Error::io(None, e))
     }
 
-    /// Reads a model written by [`NerModel::write`].
+    /// Reads a model written by [`NerModel::write`] (format version 3, or
+    /// version 2 of earlier builds).
     pub fn read(mut r: impl Read) -> Result<NerModel> {
         let mut data = Vec::new();
         r.read_to_end(&mut data).map_err(|e| Error::io(None, e))?;
-        if data.len() < 8 || &data[..7] != b"ZHENNER" {
-            let n = data.len().min(8);
-            return Err(Error::BadModel(format!(
-                "starts with {:?}, expected the magic bytes \"ZHENNER\\x02\"; pass a .zner file written by zhen's NER trainer",
-                String::from_utf8_lossy(&data[..n])
-            )));
-        }
-        if data[7] != MAGIC[7] {
-            return Err(Error::BadModel(format!(
-                "format version {} is not supported (this build reads version {}); retrain or upgrade zhen",
-                data[7], MAGIC[7]
-            )));
-        }
-        let mut c = Cursor { d: &data, p: 8 };
-        let lang = c.str()?;
-        let id = c.str()?;
-        let english = c.byte()? != 0;
-        let flags = c.var()? as u32;
-        if flags & !flags::KNOWN != 0 {
-            return Err(Error::BadModel(format!(
-                "feature flags {:#x} unknown to this version of zhen-ner (a newer model?)",
-                flags & !flags::KNOWN
-            )));
-        }
-        let nl = c.var()? as usize;
-        if nl > 64 {
-            return Err(Error::BadModel(format!("{nl} labels: the file is corrupt")));
-        }
-        let mut labels = Vec::with_capacity(nl);
-        for _ in 0..nl {
-            labels.push(Label::new(&c.str()?));
-        }
-        let tags = TagSet::for_flags(labels, flags);
-        let t = tags.len();
-        let lex_tokens = c.byte()? != 0;
-        let lex_max = c.var()? as usize;
-        let lex = c.pairs("lexicon entries")?;
-        let lexicon = Lexicon::from_compiled(lex_tokens, lex_max, lex.into_iter());
-        let mut clusters = Clusters::default();
-        if flags & flags::CLUSTERS != 0 {
-            clusters = Clusters::from_compiled(&c.pairs("word clusters")?);
-        }
-        let scale = c.f32()?;
-        let mut fl = Vec::with_capacity(t * t + 2 * t);
-        for _ in 0..t * t + 2 * t {
-            fl.push(c.f32()?);
-        }
-        let end = fl.split_off(t * t + t);
-        let start = fl.split_off(t * t);
-        let trans = fl;
-        let nf = c.var()? as usize;
-        if nf > data.len() {
-            return Err(Error::BadModel(format!(
-                "{nf} features: the file is corrupt"
-            )));
-        }
-        let mut keys = Vec::with_capacity(nf);
-        let mut k = 0u64;
-        for _ in 0..nf {
-            k = k.wrapping_add(c.var()?);
-            keys.push(k);
-        }
-        let mut rows = Vec::with_capacity(nf);
-        for k in keys {
-            let mut row = vec![0i16; t];
-            for v in row.iter_mut() {
-                let z = c.var()?;
-                *v = ((z >> 1) as i64 ^ -((z & 1) as i64)) as i16;
-            }
-            if k == 0 {
-                return Err(Error::BadModel("feature key 0: the file is corrupt".into()));
-            }
-            rows.push((k, row));
-        }
-        let table = FeatTable::build(t, flags, &rows);
-        if c.d.get(c.p..c.p + 4) != Some(b"END\0") {
-            return Err(Error::BadModel(
-                "missing end marker: the file is truncated or corrupt".into(),
-            ));
-        }
-        Ok(NerModel {
-            lang,
-            id,
-            ex: crate::model::Extractor {
-                english,
-                flags,
-                lexicon,
-                clusters,
-            },
-            decoder: Decoder::new(&tags),
-            tags,
-            table,
-            scale,
-            trans,
-            start,
-            end,
-        })
+        NerModel::from_bytes(&data)
     }
 }
 
-fn put_var(b: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        b.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    b.push(v as u8);
-}
-
-/// A count and `(key, value)` pairs sorted by key, keys delta-coded.
-fn put_pairs(b: &mut Vec<u8>, pairs: &[(u64, u32)]) {
-    put_var(b, pairs.len() as u64);
-    let mut prev = 0u64;
-    for &(k, v) in pairs {
-        put_var(b, k - prev);
-        put_var(b, v as u64);
-        prev = k;
-    }
-}
-
-fn put_str(b: &mut Vec<u8>, s: &str) {
-    put_var(b, s.len() as u64);
-    b.extend_from_slice(s.as_bytes());
-}
-
-struct Cursor<'a> {
-    d: &'a [u8],
-    p: usize,
-}
-
-impl Cursor<'_> {
-    fn eof(&self) -> Error {
-        Error::BadModel(format!(
-            "unexpected end of data at byte {}: the file is truncated",
-            self.p
-        ))
-    }
-    fn byte(&mut self) -> Result<u8> {
-        let b = *self.d.get(self.p).ok_or_else(|| self.eof())?;
-        self.p += 1;
-        Ok(b)
-    }
-    fn var(&mut self) -> Result<u64> {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let b = self.byte()?;
-            if shift > 63 {
-                return Err(Error::BadModel(format!("bad number at byte {}", self.p)));
-            }
-            v |= ((b & 0x7f) as u64) << shift;
-            if b < 0x80 {
-                return Ok(v);
-            }
-            shift += 7;
-        }
-    }
-    fn str(&mut self) -> Result<String> {
-        let n = self.var()? as usize;
-        let s = self
-            .d
-            .get(self.p..self.p.saturating_add(n))
-            .ok_or_else(|| self.eof())?;
-        self.p += n;
-        String::from_utf8(s.to_vec())
-            .map_err(|_| Error::BadModel(format!("invalid UTF-8 string before byte {}", self.p)))
-    }
-    /// Pairs written by [`put_pairs`]; `what` names them in errors.
-    fn pairs(&mut self, what: &str) -> Result<Vec<(u64, u32)>> {
-        let n = self.var()? as usize;
-        if n > self.d.len() {
-            return Err(Error::BadModel(format!("{n} {what}: the file is corrupt")));
-        }
-        let mut out = Vec::with_capacity(n);
-        let mut k = 0u64;
-        for _ in 0..n {
-            k = k.wrapping_add(self.var()?);
-            out.push((k, self.var()? as u32));
-        }
-        Ok(out)
-    }
-    fn f32(&mut self) -> Result<f32> {
-        let s = self.d.get(self.p..self.p + 4).ok_or_else(|| self.eof())?;
-        self.p += 4;
-        Ok(f32::from_le_bytes(s.try_into().expect("4 bytes")))
-    }
-}
+/// The largest model file [`NerModel::from_path`] reads (4 GiB).
+const MAX_FILE: u64 = 4 << 30;
 
 #[cfg(test)]
 mod tests {

@@ -106,18 +106,89 @@ fn bad_header_is_reported() {
     assert!(matches!(e, Error::BadModel(_)));
     assert_eq!(
         e.to_string(),
-        "not a zhen NER model: starts with \"PK\\u{3}\\u{4} not\", expected the magic bytes \"ZHENNER\\x02\"; pass a .zner file written by zhen's NER trainer"
+        "not a zhen NER model: starts with \"PK\\u{3}\\u{4} not\", expected the magic bytes \"ZHENNER\\x03\"; pass a .zner file written by zhen's NER trainer"
     );
     let e = NerModel::read(&b"ZHENNER\x09rest"[..]).unwrap_err();
     assert!(
         e.to_string().contains("format version 9 is not supported"),
         "{e}"
     );
+    let e = NerModel::read(&b"ZHENNER\x01rest"[..]).unwrap_err();
+    assert!(e.to_string().contains("must be retrained"), "{e}");
     let mut bytes = Vec::new();
     NerModel::embedded_en().write(&mut bytes).unwrap();
     bytes.truncate(bytes.len() / 2);
     let e = NerModel::read(&bytes[..]).unwrap_err();
     assert!(e.to_string().contains("truncated"), "{e}");
+}
+
+fn shipped(name: &str) -> (std::path::PathBuf, Vec<u8>) {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models")
+        .join(name);
+    let b = std::fs::read(&p).unwrap();
+    (p, b)
+}
+
+/// The embedded models are used without computing their checksum: here
+/// the shipped files pass every check, and are in the current format.
+#[test]
+fn shipped_models_pass_every_check_of_the_current_format() {
+    for (name, id) in [
+        ("zh-news.zner", "zh-news-3"),
+        ("en-conll.zner", "en-conll-3"),
+    ] {
+        let (p, b) = shipped(name);
+        assert_eq!(
+            &b[..8],
+            zhen_ner::MAGIC,
+            "{name}: rewrite it with the upgrade example"
+        );
+        let m = NerModel::from_path(&p).unwrap();
+        assert_eq!(m.id(), id);
+        let mut again = Vec::new();
+        m.write(&mut again).unwrap();
+        assert!(again == b, "{name}: writing it back changes its bytes");
+    }
+}
+
+/// Issue 12, item 6: damaged model files are errors naming the file and the
+/// byte, never a panic, a long spin or a silently different model.
+#[test]
+fn damaged_model_files_are_errors() {
+    let (_, good) = shipped("zh-news.zner");
+    let dir = std::env::temp_dir().join(format!("zhen-ner-damage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&str, usize, &[u8]); 4] = [
+        ("four header bytes", 20, &[0xde, 0xad, 0xbe, 0xef]),
+        ("a byte of the metadata", 1098, &[0x7f]),
+        ("a weight byte", good.len() - 1000, &[0x55]),
+        ("the section table", 40, &[0xff; 8]),
+    ];
+    for (what, at, new) in cases {
+        let mut b = good.clone();
+        for (i, &x) in new.iter().enumerate() {
+            b[at + i] ^= x;
+        }
+        let p = dir.join("damaged.zner");
+        std::fs::write(&p, &b).unwrap();
+        let e = NerModel::from_path(&p).unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, Error::CorruptModel { .. }), "{what}: {msg}");
+        assert!(
+            msg.starts_with(&format!("{}: corrupt NER model at byte ", p.display())),
+            "{what}: {msg}"
+        );
+        assert!(
+            msg.contains("checksum mismatch") || msg.contains("sections"),
+            "{what}: {msg}"
+        );
+    }
+    let p = dir.join("truncated.zner");
+    std::fs::write(&p, &good[..good.len() - 1]).unwrap();
+    let msg = NerModel::from_path(&p).unwrap_err().to_string();
+    assert!(msg.contains("truncated"), "{msg}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
