@@ -242,10 +242,18 @@ fn model_with_unknown_feature_flags_is_refused() {
     let m = train("zh", &[p], None, opts).unwrap();
     let mut b = Vec::new();
     m.write(&mut b).unwrap();
-    // magic, "zh" (length 2), "t" (length 1), english byte, then the flags varint
-    let at = 8 + 3 + 2 + 1;
-    assert_eq!(b[at] as u32, zhen_ner::flags::DEFAULT & 0x7f | 0x80);
-    b[at + 1] |= 0x40; // bit 13: no such flag
+    // format v3: the `meta` section is the first in the section table; in
+    // it "zh" and "t" (u32 length + bytes), the English byte, then the flags
+    let meta = u64::from_le_bytes(b[40..48].try_into().unwrap()) as usize;
+    assert_eq!(&b[24..28], b"meta");
+    let at = meta + (4 + 2) + (4 + 1) + 1;
+    let fl = u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    assert_eq!(fl, zhen_ner::flags::DEFAULT);
+    b[at..at + 4].copy_from_slice(&(fl | 1 << 13).to_le_bytes()); // bit 13: no such flag
+                                                                  // with a valid checksum, as a newer zhen would write it
+    b[16..20].fill(0);
+    let crc = crc32fast::hash(&b);
+    b[16..20].copy_from_slice(&crc.to_le_bytes());
     let e = NerModel::read(&b[..]).unwrap_err().to_string();
     assert!(e.contains("unknown to this version"), "{e}");
 }
