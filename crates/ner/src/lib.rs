@@ -78,7 +78,8 @@ mod embedded {
         pub fn embedded_en() -> &'static NerModel {
             static M: OnceLock<NerModel> = OnceLock::new();
             M.get_or_init(|| {
-                NerModel::from_static(zhen_models::EN_CONLL).expect("the embedded en model is valid")
+                NerModel::from_static(zhen_models::EN_CONLL)
+                    .expect("the embedded en model is valid")
             })
         }
     }
