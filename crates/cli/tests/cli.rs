@@ -273,10 +273,7 @@ fn annotate_isolates_bad_inputs_and_reports_them() {
     let docs = manifest["documents"].as_array().unwrap();
     let gbk_doc = docs.iter().find(|d| d["id"] == "sub/gbk.txt").unwrap();
     assert_eq!(gbk_doc["status"], "ok");
-    assert!(matches!(
-        gbk_doc["encoding"].as_str(),
-        Some("GBK") | Some("gb18030")
-    ));
+    assert_eq!(gbk_doc["encoding"], "GBK");
     assert_eq!(gbk_doc["sha256"].as_str().unwrap().len(), 64);
     assert!(out_dir2.join("sub/gbk.conllu").exists());
     // --lossy replaces and counts instead of failing
@@ -298,6 +295,105 @@ fn annotate_isolates_bad_inputs_and_reports_them() {
         serde_json::from_slice(&fs::read(out_dir3.join("manifest.json")).unwrap()).unwrap();
     // three undecodable bytes, three replacements (WHATWG decoding)
     assert_eq!(m["documents"][0]["counts"]["replaced_bytes"], 3);
+}
+
+/// Issue 12 case 1: one stray byte in UTF-8 text used to make every
+/// command read the file as windows-1252 (mojibake, no entities, exit 0).
+#[test]
+fn almost_utf8_fails_naming_line_and_offset_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x.txt");
+    let mut bytes = "王小明在北京工作。".as_bytes().to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice("李四在上海工作。\n".as_bytes());
+    fs::write(&x, &bytes).unwrap();
+    let msg = "line 1, byte offset 27: invalid UTF-8 byte sequence FF; pass --lossy to replace undecodable bytes with U+FFFD, or --encoding if the input is not UTF-8";
+    for args in [
+        &["tag"][..],
+        &["convert", "-c", "t2s"],
+        &["clean"],
+        &["tokenize"],
+    ] {
+        let out = zhen().args(args).arg(&x).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("zhen: error: {}: {msg}\n", x.display()),
+            "{args:?}"
+        );
+        let out = zhen()
+            .args(args)
+            .write_stdin(bytes.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("zhen: error: <stdin>: {msg}\n"),
+            "{args:?}"
+        );
+    }
+    let out_dir = dir.path().join("out");
+    let out = zhen()
+        .args(["annotate", "--quiet", "-o"])
+        .arg(&out_dir)
+        .arg(&x)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let errors = fs::read_to_string(out_dir.join("errors.csv")).unwrap();
+    assert!(errors.contains(",1,27,"), "{errors}");
+    // --lossy: a U+FFFD, counted, and the entities on both sides of it
+    let tags = stdout_of(zhen().args(["tag", "--lossy"]).arg(&x));
+    assert_eq!(
+        tags,
+        "0\t3\tPER\t王小明\n4\t6\tLOC\t北京\n10\t12\tPER\t李四\n13\t15\tLOC\t上海\n"
+    );
+    let out_dir = dir.path().join("lossy");
+    zhen()
+        .args(["annotate", "--quiet", "--lossy", "-o"])
+        .arg(&out_dir)
+        .arg(&x)
+        .assert()
+        .success();
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["documents"][0]["encoding"], "UTF-8");
+    assert_eq!(m["documents"][0]["counts"]["replaced_bytes"], 1);
+    assert_eq!(m["documents"][0]["counts"]["entities"], 4);
+}
+
+/// Issue 12 case 7: UTF-16 without BOM was "binary"; GB18030 was "GBK".
+#[test]
+fn annotate_records_utf16_without_bom_and_gb18030() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    let text = "王小明在北京工作。\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    fs::write(input.join("le.txt"), le).unwrap();
+    let (gb, _, _) = encoding_rs::GB18030.encode("王小明在北京工作，他姓𠮷。\n");
+    fs::write(input.join("gb.txt"), gb).unwrap();
+    let out_dir = dir.path().join("out");
+    zhen()
+        .args(["annotate", "--quiet", "-o"])
+        .arg(&out_dir)
+        .arg(&input)
+        .assert()
+        .success();
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    let enc = |id: &str| {
+        m["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()["encoding"]
+            .clone()
+    };
+    assert_eq!(enc("le.txt"), "UTF-16LE");
+    assert_eq!(enc("gb.txt"), "gb18030");
 }
 
 #[test]
