@@ -95,6 +95,7 @@ fn field(s: &str) -> String {
 pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConllOptions) -> Result<()> {
     util::check(doc)?;
     let mut s = String::from("-DOCSTART- -X- -X- O\n\n");
+    let mut assigner = tags::Assigner::new(&doc.entities);
     for i in 0..doc.sentences.len() {
         let toks = doc.sentence_tokens(i);
         if toks.is_empty() {
@@ -119,7 +120,7 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConllOptions
             continue;
         }
         let spans: Vec<Span> = units.iter().map(|u| u.0).collect();
-        let of = tags::assign(&spans, &doc.entities);
+        let of = assigner.assign(&spans);
         let tags = tags::encode(opts.scheme, &of, &doc.entities);
         for ((_, surface, t), tag) in units.iter().zip(tags) {
             let _ = writeln!(s, "{} {} _ {}", field(surface), field(&t.pos), tag);

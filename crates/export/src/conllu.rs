@@ -91,6 +91,7 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConlluOption
     let mut s = String::new();
     let mut n = 0;
     let sent_prefix = util::replace_breaks(&doc.id, '_');
+    let mut assigner = tags::Assigner::new(&doc.entities);
     for i in 0..doc.sentences.len() {
         let toks = doc.sentence_tokens(i);
         if toks.is_empty() {
@@ -108,7 +109,7 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConlluOption
             util::one_line(&doc.text[sent.span.range()])
         );
         let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
-        let of = tags::assign(&spans, &doc.entities);
+        let of = assigner.assign(&spans);
         let tags = tags::encode(opts.scheme, &of, &doc.entities);
         for (k, (t, tag)) in toks.iter().zip(tags).enumerate() {
             let (start, end) = idx.char_span(t.span);

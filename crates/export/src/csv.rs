@@ -146,10 +146,11 @@ impl<W: Write> TokenTable<W> {
         let idx = CharIndex::new(&doc.text);
         let raw = self.opts.raw_cells;
         let mut k = 0;
+        let mut assigner = tags::Assigner::new(&doc.entities);
         for si in 0..doc.sentences.len() {
             let toks = doc.sentence_tokens(si);
             let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
-            let of = tags::assign(&spans, &doc.entities);
+            let of = assigner.assign(&spans);
             let tags = tags::encode(self.opts.scheme, &of, &doc.entities);
             let para = doc.sentences[si].paragraph.to_string();
             let sent = si.to_string();

@@ -1,6 +1,8 @@
 //! Sequence tag schemes (IOB1, IOB2, BIOES): encoding entities as per-unit
 //! tags and decoding tags back into entity spans.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -73,32 +75,85 @@ impl FromStr for Scheme {
     }
 }
 
-/// For every unit (token or char) span, the index in `entities` of the
-/// entity it belongs to: the entity that starts first among those
-/// overlapping it. A token cut by an entity boundary therefore takes that
-/// entity's tag. Units must be sorted and must not overlap.
+/// Finds, for every unit (token or char) span, the index in `entities` of
+/// the entity it belongs to: the entity that starts first (then ends first)
+/// among those overlapping it. A token cut by an entity boundary therefore
+/// takes that entity's tag.
+///
+/// One sweep over the whole document: the entities are sorted once, and
+/// the units of successive [`Assigner::assign`] calls (a document's
+/// sentences in order) move forward through the text, so a document costs
+/// O((units + entities) · log entities) however many sentences it has.
+pub(crate) struct Assigner<'a> {
+    entities: &'a [Entity],
+    /// Non-empty entities by (start, end, index).
+    order: Vec<usize>,
+    /// The next entity of `order` not yet started.
+    next: usize,
+    /// Started entities, smallest (start, end, index) on top; those ending
+    /// before the current unit are dropped when they reach the top.
+    active: BinaryHeap<Reverse<(usize, usize, usize)>>,
+    /// Start of the last unit seen.
+    last: usize,
+}
+
+impl<'a> Assigner<'a> {
+    pub(crate) fn new(entities: &'a [Entity]) -> Self {
+        let mut order: Vec<usize> = (0..entities.len())
+            .filter(|&i| !entities[i].span.is_empty())
+            .collect();
+        order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end, i));
+        Assigner {
+            entities,
+            order,
+            next: 0,
+            active: BinaryHeap::new(),
+            last: 0,
+        }
+    }
+
+    /// The entity of every unit. Units must be sorted and must not overlap,
+    /// and lie after the units of earlier calls (otherwise the sweep starts
+    /// over, which is correct but slower).
+    pub(crate) fn assign(&mut self, units: &[Span]) -> Vec<Option<usize>> {
+        if units.first().is_some_and(|u| u.start < self.last) {
+            self.next = 0;
+            self.active.clear();
+        }
+        let ents = self.entities;
+        units
+            .iter()
+            .map(|u| {
+                self.last = u.start;
+                while let Some(&i) = self.order.get(self.next) {
+                    let span = ents[i].span;
+                    if span.start >= u.end {
+                        break;
+                    }
+                    self.active.push(Reverse((span.start, span.end, i)));
+                    self.next += 1;
+                }
+                while self
+                    .active
+                    .peek()
+                    .is_some_and(|Reverse((_, end, _))| *end <= u.start)
+                {
+                    self.active.pop();
+                }
+                // empty units overlap nothing
+                if u.is_empty() {
+                    return None;
+                }
+                self.active.peek().map(|Reverse((_, _, i))| *i)
+            })
+            .collect()
+    }
+}
+
+/// [`Assigner::assign`] for one list of units.
+#[cfg(test)]
 pub(crate) fn assign(units: &[Span], entities: &[Entity]) -> Vec<Option<usize>> {
-    let mut order: Vec<usize> = (0..entities.len())
-        .filter(|&i| !entities[i].span.is_empty())
-        .collect();
-    order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end, i));
-    let mut next = 0;
-    let mut active: Vec<usize> = Vec::new();
-    units
-        .iter()
-        .map(|u| {
-            while next < order.len() && entities[order[next]].span.start < u.end {
-                active.push(order[next]);
-                next += 1;
-            }
-            active.retain(|&i| entities[i].span.end > u.start);
-            // empty units overlap nothing
-            if u.is_empty() {
-                return None;
-            }
-            active.first().copied()
-        })
-        .collect()
+    Assigner::new(entities).assign(units)
 }
 
 /// The tags of one sentence's units, given the entity of every unit.
@@ -265,6 +320,51 @@ mod tests {
         // overlapping entities: the one starting first wins
         let ents = [ent(0, 6, "ORG"), ent(4, 8, "LOC")];
         assert_eq!(assign(&toks, &ents), [Some(0), Some(0)]);
+    }
+
+    /// The definition, entity by entity: the overlapping entity with the
+    /// smallest (start, end, index).
+    fn naive(units: &[Span], ents: &[Entity]) -> Vec<Option<usize>> {
+        units
+            .iter()
+            .map(|u| {
+                (0..ents.len())
+                    .filter(|&i| {
+                        let e = ents[i].span;
+                        !u.is_empty() && !e.is_empty() && e.start < u.end && e.end > u.start
+                    })
+                    .min_by_key(|&i| (ents[i].span.start, ents[i].span.end, i))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// One sweep over many sentences gives what the definition gives,
+        /// with overlapping, nested, empty and unsorted entities.
+        #[test]
+        fn the_sweep_over_sentences_is_the_definition(
+            cuts in proptest::collection::vec(0usize..60, 0..40),
+            raw in proptest::collection::vec((0usize..60, 0usize..12, 0usize..3), 0..25),
+            sentence_len in 1usize..6,
+        ) {
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            cuts.dedup();
+            // units between consecutive cuts, some empty ones kept
+            let units: Vec<Span> = cuts.windows(2).map(|w| Span::new(w[0], w[1])).collect();
+            let ents: Vec<Entity> = raw
+                .iter()
+                .map(|&(s, len, l)| ent(s, s + len, ["PER", "LOC", "ORG"][l]))
+                .collect();
+            let mut a = Assigner::new(&ents);
+            let mut got = Vec::new();
+            for sentence in units.chunks(sentence_len) {
+                got.extend(a.assign(sentence));
+            }
+            proptest::prop_assert_eq!(got, naive(&units, &ents));
+            // going back starts over
+            proptest::prop_assert_eq!(a.assign(&units), naive(&units, &ents));
+        }
     }
 
     #[test]
