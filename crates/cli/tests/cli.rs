@@ -600,3 +600,53 @@ fn train_ner_with_clusters_writes_a_model_eval_can_use() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("clusters.tsv:1:"), "{err}");
 }
+
+/// Issue 12 case 7: a space-separated CoNLL file that `eval` scores is one
+/// `train-ner` trains on (it used to reject it), and a bad line is named.
+#[test]
+fn train_ner_reads_what_eval_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let bio = dir.path().join("en.conll");
+    let mut text = String::from("-DOCSTART- -X- -X- O\n\n");
+    for _ in 0..3 {
+        text.push_str(
+            "Smith NNP B-NP B-PER\nvisited VBD B-VP O\nParis NNP B-NP S-LOC\n. . O O\n\n",
+        );
+        text.push_str("Jones NNP B-NP B-PER\nleft VBD B-VP O\nLondon NNP B-NP S-LOC\n. . O O\n\n");
+    }
+    fs::write(&bio, &text).unwrap();
+    let model = dir.path().join("m.zner");
+    let train = || {
+        zhen()
+            .args(["train-ner", "--lang", "en", "--epochs", "3", "--train"])
+            .arg(&bio)
+            .arg("-o")
+            .arg(&model)
+            .output()
+            .unwrap()
+    };
+    let st = train();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let out = stdout_of(
+        zhen()
+            .args(["eval", "--json", "--gold"])
+            .arg(&bio)
+            .arg("--model")
+            .arg(&model),
+    );
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["micro"]["f1"].as_f64(), Some(1.0), "{v}");
+    text.push_str("Paris B-LOC\n");
+    fs::write(&bio, &text).unwrap();
+    let bad = train();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("en.conll:33: 2 space-separated columns, but line 3 has 4; every token line must have the same columns (a token containing a space? use TABs between columns)"),
+        "{err}"
+    );
+}

@@ -29,10 +29,18 @@ impl BioSentence {
     }
 }
 
-/// Reads a BIO file: `TOKEN<TAB>TAG` per line, a blank line between sentences.
+/// Reads a BIO file: one token per line with its NER tag in the last
+/// column, a blank line between sentences.
 ///
-/// Errors name the file and the 1-based line: a line without exactly two
-/// tab-separated columns, or a tag that is not `O`, `B-X` or `I-X`.
+/// The layouts are those `zhen eval` reads (`zhen_export::conll::read_str`),
+/// so a file scored with one can be trained on with the other: columns
+/// separated by TABs (when the first token line has a TAB) or by spaces, two
+/// or more of them and as many on every line (`TOKEN TAG`, CoNLL-2003's
+/// `TOKEN POS CHUNK TAG`, …); `-DOCSTART-` lines and a BOM are skipped; tags
+/// in IOB1, IOB2 or BIOES (`O`, `B-`, `I-`, `E-`, `S-`, and `M-`, `L-`,
+/// `U-`), read leniently like `eval` does and stored as IOB2.
+///
+/// Errors name the file and the 1-based line, and say what was expected.
 pub fn read_bio(path: impl AsRef<Path>) -> Result<Vec<BioSentence>> {
     let path = path.as_ref();
     let f = std::fs::File::open(path).map_err(|e| Error::io(Some(path), e))?;
@@ -43,6 +51,14 @@ pub fn read_bio(path: impl AsRef<Path>) -> Result<Vec<BioSentence>> {
 pub fn read_bio_from(r: impl BufRead, path: &Path) -> Result<Vec<BioSentence>> {
     let mut out = Vec::new();
     let mut cur = BioSentence::default();
+    // (TAB-separated, columns, the line that fixed them)
+    let mut layout: Option<(bool, usize, usize)> = None;
+    let finish = |cur: &mut BioSentence, out: &mut Vec<BioSentence>| {
+        if !cur.tokens.is_empty() {
+            cur.tags = to_iob2(&cur.tags);
+            out.push(std::mem::take(cur));
+        }
+    };
     for (i, line) in r.lines().enumerate() {
         let line = line.map_err(|e| Error::io(Some(path), e))?;
         let line = line.strip_suffix('\r').unwrap_or(&line);
@@ -52,9 +68,7 @@ pub fn read_bio_from(r: impl BufRead, path: &Path) -> Result<Vec<BioSentence>> {
             line
         };
         if line.trim().is_empty() {
-            if !cur.tokens.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
+            finish(&mut cur, &mut out);
             continue;
         }
         let bad = |message: String| Error::Bio {
@@ -62,30 +76,87 @@ pub fn read_bio_from(r: impl BufRead, path: &Path) -> Result<Vec<BioSentence>> {
             line: i + 1,
             message,
         };
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() != 2 || cols[0].is_empty() {
+        let tab = layout.map_or(line.contains('\t'), |l| l.0);
+        let cols: Vec<&str> = if tab {
+            line.split('\t').collect()
+        } else {
+            line.split(' ').filter(|c| !c.is_empty()).collect()
+        };
+        if cols[0] == "-DOCSTART-" {
+            finish(&mut cur, &mut out);
+            continue;
+        }
+        let sep = if tab { "TAB" } else { "space" };
+        let (_, n, first) = *layout.get_or_insert((tab, cols.len(), i + 1));
+        if cols.len() < 2 {
             return Err(bad(format!(
-                "expected 2 tab-separated columns TOKEN<TAB>TAG, found {} in {line:?}",
-                cols.len()
+                "a token line needs at least 2 {sep}-separated columns (token … NER tag), found 1 in {line:?}"
             )));
         }
-        let tag = cols[1].trim();
-        if !is_bio_tag(tag) {
+        if cols.len() != n {
             return Err(bad(format!(
-                "bad tag {tag:?}: expected O, B-<LABEL> or I-<LABEL>"
+                "{} {sep}-separated columns, but line {first} has {n}; every token line must have the same columns{}",
+                cols.len(),
+                if tab { "" } else { " (a token containing a space? use TABs between columns)" }
+            )));
+        }
+        if cols[0].trim().is_empty() {
+            return Err(bad(format!("the token (column 1) is empty in {line:?}")));
+        }
+        let tag = cols[n - 1].trim();
+        if parse_tag(tag).is_none() {
+            return Err(bad(format!(
+                "bad tag {tag:?} in column {n}: expected O, or B-, I-, E-, S- followed by a label (e.g. B-PER)"
             )));
         }
         cur.tokens.push(cols[0].to_string());
         cur.tags.push(tag.to_string());
     }
-    if !cur.tokens.is_empty() {
-        out.push(cur);
-    }
+    finish(&mut cur, &mut out);
     Ok(out)
 }
 
-fn is_bio_tag(t: &str) -> bool {
-    t == "O" || ((t.starts_with("B-") || t.starts_with("I-")) && t.len() > 2)
+/// A tag's part (`B`, `I`, `E`, `S`, or `O` with an empty label) and label:
+/// `M-` reads as `I-`, `L-` as `E-`, `U-` as `S-`. `None` for anything else.
+fn parse_tag(t: &str) -> Option<(char, &str)> {
+    if t == "O" {
+        return Some(('O', ""));
+    }
+    let (prefix, label) = t.split_at_checked(2)?;
+    if label.is_empty() || label.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let part = match prefix {
+        "B-" => 'B',
+        "I-" | "M-" => 'I',
+        "E-" | "L-" => 'E',
+        "S-" | "U-" => 'S',
+        _ => return None,
+    };
+    Some((part, label))
+}
+
+/// Valid tags in any scheme as IOB2: an entity starts at `B-`/`S-`, or at
+/// `I-`/`E-` after `O`, after another label or after the end of an entity
+/// (`E-`/`S-`); it ends after `E-`/`S-` or before a tag that does not go on.
+fn to_iob2(tags: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(tags.len());
+    // the label of the entity still open
+    let mut open: Option<&str> = None;
+    for t in tags {
+        let (part, label) = parse_tag(t).unwrap_or(('O', ""));
+        let goes_on = matches!(part, 'I' | 'E') && open == Some(label);
+        out.push(match part {
+            'O' => "O".to_string(),
+            _ if goes_on => format!("I-{label}"),
+            _ => format!("B-{label}"),
+        });
+        open = match part {
+            'B' | 'I' => Some(label),
+            _ => None,
+        };
+    }
+    out
 }
 
 /// Entities of a BIO tag sequence as `(start, end, label)` token ranges, with
@@ -426,19 +497,68 @@ mod tests {
         assert!(ts.allowed_end(4));
     }
 
+    fn read(data: &str) -> Result<Vec<BioSentence>> {
+        read_bio_from(data.as_bytes(), Path::new("x.bio"))
+    }
+
+    /// Issue 12 case 7: `train-ner` rejected the space-separated files
+    /// `eval` reads, and said "expected 2 … found 2" for an empty token.
     #[test]
-    fn bad_line_names_file_and_line() {
-        let data = "中\tO\n国\tB-LOC\tX\n";
-        let e = read_bio_from(data.as_bytes(), Path::new("x.bio")).unwrap_err();
+    fn reads_the_layouts_eval_reads() {
+        let want = vec![
+            BioSentence {
+                tokens: vec!["王".into(), "小明".into(), "来".into()],
+                tags: vec!["B-PER".into(), "I-PER".into(), "O".into()],
+            },
+            BioSentence {
+                tokens: vec!["He".into()],
+                tags: vec!["O".into()],
+            },
+        ];
+        // TAB, spaces (runs of them), CoNLL-2003 columns with -DOCSTART-
         assert_eq!(
-            e.to_string(),
-            "x.bio:2: expected 2 tab-separated columns TOKEN<TAB>TAG, found 3 in \"国\\tB-LOC\\tX\""
+            read("王\tB-PER\n小明\tI-PER\n来\tO\n\nHe\tO\n").unwrap(),
+            want
         );
-        let data = "中\tO\n\n国\tE-LOC\n";
-        let e = read_bio_from(data.as_bytes(), Path::new("y.bio")).unwrap_err();
+        assert_eq!(read("王 B-PER\n小明  I-PER\n来 O\n\nHe O\n").unwrap(), want);
         assert_eq!(
-            e.to_string(),
-            "y.bio:3: bad tag \"E-LOC\": expected O, B-<LABEL> or I-<LABEL>"
+            read("-DOCSTART- -X- -X- O\n\n王 NR B-NP B-PER\n小明 NR I-NP I-PER\n来 VV B-VP O\n\n-DOCSTART- -X- -X- O\n\nHe PRP B-NP O\n").unwrap(),
+            want
+        );
+        // IOB1 and BIOES are stored as IOB2
+        assert_eq!(
+            read("王 S-PER\n小 B-PER\n明 E-PER\n来 O\n").unwrap()[0].tags,
+            ["B-PER", "B-PER", "I-PER", "O"]
+        );
+        assert_eq!(
+            read("王 I-PER\n小 B-PER\n明 I-PER\n在 O\n京 I-LOC\n").unwrap()[0].tags,
+            ["B-PER", "B-PER", "I-PER", "O", "B-LOC"]
+        );
+        assert_eq!(read("\u{feff}中\tO\r\n").unwrap()[0].tokens, ["中"]);
+    }
+
+    #[test]
+    fn bad_lines_name_file_line_and_what_was_expected() {
+        let e = |data: &str| read(data).unwrap_err().to_string();
+        assert_eq!(
+            e("中\tO\n国\tB-LOC\tX\n"),
+            "x.bio:2: 3 TAB-separated columns, but line 1 has 2; every token line must have the same columns"
+        );
+        assert_eq!(
+            e("中 O\n国 B-LOC X\n"),
+            "x.bio:2: 3 space-separated columns, but line 1 has 2; every token line must have the same columns (a token containing a space? use TABs between columns)"
+        );
+        assert_eq!(
+            e("中\n"),
+            "x.bio:1: a token line needs at least 2 space-separated columns (token … NER tag), found 1 in \"中\""
+        );
+        assert_eq!(
+            e("中\tO\n\tO\n"),
+            "x.bio:2: the token (column 1) is empty in \"\\tO\""
+        );
+        assert_eq!(
+            e("中\tO\n\n国\tX-LOC\n"),
+            "x.bio:3: bad tag \"X-LOC\" in column 2: expected O, or B-, I-, E-, S- followed by a label (e.g. B-PER)"
         );
     }
 }
