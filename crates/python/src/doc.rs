@@ -1,0 +1,475 @@
+//! `zhen.Doc` and its parts. A `Doc` owns the annotated Rust document; the
+//! Python objects of its tokens, entities, sentences and paragraphs are made
+//! on first access (so `nlp.pipe` pays only for what is read), with char
+//! (code point) offsets — Python `str` indices into `doc.text`.
+
+use std::sync::OnceLock;
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyList, PyType};
+use zhen::core::CharIndex;
+use zhen::export::{self, Scheme};
+use zhen::Document;
+
+use crate::errors::{export_failure, Failure, Kind};
+
+/// A token (a word, a number, a punctuation mark) of a :class:`Doc`.
+///
+/// ``doc.text[token.start:token.end] == token.text``.
+#[pyclass(frozen, get_all, eq, module = "zhen")]
+#[derive(PartialEq)]
+pub struct Token {
+    /// Char offset of the first character in ``doc.text``.
+    start: usize,
+    /// Char offset after the last character.
+    end: usize,
+    /// The original surface (in the original script).
+    text: String,
+    /// The form the models saw: simplified (with ``convert="t2s"``), cleaned.
+    norm: String,
+    /// Language-specific part of speech: a jieba tag (Chinese) or Penn Treebank tag (English).
+    pos: String,
+    /// Universal POS tag (UD v2).
+    upos: String,
+    /// Index of its sentence in ``doc.sentences``.
+    sentence: usize,
+}
+
+#[pymethods]
+impl Token {
+    fn __repr__(&self) -> String {
+        format!(
+            "Token(start={}, end={}, text={:?}, norm={:?}, pos={:?}, upos={:?})",
+            self.start, self.end, self.text, self.norm, self.pos, self.upos
+        )
+    }
+}
+
+/// A named entity of a :class:`Doc`.
+///
+/// ``doc.text[entity.start:entity.end] == entity.text``.
+#[pyclass(frozen, get_all, eq, module = "zhen")]
+#[derive(PartialEq)]
+pub struct Entity {
+    /// Char offset of the first character in ``doc.text``.
+    start: usize,
+    /// Char offset after the last character.
+    end: usize,
+    /// ``"PER"``, ``"LOC"``, ``"ORG"`` (and ``"MISC"`` for English).
+    label: String,
+    /// The original surface (in the original script).
+    text: String,
+    /// The normalized (simplified, cleaned) form: the key to count mentions by.
+    norm: String,
+}
+
+#[pymethods]
+impl Entity {
+    fn __repr__(&self) -> String {
+        format!(
+            "Entity(start={}, end={}, label={:?}, text={:?}, norm={:?})",
+            self.start, self.end, self.label, self.text, self.norm
+        )
+    }
+}
+
+/// A sentence of a :class:`Doc`.
+#[pyclass(frozen, get_all, eq, module = "zhen")]
+#[derive(PartialEq)]
+pub struct Sentence {
+    /// Char offset of the first character in ``doc.text``.
+    start: usize,
+    /// Char offset after the last character.
+    end: usize,
+    /// ``doc.text[start:end]``.
+    text: String,
+    /// Index of its paragraph in ``doc.paragraphs``.
+    paragraph: usize,
+}
+
+#[pymethods]
+impl Sentence {
+    fn __repr__(&self) -> String {
+        format!(
+            "Sentence(start={}, end={}, text={:?}, paragraph={})",
+            self.start, self.end, self.text, self.paragraph
+        )
+    }
+}
+
+/// A paragraph of a :class:`Doc`, with its language and script.
+#[pyclass(frozen, get_all, eq, module = "zhen")]
+#[derive(PartialEq)]
+pub struct Paragraph {
+    /// Char offset of the first character in ``doc.text``.
+    start: usize,
+    /// Char offset after the last character.
+    end: usize,
+    /// ``doc.text[start:end]``.
+    text: String,
+    /// ``"zh-Hans"``, ``"zh-Hant"``, ``"en"``, another ISO 639-3 code, or ``"und"``.
+    lang: String,
+    /// Script of its Chinese characters: ``"Hans"``, ``"Hant"``, ``"Mixed"`` or ``"None"``.
+    script: String,
+}
+
+#[pymethods]
+impl Paragraph {
+    fn __repr__(&self) -> String {
+        format!(
+            "Paragraph(start={}, end={}, lang={:?}, script={:?}, text={:?})",
+            self.start, self.end, self.lang, self.script, self.text
+        )
+    }
+}
+
+/// An annotated document: the original text, its paragraphs, sentences,
+/// tokens and entities, every offset a char offset into ``text``.
+///
+/// Made by calling a :class:`Pipeline`. The exporters give the same bytes
+/// as the ``zhen annotate`` files (``to_json``: the ``.jsonl`` line,
+/// ``to_conllu``: the ``.conllu`` file, …).
+#[pyclass(frozen, module = "zhen")]
+pub struct Doc {
+    doc: Document,
+    index: OnceLock<CharIndex>,
+    json: OnceLock<Result<String, Failure>>,
+    summary: OnceLock<(String, String)>,
+    tokens: PyOnceLock<Vec<Py<Token>>>,
+    entities: PyOnceLock<Vec<Py<Entity>>>,
+    sentences: PyOnceLock<Vec<Py<Sentence>>>,
+    paragraphs: PyOnceLock<Vec<Py<Paragraph>>>,
+}
+
+impl Doc {
+    /// Wraps an annotated document.
+    pub fn new(doc: Document) -> Self {
+        Doc {
+            doc,
+            index: OnceLock::new(),
+            json: OnceLock::new(),
+            summary: OnceLock::new(),
+            tokens: PyOnceLock::new(),
+            entities: PyOnceLock::new(),
+            sentences: PyOnceLock::new(),
+            paragraphs: PyOnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &CharIndex {
+        self.index.get_or_init(|| CharIndex::new(&self.doc.text))
+    }
+
+    fn chars(&self, span: zhen::Span) -> (usize, usize) {
+        self.index().char_span(span)
+    }
+
+    /// The JSONL line (with its newline), written once.
+    fn json(&self) -> Result<&str, Failure> {
+        self.json
+            .get_or_init(|| {
+                render(|buf| export::jsonl::write(buf, &self.doc))
+                    .map_err(|f| f.context(&self.doc.id))
+            })
+            .as_ref()
+            .map(String::as_str)
+            .map_err(Clone::clone)
+    }
+
+    /// The document's language and script, as the JSONL writer derives them
+    /// (one home for that rule: zhen-export).
+    fn summary(&self) -> Result<&(String, String), Failure> {
+        if let Some(s) = self.summary.get() {
+            return Ok(s);
+        }
+        #[derive(serde::Deserialize)]
+        struct Summary {
+            lang: String,
+            script: String,
+        }
+        let s: Summary = serde_json::from_str(self.json()?).map_err(|e| {
+            Failure::new(Kind::Internal, format!("reading back the JSONL line: {e}"))
+        })?;
+        Ok(self.summary.get_or_init(|| (s.lang, s.script)))
+    }
+
+    /// Reads one line of zhen's JSONL.
+    pub fn parse(py: Python<'_>, line: &str) -> PyResult<Doc> {
+        let mut docs = export::jsonl::read_str(line, "<json>")
+            .map_err(|e| export_failure(&e).into_pyerr(py))?;
+        if docs.len() != 1 {
+            return Err(Failure::new(
+                Kind::Format,
+                format!(
+                    "<json>: expected one JSON line, found {} documents",
+                    docs.len()
+                ),
+            )
+            .into_pyerr(py));
+        }
+        Ok(Doc::new(docs.remove(0)))
+    }
+
+    fn list<'py, T: pyo3::PyClass + Sync>(
+        py: Python<'py>,
+        cell: &PyOnceLock<Vec<Py<T>>>,
+        make: impl FnOnce() -> PyResult<Vec<Py<T>>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let items = cell.get_or_try_init(py, make)?;
+        PyList::new(py, items.iter().map(|i| i.clone_ref(py)))
+    }
+}
+
+/// Runs a writer into a string.
+fn render(
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), export::Error>,
+) -> Result<String, Failure> {
+    let mut buf = Vec::new();
+    write(&mut buf).map_err(|e| export_failure(&e))?;
+    String::from_utf8(buf).map_err(|e| Failure::new(Kind::Internal, e.to_string()))
+}
+
+fn scheme(py: Python<'_>, name: &str) -> PyResult<Scheme> {
+    name.parse::<Scheme>()
+        .map_err(|e| export_failure(&e).into_pyerr(py))
+}
+
+#[pymethods]
+impl Doc {
+    /// The document's identifier.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.doc.id
+    }
+
+    /// The original text, exactly as given.
+    #[getter]
+    fn text(&self) -> &str {
+        &self.doc.text
+    }
+
+    /// The language covering most of the text: ``"zh-Hans"``, ``"zh-Hant"``,
+    /// ``"en"``, …, ``"und"`` (the JSONL ``lang`` field).
+    #[getter]
+    fn lang(&self, py: Python<'_>) -> PyResult<String> {
+        self.summary()
+            .map(|s| s.0.clone())
+            .map_err(|f| f.into_pyerr(py))
+    }
+
+    /// ``"Hans"``, ``"Hant"``, ``"Mixed"`` (both occur) or ``"None"`` (the JSONL ``script`` field).
+    #[getter]
+    fn script(&self, py: Python<'_>) -> PyResult<String> {
+        self.summary()
+            .map(|s| s.1.clone())
+            .map_err(|f| f.into_pyerr(py))
+    }
+
+    /// The tokens, in order (a new list of shared :class:`Token` objects).
+    #[getter]
+    fn tokens<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Self::list(py, &self.tokens, || {
+            self.doc
+                .tokens
+                .iter()
+                .map(|t| {
+                    let (start, end) = self.chars(t.span);
+                    Py::new(
+                        py,
+                        Token {
+                            start,
+                            end,
+                            text: t.text.clone(),
+                            norm: t.norm.clone(),
+                            pos: t.pos.clone(),
+                            upos: t.upos.clone(),
+                            sentence: t.sentence,
+                        },
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// The named entities, in order of their start.
+    #[getter]
+    fn entities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Self::list(py, &self.entities, || {
+            self.doc
+                .entities
+                .iter()
+                .map(|e| {
+                    let (start, end) = self.chars(e.span);
+                    Py::new(
+                        py,
+                        Entity {
+                            start,
+                            end,
+                            label: e.label.to_string(),
+                            text: e.text.clone(),
+                            norm: e.norm.clone(),
+                        },
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// The sentences, in order.
+    #[getter]
+    fn sentences<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Self::list(py, &self.sentences, || {
+            self.doc
+                .sentences
+                .iter()
+                .map(|s| {
+                    let (start, end) = self.chars(s.span);
+                    Py::new(
+                        py,
+                        Sentence {
+                            start,
+                            end,
+                            text: self.doc.text[s.span.range()].to_string(),
+                            paragraph: s.paragraph,
+                        },
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// The paragraphs, in order, each with its language and script.
+    #[getter]
+    fn paragraphs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        Self::list(py, &self.paragraphs, || {
+            self.doc
+                .paragraphs
+                .iter()
+                .map(|p| {
+                    let (start, end) = self.chars(p.span);
+                    Py::new(
+                        py,
+                        Paragraph {
+                            start,
+                            end,
+                            text: self.doc.text[p.span.range()].to_string(),
+                            lang: p.lang.clone(),
+                            script: p.script.to_string(),
+                        },
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// The document as a dict, exactly the JSON object of :meth:`to_json`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = self.json().map_err(|f| f.into_pyerr(py))?;
+        py.import("json")?.call_method1("loads", (json,))
+    }
+
+    /// The document as one JSON line, with its newline: the bytes of the
+    /// ``.jsonl`` file ``zhen annotate`` writes (and of a line of
+    /// ``zhen annotate --jsonl``). Writing ``to_json()`` of each document to
+    /// a file gives a JSONL corpus.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        self.json()
+            .map(str::to_string)
+            .map_err(|f| f.into_pyerr(py))
+    }
+
+    /// The document as CoNLL-U: the ``.conllu`` file of ``zhen annotate``
+    /// (``scheme``: the tag scheme of ``NER=`` in MISC, ``"iob2"``,
+    /// ``"iob1"`` or ``"bioes"``).
+    #[pyo3(signature = (scheme = "iob2"))]
+    fn to_conllu(&self, py: Python<'_>, scheme: &str) -> PyResult<String> {
+        let opts = export::ConlluOptions {
+            scheme: self::scheme(py, scheme)?,
+        };
+        render(|b| export::conllu::write(b, &self.doc, &opts)).map_err(|f| f.into_pyerr(py))
+    }
+
+    /// The document as CoNLL-2003 columns (``TOKEN POS CHUNK NER``): the
+    /// ``.conll`` file of ``zhen annotate --scheme SCHEME [--char-level]``.
+    #[pyo3(signature = (scheme = "iob2", char_level = false))]
+    fn to_conll(&self, py: Python<'_>, scheme: &str, char_level: bool) -> PyResult<String> {
+        let opts = export::ConllOptions {
+            scheme: self::scheme(py, scheme)?,
+            char_level,
+        };
+        render(|b| export::conll::write(b, &self.doc, &opts)).map_err(|f| f.into_pyerr(py))
+    }
+
+    /// The token table as CSV: the ``.csv`` file of ``zhen annotate``
+    /// (``excel``: with a UTF-8 BOM; ``raw_cells``: without the ``'`` that
+    /// keeps spreadsheets from running cells as formulas).
+    #[pyo3(signature = (scheme = "iob2", excel = false, raw_cells = false))]
+    fn to_csv(
+        &self,
+        py: Python<'_>,
+        scheme: &str,
+        excel: bool,
+        raw_cells: bool,
+    ) -> PyResult<String> {
+        let opts = export::CsvOptions {
+            excel,
+            raw_cells,
+            crlf: false,
+            scheme: self::scheme(py, scheme)?,
+        };
+        render(|b| export::csv::write_tokens(b, &self.doc, &opts).map(drop))
+            .map_err(|f| f.into_pyerr(py))
+    }
+
+    /// A spaCy ``Doc`` with the same text, tokens (split at entity
+    /// boundaries, so every entity is whole tokens), sentences, ``tag_``
+    /// (jieba/PTB), ``pos_`` (UPOS), ``norm_`` and ``ents``. Its char
+    /// offsets are this document's, so ``char_span(e.start, e.end)`` works.
+    /// ``vocab``: a spaCy ``Vocab`` or ``Language`` (e.g. ``spacy.blank("zh")``).
+    fn to_spacy<'py>(
+        slf: &Bound<'py, Self>,
+        vocab: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("zhen._bridges")?
+            .call_method1("to_spacy", (slf, vocab))
+    }
+
+    /// Rebuilds a document from one line of zhen's JSONL (what
+    /// :meth:`to_json` and ``zhen annotate`` write).
+    ///
+    /// Raises:
+    ///     FormatError: not one valid JSON line of zhen's JSONL.
+    #[classmethod]
+    fn from_json(_cls: &Bound<'_, PyType>, py: Python<'_>, line: &str) -> PyResult<Doc> {
+        Doc::parse(py, line)
+    }
+
+    /// Pickles as its JSONL line.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let py = slf.py();
+        let rebuild = py.import("zhen._zhen")?.getattr("_doc_from_json")?;
+        Ok((rebuild, (slf.get().to_json(py)?,)))
+    }
+
+    /// The number of tokens.
+    fn __len__(&self) -> usize {
+        self.doc.tokens.len()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Doc>().is_ok_and(|o| o.get().doc == self.doc)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<zhen.Doc id={:?}: {} chars, {} sentences, {} tokens, {} entities>",
+            self.doc.id,
+            self.index().char_len(),
+            self.doc.sentences.len(),
+            self.doc.tokens.len(),
+            self.doc.entities.len()
+        )
+    }
+}
