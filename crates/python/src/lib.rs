@@ -7,7 +7,7 @@
 //! into the original text — a Python `str` index, the numbers of the CLI's
 //! JSONL; every error is a `zhen.ZhenError` with the CLI's message; no Rust
 //! panic unwinds into Python (each entry point runs under
-//! [`errors::guard`]); Rust work runs with the interpreter released.
+//! `errors::guard`); Rust work runs with the interpreter released.
 #![deny(missing_docs)]
 
 mod convert;
