@@ -177,21 +177,13 @@ impl Doc {
             .map_err(Clone::clone)
     }
 
-    /// The document's language and script, as the JSONL writer derives them
-    /// (one home for that rule: zhen-export).
-    fn summary(&self) -> Result<&(String, String), Failure> {
-        if let Some(s) = self.summary.get() {
-            return Ok(s);
-        }
-        #[derive(serde::Deserialize)]
-        struct Summary {
-            lang: String,
-            script: String,
-        }
-        let s: Summary = serde_json::from_str(self.json()?).map_err(|e| {
-            Failure::new(Kind::Internal, format!("reading back the JSONL line: {e}"))
-        })?;
-        Ok(self.summary.get_or_init(|| (s.lang, s.script)))
+    /// The document's language and script: `Document::stats`, the one
+    /// rule the JSONL writer and the manifest use too.
+    fn summary(&self) -> &(String, String) {
+        self.summary.get_or_init(|| {
+            let stats = self.doc.stats();
+            (stats.lang, stats.script.to_string())
+        })
     }
 
     /// Reads one line of zhen's JSONL.
@@ -252,18 +244,14 @@ impl Doc {
     /// The language covering most of the text: ``"zh-Hans"``, ``"zh-Hant"``,
     /// ``"en"``, …, ``"und"`` (the JSONL ``lang`` field).
     #[getter]
-    fn lang(&self, py: Python<'_>) -> PyResult<String> {
-        self.summary()
-            .map(|s| s.0.clone())
-            .map_err(|f| f.into_pyerr(py))
+    fn lang(&self) -> &str {
+        &self.summary().0
     }
 
     /// ``"Hans"``, ``"Hant"``, ``"Mixed"`` (both occur) or ``"None"`` (the JSONL ``script`` field).
     #[getter]
-    fn script(&self, py: Python<'_>) -> PyResult<String> {
-        self.summary()
-            .map(|s| s.1.clone())
-            .map_err(|f| f.into_pyerr(py))
+    fn script(&self) -> &str {
+        &self.summary().1
     }
 
     /// The tokens, in order (a new list of shared :class:`Token` objects).
