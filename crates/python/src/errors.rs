@@ -159,7 +159,7 @@ pub fn failure(err: &zhen::Error) -> Failure {
                     f.line = Some(*line);
                     f.offset = Some(*offset);
                 }
-                I::Binary { path, offset } => {
+                I::Binary { path, offset, .. } => {
                     f.kind = Kind::Decode;
                     f.path = path_string(path);
                     f.offset = Some(*offset);
@@ -212,6 +212,12 @@ pub fn failure(err: &zhen::Error) -> Failure {
                     f.line = Some(*line);
                 }
                 N::BadModel(_) => f.kind = Kind::Model,
+                N::CorruptModel { path, offset, .. } => {
+                    f.kind = Kind::Model;
+                    f.path = path.as_deref().and_then(path_string);
+                    f.offset = usize::try_from(*offset).ok();
+                }
+                N::NoSegmenter { .. } => f.kind = Kind::Model,
                 N::Train(_) => f.kind = Kind::Usage,
                 _ => {}
             }
