@@ -26,7 +26,7 @@
 //!   any shape. Ordinary news text can mention one or two of these words; a
 //!   comma list of three or more is a link farm.
 
-use zhen_core::{AlignedText, Edit, Normalizer};
+use zhen_core::{AlignedText, Edit};
 
 use crate::chars::{is_han, is_hspace};
 use crate::report::{apply_planned, Planned};
@@ -214,20 +214,9 @@ const SPAM_TERMS: &[&str] = &[
     "xxx",
 ];
 
-/// The [`Normalizer`] removing boilerplate lines; see the module docs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Boilerplate;
-
-impl Normalizer for Boilerplate {
-    fn name(&self) -> &str {
-        "boilerplate"
-    }
-
-    fn normalize(&self, text: &mut AlignedText) -> zhen_core::Result<()> {
-        remove_boilerplate(text)
-            .map(drop)
-            .map_err(crate::Error::into_core)
-    }
+normalizer! {
+    /// The [`Normalizer`](zhen_core::Normalizer) removing boilerplate lines; see the module docs.
+    Boilerplate, "boilerplate", remove_boilerplate
 }
 
 /// Removes boilerplate and spam lines (each with its line break), returning

@@ -12,7 +12,7 @@
 //! Each pair is one edit, so every kept character aligns to its own pair in
 //! the original; the run is reported as one [`ChangeKind::DoubledChars`].
 
-use zhen_core::{AlignedText, Edit, Normalizer};
+use zhen_core::{AlignedText, Edit};
 
 use crate::report::{apply_planned, Planned};
 use crate::{Change, ChangeKind, Result};
@@ -20,20 +20,9 @@ use crate::{Change, ChangeKind, Result};
 /// The fewest consecutive doubled pairs that are undoubled.
 pub const MIN_PAIRS: usize = 4;
 
-/// The [`Normalizer`] undoubling OCR-doubled runs; see the module docs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct DoubledChars;
-
-impl Normalizer for DoubledChars {
-    fn name(&self) -> &str {
-        "doubled-chars"
-    }
-
-    fn normalize(&self, text: &mut AlignedText) -> zhen_core::Result<()> {
-        undouble_chars(text)
-            .map(drop)
-            .map_err(crate::Error::into_core)
-    }
+normalizer! {
+    /// The [`Normalizer`](zhen_core::Normalizer) undoubling OCR-doubled runs; see the module docs.
+    DoubledChars, "doubled-chars", undouble_chars
 }
 
 /// Undoubles runs of at least [`MIN_PAIRS`] doubled characters, one

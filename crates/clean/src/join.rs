@@ -57,26 +57,15 @@
 
 use std::ops::Range;
 
-use zhen_core::{AlignedText, Edit, Normalizer};
+use zhen_core::{AlignedText, Edit};
 
 use crate::chars::{is_clause_punct, is_closer, is_final, is_han, is_hspace, str_width};
 use crate::report::{apply_planned, Planned};
 use crate::{Change, ChangeKind, Result};
 
-/// The [`Normalizer`] joining broken lines; see the module docs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct JoinLines;
-
-impl Normalizer for JoinLines {
-    fn name(&self) -> &str {
-        "join-lines"
-    }
-
-    fn normalize(&self, text: &mut AlignedText) -> zhen_core::Result<()> {
-        join_broken_lines(text)
-            .map(drop)
-            .map_err(crate::Error::into_core)
-    }
+normalizer! {
+    /// The [`Normalizer`](zhen_core::Normalizer) joining broken lines; see the module docs.
+    JoinLines, "join-lines", join_broken_lines
 }
 
 /// Joins lines broken inside a sentence, one [`ChangeKind::JoinedLine`]

@@ -56,6 +56,26 @@
 //! ```
 #![deny(missing_docs)]
 
+/// A cleaner as a unit struct that is a [`Normalizer`] named `$name`,
+/// running `$clean` (a function of the text returning its changes).
+macro_rules! normalizer {
+    ($(#[$doc:meta])* $t:ident, $name:literal, $clean:path) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $t;
+
+        impl zhen_core::Normalizer for $t {
+            fn name(&self) -> &str {
+                $name
+            }
+
+            fn normalize(&self, text: &mut zhen_core::AlignedText) -> zhen_core::Result<()> {
+                $clean(text).map(drop).map_err(crate::Error::into_core)
+            }
+        }
+    };
+}
+
 mod boilerplate;
 mod chars;
 mod doubled;

@@ -22,26 +22,15 @@
 //! Spaces between Latin words, between Latin letters and Han characters
 //! (`vivo 等`), and indentation at the start of a line are kept.
 
-use zhen_core::{AlignedText, Edit, Normalizer};
+use zhen_core::{AlignedText, Edit};
 
 use crate::chars::{is_cjk_punct, is_clause_punct, is_han};
 use crate::report::{apply_planned, Planned};
 use crate::{Change, ChangeKind, Result};
 
-/// The [`Normalizer`] removing OCR spaces; see the module docs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OcrSpaces;
-
-impl Normalizer for OcrSpaces {
-    fn name(&self) -> &str {
-        "ocr-spaces"
-    }
-
-    fn normalize(&self, text: &mut AlignedText) -> zhen_core::Result<()> {
-        remove_ocr_spaces(text)
-            .map(drop)
-            .map_err(crate::Error::into_core)
-    }
+normalizer! {
+    /// The [`Normalizer`](zhen_core::Normalizer) removing OCR spaces; see the module docs.
+    OcrSpaces, "ocr-spaces", remove_ocr_spaces
 }
 
 /// Removes OCR spaces, one [`ChangeKind::OcrSpace`] change per space run.

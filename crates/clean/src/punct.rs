@@ -18,7 +18,7 @@
 //! * Full-width ASCII letters and digits `Ａ`–`Ｚ`, `ａ`–`ｚ`, `０`–`９` become
 //!   ASCII, and so does a full-width `．` between two such digits (`３．５`).
 
-use zhen_core::{AlignedText, Edit, Normalizer};
+use zhen_core::{AlignedText, Edit};
 
 use zhen_core::chars::halfwidth_alnum;
 
@@ -26,20 +26,9 @@ use crate::chars::is_cjkish;
 use crate::report::{apply_planned, Planned};
 use crate::{Change, ChangeKind, Result};
 
-/// The [`Normalizer`] fixing punctuation width; see the module docs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Punctuation;
-
-impl Normalizer for Punctuation {
-    fn name(&self) -> &str {
-        "punctuation"
-    }
-
-    fn normalize(&self, text: &mut AlignedText) -> zhen_core::Result<()> {
-        normalize_punctuation(text)
-            .map(drop)
-            .map_err(crate::Error::into_core)
-    }
+normalizer! {
+    /// The [`Normalizer`](zhen_core::Normalizer) fixing punctuation width; see the module docs.
+    Punctuation, "punctuation", normalize_punctuation
 }
 
 /// Converts half-width punctuation in Chinese context to full-width

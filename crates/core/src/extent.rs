@@ -4,7 +4,15 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Range;
 
-/// Unit of an [`Extent`]: bytes of a UTF-8 text.
+use serde::{Deserialize, Serialize};
+
+/// Unit of an [`Extent`]: bytes of the original text of a document — a
+/// [`Span`](crate::Span).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Original {}
+
+/// Unit of an [`Extent`]: bytes of a UTF-8 text (a sentence, a string
+/// handed over).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Bytes {}
 
@@ -17,9 +25,9 @@ pub enum Chars {}
 pub enum Tokens {}
 
 /// A half-open range `[start, end)` whose type says what it counts:
-/// [`ByteRange`], [`CharRange`] or [`TokenRange`]. Unlike [`Span`](crate::Span),
-/// which always points into a document's original text, an extent is
-/// relative to whatever was handed over (a sentence, a list of tokens).
+/// [`Span`](crate::Span) (bytes of a document's original text),
+/// [`ByteRange`] (bytes of whatever text was handed over, e.g. a sentence),
+/// [`CharRange`] or [`TokenRange`].
 ///
 /// ```
 /// use zhen_core::{ByteRange, TokenRange};
@@ -29,11 +37,14 @@ pub enum Tokens {}
 /// let toks = ["Peter", "Blackburn", "said"];
 /// assert_eq!(toks[TokenRange::new(0, 2).range()].join(" "), "Peter Blackburn");
 /// ```
+#[derive(Serialize, Deserialize)]
+#[serde(bound = "")]
 pub struct Extent<U> {
     /// First unit.
     pub start: usize,
     /// One past the last unit.
     pub end: usize,
+    #[serde(skip)]
     unit: PhantomData<U>,
 }
 
@@ -48,7 +59,7 @@ impl<U> Extent<U> {
     /// The range from `start` to `end`.
     ///
     /// # Panics
-    /// If `start > end`.
+    /// If `start > end` (zhen never makes such a range).
     pub fn new(start: usize, end: usize) -> Self {
         assert!(start <= end, "range start {start} after end {end}");
         Extent {
@@ -82,6 +93,17 @@ impl<U> Extent<U> {
     /// Whether the two ranges share a unit.
     pub fn overlaps(&self, other: &Self) -> bool {
         self.start < other.end && other.start < self.end
+    }
+
+    /// Whether `other` lies inside this range.
+    pub fn contains(&self, other: Self) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+impl<U> Default for Extent<U> {
+    fn default() -> Self {
+        Extent::new(0, 0)
     }
 }
 

@@ -42,7 +42,9 @@ mod span;
 pub use aligned::{AlignedText, Edit, Projected};
 pub use doc::{lang_tag, Document, Entity, Label, Paragraph, Script, Sentence, Stats, Token};
 pub use error::{Error, Result};
-pub use extent::{ByteRange, Bytes, CharRange, Chars, Extent, Segmenter, TokenRange, Tokens, Word};
+pub use extent::{
+    ByteRange, Bytes, CharRange, Chars, Extent, Original, Segmenter, TokenRange, Tokens, Word,
+};
 pub use span::{CharIndex, Span};
 
 #[cfg(feature = "clap")]

@@ -1,58 +1,12 @@
 //! Byte spans into the original text, and conversion to char offsets.
 
-use std::ops::Range;
+use crate::{Extent, Original};
 
-use serde::{Deserialize, Serialize};
-
-/// A half-open byte span `[start, end)` of the ORIGINAL text.
+/// A half-open byte span `[start, end)` of the ORIGINAL text: an
+/// [`Extent`] in [`Original`] bytes (`Span::new(3, 6)`, `span.range()`).
 ///
 /// Spans handed out by zhen always lie on char boundaries.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl Span {
-    /// A span from `start` to `end`.
-    ///
-    /// # Panics
-    /// If `start > end`.
-    pub fn new(start: usize, end: usize) -> Self {
-        assert!(start <= end, "span start {start} after end {end}");
-        Span { start, end }
-    }
-
-    /// The span as a range, to slice the original text with.
-    pub fn range(&self) -> Range<usize> {
-        self.start..self.end
-    }
-
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// Whether the span is empty.
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-
-    /// Whether `other` lies inside this span.
-    pub fn contains(&self, other: Span) -> bool {
-        self.start <= other.start && other.end <= self.end
-    }
-}
-
-impl From<Range<usize>> for Span {
-    fn from(r: Range<usize>) -> Self {
-        Span::new(r.start, r.end)
-    }
-}
+pub type Span = Extent<Original>;
 
 /// Converts byte offsets of one text to char (code point) offsets and back,
 /// in `O(log n)` each.

@@ -299,10 +299,10 @@ impl Spans<'_> {
     }
 }
 
-fn id_of(v: Option<serde_json::Value>, stem: &str, line: usize) -> String {
+fn id_of(v: Option<serde_json::Value>, default: String) -> String {
     match v {
         Some(serde_json::Value::String(s)) => s,
-        Some(serde_json::Value::Null) | None => format!("{stem}-{line}"),
+        Some(serde_json::Value::Null) | None => default,
         Some(other) => other.to_string(),
     }
 }
@@ -318,8 +318,14 @@ fn parse_line<T: for<'de> Deserialize<'de>>(s: &str, source: &str, line: usize) 
     })
 }
 
-/// Reads our JSONL. `source` names the input in errors. Blank lines are skipped.
-pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
+/// One document per non-blank line of `input` (a BOM first is skipped):
+/// each line parsed as a `T` and built into a document by `build(line, the
+/// id of an id-less line, line number)`.
+fn read_lines<T: for<'de> Deserialize<'de>>(
+    input: &str,
+    source: &str,
+    mut build: impl FnMut(T, String, usize) -> Result<Document>,
+) -> Result<Vec<Document>> {
     let stem = util::stem(source);
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let mut docs = Vec::new();
@@ -328,8 +334,16 @@ pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
         if l.trim().is_empty() {
             continue;
         }
-        let r: RDoc = parse_line(l, source, line_no)?;
-        let mut doc = Document::new(id_of(r.id, &stem, line_no), r.text);
+        let record: T = parse_line(l, source, line_no)?;
+        docs.push(build(record, format!("{stem}-{line_no}"), line_no)?);
+    }
+    Ok(docs)
+}
+
+/// Reads our JSONL. `source` names the input in errors. Blank lines are skipped.
+pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
+    read_lines(input, source, |r: RDoc, default_id, line_no| {
+        let mut doc = Document::new(id_of(r.id, default_id), r.text);
         let sp = Spans {
             idx: CharIndex::new(&doc.text),
             text: &doc.text,
@@ -395,9 +409,8 @@ pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
             };
             Error::parse(source, line_no, 1, format!("{msg} (offsets in bytes)"))
         })?;
-        docs.push(doc);
-    }
-    Ok(docs)
+        Ok(doc)
+    })
 }
 
 #[derive(Deserialize)]
@@ -421,15 +434,7 @@ struct RDoccanoEnt {
 /// `entities` as objects with `start_offset`, `end_offset`, `label`).
 /// Entities are sorted by start; `text` and `norm` are the covered text.
 pub fn read_doccano_str(input: &str, source: &str) -> Result<Vec<Document>> {
-    let stem = util::stem(source);
-    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    let mut docs = Vec::new();
-    for (ln, l) in input.split('\n').enumerate() {
-        let line_no = ln + 1;
-        if l.trim().is_empty() {
-            continue;
-        }
-        let r: RDoccano = parse_line(l, source, line_no)?;
+    read_lines(input, source, |r: RDoccano, default_id, line_no| {
         let mut spans: Vec<(usize, usize, Label)> = r
             .entities
             .into_iter()
@@ -457,7 +462,7 @@ pub fn read_doccano_str(input: &str, source: &str) -> Result<Vec<Document>> {
                 spans.push((s as usize, e as usize, label));
             }
         }
-        let mut doc = Document::new(id_of(r.id, &stem, line_no), r.text);
+        let mut doc = Document::new(id_of(r.id, default_id), r.text);
         let sp = Spans {
             idx: CharIndex::new(&doc.text),
             text: &doc.text,
@@ -478,9 +483,8 @@ pub fn read_doccano_str(input: &str, source: &str) -> Result<Vec<Document>> {
         }
         drop(sp);
         doc.entities = ents;
-        docs.push(doc);
-    }
-    Ok(docs)
+        Ok(doc)
+    })
 }
 
 /// Reads our JSONL from disk.

@@ -191,19 +191,22 @@ fn damaged_model_files_are_errors() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// An English sentence with a person, a place and an organisation.
+const PETER: [&str; 9] = [
+    "Peter",
+    "Blackburn",
+    "visited",
+    "Brussels",
+    "for",
+    "the",
+    "European",
+    "Commission",
+    ".",
+];
+
 #[test]
 fn embedded_en_tags_tokens() {
-    let toks = [
-        "Peter",
-        "Blackburn",
-        "visited",
-        "Brussels",
-        "for",
-        "the",
-        "European",
-        "Commission",
-        ".",
-    ];
+    let toks = PETER;
     let ents: Vec<(usize, usize, Label)> = tag_tokens(NerModel::embedded_en(), &toks)
         .into_iter()
         .map(Into::into)
@@ -286,17 +289,7 @@ fn model_is_send_and_sync_and_tags_documents() {
 fn averaging_a_model_with_itself_keeps_its_predictions() {
     let en = NerModel::embedded_en();
     let avg = NerModel::average(&[en, en]).unwrap();
-    let toks = [
-        "Peter",
-        "Blackburn",
-        "visited",
-        "Brussels",
-        "for",
-        "the",
-        "European",
-        "Commission",
-        ".",
-    ];
+    let toks = PETER;
     assert_eq!(tag_tokens(&avg, &toks), tag_tokens(en, &toks));
     let e = NerModel::average(&[en, NerModel::embedded_zh()]).unwrap_err();
     assert!(e.to_string().contains("cannot average"), "{e}");

@@ -35,6 +35,26 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A file could not be written to the output folder. (The message
+    /// holds the cause, so it is not repeated as a source.)
+    #[error("{}: cannot {action}: {cause}", path.display())]
+    Output {
+        /// "create", "write" or "rename into place".
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        cause: std::io::Error,
+    },
+    /// A setting's file (user dictionary, entity list, model) failed to
+    /// load. (The message holds the cause.)
+    #[error("{setting}: {cause}")]
+    Setting {
+        /// Which setting.
+        setting: &'static str,
+        /// What went wrong.
+        cause: Box<Error>,
+    },
     /// A bad option value.
     #[error("{0}")]
     Usage(String),

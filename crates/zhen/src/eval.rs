@@ -1,8 +1,11 @@
 //! `zhen eval`: runs the whole pipeline on each gold sentence's text and
 //! scores exact-match entities with conlleval semantics.
 
+use std::path::PathBuf;
+
 use rayon::prelude::*;
 use zhen_core::{CharIndex, Document, Label};
+use zhen_export::Format;
 use zhen_ner::score::{score, Scores};
 
 use crate::{Pipeline, Result};
@@ -132,6 +135,38 @@ pub fn predict_on_gold_tokens(
 pub fn evaluate(pipeline: &Pipeline, gold: &[GoldSentence]) -> Result<Scores> {
     let pred = predict_on_gold_tokens(pipeline, gold)?;
     Ok(score_predictions(gold, &pred))
+}
+
+/// A gold corpus scored ([`evaluate_files`]).
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// Per-label and micro precision, recall and F1.
+    pub scores: Scores,
+    /// The gold sentences, in file order.
+    pub gold: Vec<GoldSentence>,
+    /// The pipeline's entities per gold sentence, snapped to the gold tokens.
+    pub predicted: Vec<Vec<(usize, usize, Label)>>,
+}
+
+/// What `zhen eval` does: reads gold files in any format zhen reads (each
+/// file's format from its name unless `format` is given), annotates every
+/// gold sentence and scores the entities over the gold tokens.
+pub fn evaluate_files(
+    pipeline: &Pipeline,
+    gold: &[PathBuf],
+    format: Option<Format>,
+) -> Result<Evaluation> {
+    let mut docs = Vec::new();
+    for path in gold {
+        docs.extend(zhen_export::read_path(path, format)?);
+    }
+    let gold = gold_sentences(&docs);
+    let predicted = predict_on_gold_tokens(pipeline, &gold)?;
+    Ok(Evaluation {
+        scores: score_predictions(&gold, &predicted),
+        gold,
+        predicted,
+    })
 }
 
 /// Scores given predictions (one list per gold sentence).

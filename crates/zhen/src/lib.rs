@@ -7,8 +7,11 @@
 //! ORIGINAL text, so an entity found in traditional text is reported in
 //! traditional text at its true position.
 //!
-//! This crate is the facade: it re-exports the stage crates and composes
-//! them into a [`Pipeline`].
+//! This crate is the facade: it re-exports the stage crates, composes them
+//! into a [`Pipeline`] (configured by [`PipelineOptions`]), and runs whole
+//! corpora ([`corpus::annotate_corpus`], [`corpus::annotate_jsonl`]) and
+//! evaluations ([`eval::evaluate_files`]) as library functions that return
+//! summaries and print nothing.
 //!
 //! ```
 //! use zhen::Pipeline;
@@ -26,12 +29,16 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod corpus;
 mod error;
 pub mod eval;
 pub mod input;
+mod options;
+mod par;
 mod pipeline;
 
 pub use error::{Error, Result};
+pub use options::PipelineOptions;
 pub use pipeline::{
     lang_tag, AnnotateIter, Annotated, ConvertMode, Para, Pipeline, PipelineBuilder,
 };

@@ -478,12 +478,8 @@ impl Pipeline {
     where
         I: IntoIterator<Item = (String, String)>,
     {
-        AnnotateIter {
-            pipeline: self,
-            input: docs.into_iter(),
-            ready: std::collections::VecDeque::new(),
-            batch: rayon::current_num_threads().max(1) * 4,
-        }
+        let annotate: AnnotateFn<'_> = Box::new(move |(id, text)| self.annotate(&id, &text));
+        AnnotateIter(crate::par::ordered(None, docs.into_iter(), annotate))
     }
 
     /// Tags the sentences of `doc` with the model of their route, applies
@@ -588,28 +584,17 @@ struct Routed {
     words: Vec<ByteRange>,
 }
 
+/// The per-document work of [`AnnotateIter`].
+type AnnotateFn<'p> = Box<dyn Fn((String, String)) -> Result<Annotated> + Send + Sync + 'p>;
+
 /// The iterator of [`Pipeline::annotate_iter`].
-pub struct AnnotateIter<'p, I> {
-    pipeline: &'p Pipeline,
-    input: I,
-    ready: std::collections::VecDeque<Result<Annotated>>,
-    batch: usize,
-}
+pub struct AnnotateIter<'p, I>(crate::par::Ordered<'p, I, AnnotateFn<'p>, Result<Annotated>>);
 
 impl<I: Iterator<Item = (String, String)>> Iterator for AnnotateIter<'_, I> {
     type Item = Result<Annotated>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        use rayon::prelude::*;
-        if self.ready.is_empty() {
-            let chunk: Vec<(String, String)> = self.input.by_ref().take(self.batch).collect();
-            let done: Vec<Result<Annotated>> = chunk
-                .par_iter()
-                .map(|(id, text)| self.pipeline.annotate(id, text))
-                .collect();
-            self.ready.extend(done);
-        }
-        self.ready.pop_front()
+        self.0.next()
     }
 }
 

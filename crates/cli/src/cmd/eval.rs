@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
-use zhen::eval::{gold_sentences, predict_on_gold_tokens, score_predictions, write_predictions};
+use anyhow::Result;
+use zhen::eval::{evaluate_files, write_predictions};
 use zhen::export;
 
 /// Score the whole pipeline on gold files: each gold sentence's text
@@ -32,25 +32,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32> {
     let pipeline = args.pipeline.build(true)?;
-    let mut docs = Vec::new();
-    for g in &args.gold {
-        docs.extend(
-            export::read_path(g, args.gold_format)
-                .with_context(|| format!("reading gold {}", g.display()))?,
-        );
-    }
-    let gold = gold_sentences(&docs);
-    let pred = predict_on_gold_tokens(&pipeline, &gold)?;
-    let scores = score_predictions(&gold, &pred);
+    let e = evaluate_files(&pipeline, &args.gold, args.gold_format)?;
     if let Some(path) = &args.write_pred {
         let mut buf = Vec::new();
-        write_predictions(&mut buf, &gold, &pred)?;
+        write_predictions(&mut buf, &e.gold, &e.predicted)?;
         crate::io::write_atomic(path, &buf)?;
     }
     if args.json {
-        println!("{}", scores.to_json());
+        println!("{}", e.scores.to_json());
     } else {
-        print!("{scores}");
+        print!("{}", e.scores);
     }
     Ok(0)
 }

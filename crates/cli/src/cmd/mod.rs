@@ -68,6 +68,39 @@ pub(crate) fn status(failures: usize) -> i32 {
     }
 }
 
+/// Inputs and the pipeline: what tokenize, tag and annotate read with.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct DocArgs {
+    #[command(flatten)]
+    pub input: crate::io::InputArgs,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+impl DocArgs {
+    /// Annotates every input (entities if `tag`) and prints each document
+    /// with `print` on standard output, after a `# doc=ID` line when there
+    /// are several inputs; returns the exit status.
+    pub(crate) fn print_each(
+        &self,
+        tag: bool,
+        mut print: impl FnMut(&mut dyn std::io::Write, &zhen::Document) -> Result<()>,
+    ) -> Result<i32> {
+        use std::io::Write;
+        let pipeline = self.pipeline.build(tag)?;
+        let mut out = crate::io::stdout();
+        let status = crate::io::for_each_input(&self.input, |id, text, many| {
+            let doc = pipeline.annotate(id, &text)?.document;
+            if many {
+                writeln!(out, "# doc={id}")?;
+            }
+            print(&mut out, &doc)
+        })?;
+        out.flush()?;
+        Ok(status)
+    }
+}
+
 /// Options that shape the pipeline, shared by tokenize, tag, eval and annotate.
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct PipelineArgs {
@@ -95,43 +128,20 @@ pub(crate) struct PipelineArgs {
 }
 
 impl PipelineArgs {
-    /// Builds the pipeline.
-    pub(crate) fn build(&self, tag: bool) -> Result<zhen::Pipeline> {
-        use anyhow::Context;
-        let mut b = zhen::Pipeline::builder()
-            .convert(self.convert)
-            .entities(tag)
-            .document_consistency(!self.no_doc_consistency);
-        if self.no_clean {
-            b = b.no_clean();
+    /// The pipeline settings.
+    pub(crate) fn options(&self) -> zhen::PipelineOptions {
+        zhen::PipelineOptions {
+            clean: !self.no_clean,
+            convert: self.convert,
+            user_dict: self.user_dict.clone(),
+            entities: self.entities.clone(),
+            model: self.model.clone(),
+            doc_consistency: !self.no_doc_consistency,
         }
-        if let Some(p) = &self.user_dict {
-            b = b
-                .user_dict_path(p)
-                .with_context(|| format!("--user-dict {}", p.display()))?;
-        }
-        if let Some(p) = &self.entities {
-            b = b
-                .entities_path(p)
-                .with_context(|| format!("--entities {}", p.display()))?;
-        }
-        if let Some(p) = &self.model {
-            b = b
-                .model_path(p)
-                .with_context(|| format!("--model {}", p.display()))?;
-        }
-        Ok(b.build()?)
     }
 
-    /// The options as recorded in manifests.
-    pub(crate) fn describe(&self) -> serde_json::Value {
-        serde_json::json!({
-            "clean": !self.no_clean,
-            "convert": self.convert.name(),
-            "user_dict": self.user_dict.as_ref().map(|p| p.display().to_string()),
-            "entities": self.entities.as_ref().map(|p| p.display().to_string()),
-            "model": self.model.as_ref().map(|p| p.display().to_string()),
-            "doc_consistency": !self.no_doc_consistency,
-        })
+    /// Builds the pipeline (`tag`: with the NER stage).
+    pub(crate) fn build(&self, tag: bool) -> Result<zhen::Pipeline> {
+        Ok(self.options().builder()?.entities(tag).build()?)
     }
 }

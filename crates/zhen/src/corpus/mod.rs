@@ -1,0 +1,401 @@
+//! The corpus runner: what `zhen annotate` does, as library functions the
+//! CLI, streaming mode and other front ends share.
+//!
+//! [`annotate_corpus`] reads files and folders (or standard input), decodes
+//! them, annotates them in parallel, writes each document in every format,
+//! the corpus tables (`entities.csv`, `entity_counts.csv`, `errors.csv`) and
+//! `manifest.json`, and returns a [`Summary`]. [`annotate_jsonl`] streams
+//! JSON lines. Neither prints: progress and failures go to a [`Progress`].
+//!
+//! The parts, each in one place: [`plan`] names every document and its
+//! output files before anything is read; [`read_input`] reads and decodes;
+//! the worker annotates and renders; [`OutputDir`] writes files atomically;
+//! [`ManifestWriter`] records documents; a [`CorpusSink`] builds a
+//! corpus-level table or report from the documents in input order.
+//!
+//! ```no_run
+//! use zhen::corpus::{annotate_corpus, CorpusConfig};
+//! let config = CorpusConfig::new(vec!["corpus/".into()], "annotations/".into());
+//! let summary = annotate_corpus(&config, &mut ())?;
+//! println!("{} documents, {} failed", summary.documents, summary.failures.len());
+//! # Ok::<(), zhen::Error>(())
+//! ```
+
+mod inputs;
+mod manifest;
+mod output;
+mod sinks;
+mod stream;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use zhen_core::{Document, Stats};
+use zhen_export::{self as export, Format, WriteOptions};
+
+pub use inputs::{input_files, is_stdin, plan, read_input, Job};
+pub use manifest::{DocRecord, Manifest, ManifestWriter, Status, MANIFEST};
+pub use output::{write_atomic, OutputDir};
+pub use sinks::CorpusSink;
+pub use stream::{annotate_jsonl, StreamSummary};
+
+use crate::input::DecodeOptions;
+use crate::{par, Pipeline, PipelineOptions, Result};
+
+/// What to annotate, how, and where to write it.
+#[derive(Clone, Debug)]
+pub struct CorpusConfig {
+    /// Input files and folders (folders are walked); none, or one `-`, reads
+    /// standard input.
+    pub inputs: Vec<PathBuf>,
+    /// Which files to take from folders (`*` and `?` on the file name).
+    pub glob: String,
+    /// How inputs are decoded.
+    pub decode: DecodeOptions,
+    /// The pipeline.
+    pub pipeline: PipelineOptions,
+    /// The output folder (created if missing).
+    pub output: PathBuf,
+    /// The formats each document is written in.
+    pub formats: Vec<Format>,
+    /// The writers' options (the CSV options also shape the corpus tables).
+    pub write: WriteOptions,
+    /// Skip documents whose input, options and models are unchanged since
+    /// the manifest in the output folder.
+    pub resume: bool,
+    /// Threads; 0 uses every core. The output is the same for any number.
+    pub jobs: usize,
+}
+
+impl CorpusConfig {
+    /// The defaults of `zhen annotate`: `*.txt` files, detected encodings,
+    /// the default pipeline, JSONL, CoNLL-U and CSV, all cores.
+    pub fn new(inputs: Vec<PathBuf>, output: PathBuf) -> Self {
+        CorpusConfig {
+            inputs,
+            glob: "*.txt".into(),
+            decode: DecodeOptions::default(),
+            pipeline: PipelineOptions::default(),
+            output,
+            formats: vec![Format::Jsonl, Format::Conllu, Format::Csv],
+            write: WriteOptions::default(),
+            resume: false,
+            jobs: 0,
+        }
+    }
+
+    /// The options as the manifest records them: the pipeline's, the
+    /// formats and writer options, and decoding.
+    pub fn describe(&self) -> serde_json::Value {
+        let mut options = self.pipeline.describe();
+        let formats: Vec<&str> = self.formats.iter().map(|f| f.name()).collect();
+        options["formats"] = serde_json::json!(formats);
+        options["scheme"] = serde_json::json!(self.write.conll.scheme.name());
+        options["char_level"] = serde_json::json!(self.write.conll.char_level);
+        options["excel"] = serde_json::json!(self.write.csv.excel);
+        options["raw_cells"] = serde_json::json!(self.write.csv.raw_cells);
+        options["lossy"] = serde_json::json!(self.decode.lossy);
+        options["encoding"] = serde_json::json!(self.decode.encoding.map(|e| e.name()));
+        options
+    }
+}
+
+/// An input that failed: which, why, and where in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The input (its path, or `-`; `<stdin> line N` in a stream).
+    pub input: String,
+    /// The message, naming the file and what to do.
+    pub message: String,
+    /// 1-based line of the problem, when known.
+    pub line: Option<usize>,
+    /// Byte offset of the problem, when known.
+    pub byte_offset: Option<usize>,
+}
+
+/// Sums over the documents annotated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Characters.
+    pub chars: usize,
+    /// Sentences.
+    pub sentences: usize,
+    /// Tokens.
+    pub tokens: usize,
+    /// Entities per label.
+    pub labels: BTreeMap<String, usize>,
+}
+
+impl Totals {
+    /// Adds a document's stats.
+    pub fn add(&mut self, stats: &Stats) {
+        self.chars += stats.chars;
+        self.sentences += stats.sentences;
+        self.tokens += stats.tokens;
+        for (label, n) in &stats.labels {
+            *self.labels.entry(label.clone()).or_default() += n;
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Inputs processed (annotated, resumed or failed).
+    pub documents: usize,
+    /// Of those, unchanged since the previous run and skipped.
+    pub resumed: usize,
+    /// The inputs that failed, in input order.
+    pub failures: Vec<Failure>,
+    /// Sums over the documents annotated or resumed.
+    pub totals: Totals,
+    /// The size of the input files in bytes.
+    pub bytes: u64,
+}
+
+/// Where a run reports as it goes (a progress bar, a log, a Python
+/// callback). Every method has an empty default; `()` ignores everything.
+pub trait Progress {
+    /// Before the first document: the number of inputs and their bytes.
+    fn start(&mut self, _inputs: usize, _bytes: u64) {}
+    /// A document is done (in input order), annotated or not.
+    fn document(&mut self, _record: &DocRecord) {}
+    /// An input failed (also reported to [`Progress::document`] for files).
+    fn failure(&mut self, _failure: &Failure) {}
+    /// Something worth knowing that does not fail the run.
+    fn warning(&mut self, _message: &str) {}
+    /// After the last document.
+    fn finish(&mut self) {}
+}
+
+impl Progress for () {}
+
+/// Annotates a corpus as [`CorpusConfig`] says; see the [module](self) docs.
+/// Errors are fatal ones (the output folder cannot be written, a setting's
+/// file cannot be loaded); inputs that fail are in [`Summary::failures`]
+/// and `errors.csv`, and the rest of the run completes.
+pub fn annotate_corpus(config: &CorpusConfig, progress: &mut dyn Progress) -> Result<Summary> {
+    let pipeline = config.pipeline.build()?;
+    annotate_corpus_with(&pipeline, config, progress)
+}
+
+/// [`annotate_corpus`] with a pipeline already built from `config.pipeline`
+/// (the manifest records `config.pipeline`).
+pub fn annotate_corpus_with(
+    pipeline: &Pipeline,
+    config: &CorpusConfig,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
+    let pool = par::pool(config.jobs)?;
+    let out = OutputDir::create(&config.output)?;
+    let files = input_files(&config.inputs, &config.glob)?;
+    let jobs = plan(&config.inputs, files, out.root(), &config.formats);
+    let (zh, en) = pipeline.model_ids();
+    let models: BTreeMap<String, String> = [("zh".to_string(), zh), ("en".to_string(), en)].into();
+    let options = config.describe();
+    let previous = if config.resume {
+        Manifest::previous(out.root(), &models, &options).unwrap_or_else(|warning| {
+            progress.warning(&warning);
+            BTreeMap::new()
+        })
+    } else {
+        BTreeMap::new()
+    };
+    let bytes: u64 = jobs
+        .iter()
+        .map(|j| std::fs::metadata(&j.file.path).map_or(0, |m| m.len()))
+        .sum();
+    progress.start(jobs.len(), bytes);
+    let worker = Worker {
+        pipeline,
+        config,
+        out: &out,
+        previous: &previous,
+    };
+    let mut sinks = sinks::corpus_sinks(&out, &config.write.csv)?;
+    let mut manifest = ManifestWriter::new(&out, models, options);
+    let mut summary = Summary {
+        bytes,
+        ..Summary::default()
+    };
+    for done in par::ordered(pool.as_ref(), jobs.iter(), |job| worker.process(job)) {
+        summary.documents += 1;
+        if let Some(f) = done.failure {
+            progress.failure(&f);
+            summary.failures.push(f);
+        }
+        for (path, bytes) in &done.files {
+            out.write(path, bytes)?;
+        }
+        if let Some(doc) = &done.doc {
+            for sink in sinks.iter_mut() {
+                sink.add(doc, &done.record)?;
+            }
+            summary.totals.add(&doc.stats());
+        }
+        summary.resumed += done.resumed as usize;
+        progress.document(&done.record);
+        manifest.add(done.record);
+    }
+    progress.finish();
+    for sink in sinks {
+        sink.finish(&out)?;
+    }
+    sinks::write_errors(&out, &summary.failures, &config.write.csv)?;
+    manifest.finish(&out)?;
+    Ok(summary)
+}
+
+/// One document's result, from the worker to the writer.
+struct Done {
+    record: DocRecord,
+    /// Output files and their bytes.
+    files: Vec<(PathBuf, Vec<u8>)>,
+    /// The document, for the corpus tables (none if it failed).
+    doc: Option<Document>,
+    failure: Option<Failure>,
+    /// Unchanged since the previous run: read back, not annotated.
+    resumed: bool,
+}
+
+/// The per-document work, run in parallel: read, decode, annotate, render.
+struct Worker<'a> {
+    pipeline: &'a Pipeline,
+    config: &'a CorpusConfig,
+    out: &'a OutputDir,
+    previous: &'a BTreeMap<String, DocRecord>,
+}
+
+impl Worker<'_> {
+    fn process(&self, job: &Job) -> Done {
+        let path = job.file.path.display().to_string();
+        let input = read_input(&job.file, self.config.decode);
+        let (size, sha256) = match &input {
+            Ok((_, bytes)) => (bytes.len() as u64, hex(&Sha256::digest(bytes))),
+            Err(_) => (
+                std::fs::metadata(&job.file.path).map_or(0, |m| m.len()),
+                String::new(),
+            ),
+        };
+        let mut record = DocRecord {
+            id: job.name.clone(),
+            input: path.clone(),
+            size,
+            sha256,
+            encoding: None,
+            script: None,
+            lang: None,
+            counts: BTreeMap::new(),
+            status: Status::Ok,
+            error: None,
+            outputs: Vec::new(),
+        };
+        let decoded = match input {
+            Ok((d, _)) => d,
+            Err(e) => {
+                let (line, byte_offset) = inputs::location(&e);
+                return fail(record, e.to_string(), line, byte_offset);
+            }
+        };
+        record.encoding = Some(decoded.encoding.to_string());
+        if decoded.replaced > 0 {
+            record
+                .counts
+                .insert("replaced_bytes".into(), decoded.replaced);
+        }
+        if let Some(done) = self.resume(job, &record) {
+            return done;
+        }
+        let outputs = match &job.outputs {
+            Ok(o) => o,
+            Err(msg) => return fail(record, msg.clone(), None, None),
+        };
+        let doc = match self.pipeline.annotate(&job.name, &decoded.text) {
+            Ok(a) => a.document,
+            Err(e) => return fail(record, format!("{path}: {e}"), None, None),
+        };
+        let mut parts = Vec::new();
+        for format in &self.config.formats {
+            match export::write_document(*format, &doc, &self.config.write) {
+                Ok(p) => parts.extend(p),
+                Err(e) => return fail(record, format!("{path}: {e}"), None, None),
+            }
+        }
+        let mut files = Vec::with_capacity(parts.len());
+        for (target, part) in outputs.iter().zip(parts) {
+            if same_file(target, &job.file.path) {
+                let msg = format!(
+                    "{path}: refusing to overwrite the input with output {}",
+                    target.display()
+                );
+                return fail(record, msg, None, None);
+            }
+            let rel = target.strip_prefix(self.out.root()).unwrap_or(target);
+            record.outputs.push(rel.display().to_string());
+            files.push((target.clone(), part.bytes));
+        }
+        record.set_stats(&doc.stats());
+        Done {
+            record,
+            files,
+            doc: Some(doc),
+            failure: None,
+            resumed: false,
+        }
+    }
+
+    /// The document as the previous run wrote it, if its input is unchanged
+    /// and its JSONL output can be read back.
+    fn resume(&self, job: &Job, record: &DocRecord) -> Option<Done> {
+        let prev = self.previous.get(&job.name)?;
+        if prev.sha256 != record.sha256 || prev.status != Status::Ok {
+            return None;
+        }
+        let jsonl = export::document_path(self.out.root(), &job.name, "jsonl").ok()?;
+        let doc = export::jsonl::read_path(&jsonl).ok()?.pop()?;
+        Some(Done {
+            record: prev.clone(),
+            files: Vec::new(),
+            doc: Some(doc),
+            failure: None,
+            resumed: true,
+        })
+    }
+}
+
+/// A failed document: its record marked, its failure reported.
+fn fail(
+    mut record: DocRecord,
+    message: String,
+    line: Option<usize>,
+    byte_offset: Option<usize>,
+) -> Done {
+    record.status = Status::Error;
+    record.error = Some(message.clone());
+    let failure = Failure {
+        input: record.input.clone(),
+        message,
+        line,
+        byte_offset,
+    };
+    Done {
+        record,
+        files: Vec::new(),
+        doc: None,
+        failure: Some(failure),
+        resumed: false,
+    }
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,103 @@
+//! Corpus-level tables and reports, fed document by document in input
+//! order: `entities.csv` and `entity_counts.csv` (and `errors.csv`, from the
+//! failures). A new report is a [`CorpusSink`] and one line in
+//! [`corpus_sinks`].
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+
+use zhen_core::Document;
+use zhen_export::csv::EntityTable;
+use zhen_export::{CsvOptions, EntityCounter, ErrorRow, ErrorTable};
+
+use super::{DocRecord, Failure, OutputDir};
+use crate::Result;
+
+/// A corpus-level table or report: given every document that was annotated
+/// (or resumed) with its manifest record, in input order, then written.
+pub trait CorpusSink {
+    /// Takes one document.
+    fn add(&mut self, doc: &Document, record: &DocRecord) -> Result<()>;
+    /// Writes the result into the output folder.
+    fn finish(self: Box<Self>, out: &OutputDir) -> Result<()>;
+}
+
+/// The sinks of a corpus run.
+pub(crate) fn corpus_sinks(out: &OutputDir, csv: &CsvOptions) -> Result<Vec<Box<dyn CorpusSink>>> {
+    Ok(vec![
+        Box::new(EntitiesCsv::new(out, csv)?),
+        Box::new(EntityCountsCsv {
+            counter: EntityCounter::new(),
+            csv: *csv,
+        }),
+    ])
+}
+
+/// `entities.csv`, streamed to a temporary file beside it (a corpus-wide
+/// table can be larger than memory) and renamed into place at the end.
+struct EntitiesCsv {
+    table: EntityTable<BufWriter<File>>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl EntitiesCsv {
+    fn new(out: &OutputDir, csv: &CsvOptions) -> Result<Self> {
+        let path = out.root().join("entities.csv");
+        let (tmp, file) = out.temp(&path)?;
+        let table = EntityTable::new(BufWriter::with_capacity(1 << 20, file), csv)?;
+        Ok(EntitiesCsv { table, tmp, path })
+    }
+}
+
+impl CorpusSink for EntitiesCsv {
+    fn add(&mut self, doc: &Document, _: &DocRecord) -> Result<()> {
+        Ok(self.table.add(doc)?)
+    }
+
+    fn finish(self: Box<Self>, out: &OutputDir) -> Result<()> {
+        let file = self
+            .table
+            .finish()?
+            .into_inner()
+            .map_err(|e| crate::Error::Output {
+                action: "write",
+                path: self.tmp.clone(),
+                cause: e.into_error(),
+            })?;
+        out.commit(&self.tmp, file, &self.path)
+    }
+}
+
+/// `entity_counts.csv`.
+struct EntityCountsCsv {
+    counter: EntityCounter,
+    csv: CsvOptions,
+}
+
+impl CorpusSink for EntityCountsCsv {
+    fn add(&mut self, doc: &Document, _: &DocRecord) -> Result<()> {
+        self.counter.add(doc);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, out: &OutputDir) -> Result<()> {
+        let bytes = self.counter.write(Vec::new(), &self.csv)?;
+        out.write(&out.root().join("entity_counts.csv"), &bytes)
+    }
+}
+
+/// `errors.csv`: one row per failed input.
+pub(crate) fn write_errors(out: &OutputDir, failures: &[Failure], csv: &CsvOptions) -> Result<()> {
+    let mut table = ErrorTable::new(Vec::new(), csv)?;
+    for f in failures {
+        table.add(&ErrorRow {
+            input: &f.input,
+            line: f.line,
+            byte_offset: f.byte_offset,
+            error: &f.message,
+        })?;
+    }
+    out.write(&out.root().join("errors.csv"), &table.finish()?)
+}

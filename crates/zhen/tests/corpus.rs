@@ -1,0 +1,130 @@
+//! The corpus runner as a library: a config in, files and a summary out,
+//! progress through the trait, nothing printed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use zhen::corpus::{
+    annotate_corpus_with, annotate_jsonl, CorpusConfig, DocRecord, Failure, Progress, Status,
+};
+use zhen::input::DecodeOptions;
+use zhen::Pipeline;
+
+/// What a run reported, in order.
+#[derive(Default)]
+struct Log(Vec<String>);
+
+impl Progress for Log {
+    fn start(&mut self, inputs: usize, _bytes: u64) {
+        self.0.push(format!("start {inputs}"));
+    }
+    fn document(&mut self, record: &DocRecord) {
+        self.0
+            .push(format!("doc {} {:?}", record.id, record.status));
+    }
+    fn failure(&mut self, f: &Failure) {
+        self.0.push(format!(
+            "fail {:?} {:?} {:?}",
+            f.input, f.line, f.byte_offset
+        ));
+    }
+    fn warning(&mut self, message: &str) {
+        self.0.push(format!("warn {message}"));
+    }
+    fn finish(&mut self) {
+        self.0.push("finish".into());
+    }
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let bytes = fs::read(&p).unwrap();
+            (p.strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_corpus_run_reports_through_progress_and_isolates_bad_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    fs::create_dir(&input).unwrap();
+    fs::write(input.join("a.txt"), "王小明在北京工作。\n").unwrap();
+    let mut bad = "第一行\n".as_bytes().to_vec();
+    bad.extend_from_slice(b"\xff\xfe\xfd bad");
+    fs::write(input.join("b.txt"), &bad).unwrap();
+    fs::write(input.join("c.txt"), "Peter Blackburn works in Brussels.\n").unwrap();
+    let pipeline = Pipeline::builder().build().unwrap();
+    let mut outs = Vec::new();
+    for jobs in [1, 2] {
+        let mut config =
+            CorpusConfig::new(vec![input.clone()], tmp.path().join(format!("out{jobs}")));
+        config.jobs = jobs;
+        config.decode.encoding = Some(DecodeOptions::encoding_for_label("utf-8").unwrap());
+        let mut log = Log::default();
+        let summary = annotate_corpus_with(&pipeline, &config, &mut log).unwrap();
+        assert_eq!(summary.documents, 3);
+        assert_eq!(summary.failures.len(), 1);
+        assert_eq!(
+            summary.failures[0].input,
+            input.join("b.txt").display().to_string()
+        );
+        assert_eq!(
+            (summary.failures[0].line, summary.failures[0].byte_offset),
+            (Some(2), Some(10))
+        );
+        assert!(summary.totals.labels["PER"] >= 2, "{:?}", summary.totals);
+        assert_eq!(log.0[0], "start 3");
+        assert_eq!(log.0[1], "doc a.txt Ok");
+        assert!(log.0[2].starts_with("fail "), "{:?}", log.0);
+        assert_eq!(log.0[3], "doc b.txt Error");
+        assert_eq!(log.0[4], "doc c.txt Ok");
+        assert_eq!(log.0[5], "finish");
+        let errors = fs::read_to_string(config.output.join("errors.csv")).unwrap();
+        assert_eq!(errors.lines().count(), 2, "{errors}");
+        outs.push(files(&config.output));
+    }
+    assert_eq!(outs[0], outs[1], "the same files for any thread count");
+
+    // a second run with resume reads the unchanged documents back
+    let mut config = CorpusConfig::new(vec![input.clone()], tmp.path().join("out1"));
+    config.decode.encoding = Some(DecodeOptions::encoding_for_label("utf-8").unwrap());
+    config.resume = true;
+    let summary = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+    assert_eq!((summary.documents, summary.resumed), (3, 2));
+    assert_eq!(files(&config.output), outs[0]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(config.output.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["documents"][1]["status"], "error");
+    assert_eq!(
+        manifest["documents"][0]["status"],
+        serde_json::json!(Status::Ok)
+    );
+}
+
+#[test]
+fn a_stream_keeps_order_and_answers_bad_lines_in_place() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let input = "{\"id\":\"a\",\"text\":\"王小明在北京。\"}\nnot json\n{\"id\":7,\"text\":\"Hello Paris.\"}\n";
+    let mut out = Vec::new();
+    let mut log = Log::default();
+    let s = annotate_jsonl(&pipeline, input.as_bytes(), &mut out, 2, &mut log).unwrap();
+    assert_eq!((s.lines, s.failures), (3, 1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["id"], "a");
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("<stdin> line 2, column 2:"));
+    assert_eq!(lines[2]["id"], "7");
+    assert_eq!(log.0, ["fail \"<stdin>\" Some(2) None"]);
+}
