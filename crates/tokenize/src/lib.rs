@@ -47,6 +47,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod jieba;
 mod lang;
 pub mod pos;
 mod route;

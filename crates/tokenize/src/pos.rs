@@ -33,6 +33,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::OnceLock;
 
 use crate::{Error, Result};
 
@@ -259,13 +260,29 @@ fn features(ctx: &[Ctx], i: usize, upper: bool, prev: &str, prev2: &str, out: &m
 /// assert_eq!(tagger.tag(&["He", "said", "the", "plan", "was", "good", "."]), ["PRP", "VBD", "DT", "NN", "VBD", "JJ", "."]);
 /// # }
 /// ```
-#[derive(Clone, Debug, Default)]
+///
+/// [`PosTagger::embedded`] is read on first use: a pipeline that never meets
+/// English never pays for it.
+#[derive(Clone, Debug)]
 pub struct PosTagger {
+    model: OnceLock<Model>,
+    /// The bytes of a model read on first use (the embedded one).
+    lazy: Option<&'static [u8]>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Model {
     tags: Vec<String>,
     // feature hash -> (start, len) in `weights`
     index: IdMap<(u32, u16)>,
     weights: Vec<(u8, f32)>,
     tagdict: HashMap<String, u8>,
+}
+
+impl Default for PosTagger {
+    fn default() -> Self {
+        PosTagger::ready(Model::default())
+    }
 }
 
 // One weight during training, with the bookkeeping for averaging.
@@ -346,20 +363,42 @@ impl Rng {
 }
 
 impl PosTagger {
-    /// The model embedded at build time (`models/en-pos.zpos`).
+    fn ready(model: Model) -> PosTagger {
+        PosTagger {
+            model: OnceLock::from(model),
+            lazy: None,
+        }
+    }
+
+    /// The model, read now if it is the embedded one read on first use.
+    fn m(&self) -> &Model {
+        self.model.get_or_init(|| {
+            let bytes = self.lazy.expect("a tagger without a model is built ready");
+            PosTagger::read(bytes)
+                .ok()
+                .and_then(|t| t.model.into_inner())
+                .expect("the embedded POS model is valid (its tests read it)")
+        })
+    }
+
+    /// The model embedded at build time (`models/en-pos.zpos`), read when it
+    /// first tags (about a tenth of a second); never fails.
     #[cfg(feature = "embed")]
     pub fn embedded() -> Result<PosTagger> {
-        PosTagger::read(&include_bytes!("../models/en-pos.zpos")[..])
+        Ok(PosTagger {
+            model: OnceLock::new(),
+            lazy: Some(include_bytes!("../models/en-pos.zpos")),
+        })
     }
 
     /// The tag set, in class order.
     pub fn tags(&self) -> &[String] {
-        &self.tags
+        &self.m().tags
     }
 
     /// Number of features with at least one weight.
     pub fn feature_count(&self) -> usize {
-        self.index.len()
+        self.m().index.len()
     }
 
     /// Trains a tagger on `data`. `on_epoch(epoch, tagger_so_far)` is called
@@ -456,19 +495,19 @@ impl PosTagger {
                 index.insert(k, (start as u32, (weights.len() - start) as u16));
             }
         }
-        PosTagger {
+        PosTagger::ready(Model {
             tags: tags.to_vec(),
             index,
             weights,
             tagdict: tagdict.clone(),
-        }
+        })
     }
 
     /// Tags a sentence of words with Penn Treebank tags.
     pub fn tag(&self, words: &[&str]) -> Vec<String> {
         self.tag_ids(words)
             .into_iter()
-            .map(|t| self.tags[t as usize].clone())
+            .map(|t| self.m().tags[t as usize].clone())
             .collect()
     }
 
@@ -476,29 +515,30 @@ impl PosTagger {
     pub fn tag_str<'a>(&'a self, words: &[&str]) -> Vec<&'a str> {
         self.tag_ids(words)
             .into_iter()
-            .map(|t| self.tags[t as usize].as_str())
+            .map(|t| self.m().tags[t as usize].as_str())
             .collect()
     }
 
     fn tag_ids(&self, words: &[&str]) -> Vec<u8> {
-        if self.tags.is_empty() {
+        let m = self.m();
+        if m.tags.is_empty() {
             return Vec::new();
         }
         let ctx = contexts(words);
         let upper = is_upper_sentence(words);
         let mut feats = Vec::with_capacity(32);
-        let mut scores = vec![0.0f32; self.tags.len()];
+        let mut scores = vec![0.0f32; m.tags.len()];
         let mut out = Vec::with_capacity(words.len());
         let (mut prev, mut prev2) = (START[0], START[1]);
         for (i, w) in words.iter().enumerate() {
-            let t = match self.tagdict.get(*w) {
+            let t = match m.tagdict.get(*w) {
                 Some(&t) => t,
                 None => {
                     features(&ctx, i, upper, prev, prev2, &mut feats);
                     scores.iter_mut().for_each(|s| *s = 0.0);
                     for f in &feats {
-                        if let Some(&(s, n)) = self.index.get(f) {
-                            for &(c, w) in &self.weights[s as usize..s as usize + n as usize] {
+                        if let Some(&(s, n)) = m.index.get(f) {
+                            for &(c, w) in &m.weights[s as usize..s as usize + n as usize] {
                                 scores[c as usize] += w;
                             }
                         }
@@ -508,7 +548,7 @@ impl PosTagger {
             };
             out.push(t);
             prev2 = prev;
-            prev = self.tags[t as usize].as_str();
+            prev = m.tags[t as usize].as_str();
         }
         out
     }
@@ -530,24 +570,25 @@ impl PosTagger {
     /// quantised to multiples of `scale`; those that round to zero are
     /// dropped (pruned).
     pub fn write<W: Write>(&self, mut w: W, scale: f32) -> Result<()> {
+        let m = self.m();
         w.write_all(MAGIC)?;
         let mut z = flate2::write::GzEncoder::new(w, flate2::Compression::best());
         writeln!(z, "zhenpos 1")?;
-        writeln!(z, "tags {}", self.tags.join(" "))?;
+        writeln!(z, "tags {}", m.tags.join(" "))?;
         writeln!(z, "scale {scale}")?;
-        let mut dict: Vec<(&String, &u8)> = self.tagdict.iter().collect();
+        let mut dict: Vec<(&String, &u8)> = m.tagdict.iter().collect();
         dict.sort();
         writeln!(z, "tagdict {}", dict.len())?;
         for (word, t) in dict {
-            writeln!(z, "{word}\t{}", self.tags[*t as usize])?;
+            writeln!(z, "{word}\t{}", m.tags[*t as usize])?;
         }
-        let mut keys: Vec<u64> = self.index.keys().copied().collect();
+        let mut keys: Vec<u64> = m.index.keys().copied().collect();
         keys.sort_unstable();
         let mut lines = Vec::new();
         for k in keys {
-            let (s, n) = self.index[&k];
+            let (s, n) = m.index[&k];
             let mut line = String::new();
-            for &(c, wt) in &self.weights[s as usize..(s as usize + n as usize)] {
+            for &(c, wt) in &m.weights[s as usize..(s as usize + n as usize)] {
                 let q = (wt / scale).round() as i64;
                 if q != 0 {
                     if !line.is_empty() {
@@ -677,12 +718,12 @@ impl PosTagger {
             }
             index.insert(k, (start as u32, (weights.len() - start) as u16));
         }
-        Ok(PosTagger {
+        Ok(PosTagger::ready(Model {
             tags,
             index,
             weights,
             tagdict,
-        })
+        }))
     }
 }
 

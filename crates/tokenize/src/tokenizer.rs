@@ -6,6 +6,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use zhen_core::{AlignedText, Segmenter, Span, Word};
 
+use crate::jieba::{static_tag, LazyJieba};
 use crate::upos::{jieba_upos, ptb_upos};
 use crate::{Error, PosTagger, Result, Route};
 
@@ -50,7 +51,7 @@ pub struct Tok {
 /// replacement is merged with its neighbour; a token made only of inserted
 /// text (empty original span) is dropped.
 pub struct Tokenizer {
-    jieba: jieba_rs::Jieba,
+    jieba: LazyJieba,
     tagger: Option<PosTagger>,
 }
 
@@ -81,7 +82,7 @@ impl Tokenizer {
     /// The embedded jieba dictionary and the given English POS tagger.
     pub fn with_tagger(tagger: PosTagger) -> Tokenizer {
         Tokenizer {
-            jieba: jieba_rs::Jieba::new(),
+            jieba: LazyJieba::new(),
             tagger: Some(tagger),
         }
     }
@@ -90,7 +91,7 @@ impl Tokenizer {
     /// for [`Segmenter::segment`]; English tokens get no POS.
     pub fn jieba_only() -> Tokenizer {
         Tokenizer {
-            jieba: jieba_rs::Jieba::new(),
+            jieba: LazyJieba::new(),
             tagger: None,
         }
     }
@@ -163,8 +164,12 @@ impl Tokenizer {
         let cur = text.current();
         let s = &cur[sentence.clone()];
         let base = sentence.start;
+        let jieba;
         let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<&str>, bool) = match route {
-            Route::Chinese => self.chinese(s),
+            Route::Chinese => {
+                jieba = self.jieba.for_text(s);
+                chinese(jieba.jieba(), s)
+            }
             Route::English => self.english(s, true),
             Route::Other => self.english(s, false),
         };
@@ -197,51 +202,6 @@ impl Tokenizer {
         out
     }
 
-    fn chinese<'a>(&'a self, s: &'a str) -> (Vec<Range<usize>>, Vec<&'a str>, bool) {
-        let tagged = self.jieba.tag(s, true);
-        let atoms = atomic_runs(s);
-        let mut ranges = Vec::with_capacity(tagged.len());
-        let mut tags: Vec<&str> = Vec::with_capacity(tagged.len());
-        let mut a = 0; // next atomic run
-        let mut i = 0;
-        while i < tagged.len() {
-            let t = &tagged[i];
-            let mut r = t.byte_start..t.byte_end;
-            while a < atoms.len() && atoms[a].end <= r.start {
-                a += 1;
-            }
-            let mut merged = false;
-            // merge every jieba token overlapping the atomic runs this token touches
-            while a < atoms.len() && atoms[a].start < r.end {
-                while i + 1 < tagged.len() && tagged[i + 1].byte_start < atoms[a].end {
-                    i += 1;
-                    r.end = tagged[i].byte_end;
-                    merged = true;
-                }
-                if atoms[a].end <= r.end {
-                    a += 1;
-                } else {
-                    break;
-                }
-            }
-            let tag = if merged {
-                let w = &s[r.clone()];
-                if w.chars().all(|c| c.is_numeric() || ".,:/-".contains(c)) {
-                    "m"
-                } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
-                    "eng"
-                } else {
-                    t.tag
-                }
-            } else {
-                t.tag
-            };
-            push_split_at_space(s, r, tag, &mut ranges, &mut tags);
-            i += 1;
-        }
-        (ranges, tags, true)
-    }
-
     fn english(&self, s: &str, with_pos: bool) -> (Vec<Range<usize>>, Vec<&str>, bool) {
         let ranges = english_tokens(s);
         let tags = match (&self.tagger, with_pos) {
@@ -255,18 +215,66 @@ impl Tokenizer {
     }
 }
 
+/// jieba's words and tags of a Chinese sentence, pieces of atomic runs
+/// merged (see [`Tokenizer`]).
+fn chinese<'a>(jieba: &'a jieba_rs::Jieba, s: &'a str) -> (Vec<Range<usize>>, Vec<&'a str>, bool) {
+    let tagged = jieba.tag(s, true);
+    let atoms = atomic_runs(s);
+    let mut ranges = Vec::with_capacity(tagged.len());
+    let mut tags: Vec<&str> = Vec::with_capacity(tagged.len());
+    let mut a = 0; // next atomic run
+    let mut i = 0;
+    while i < tagged.len() {
+        let t = &tagged[i];
+        let mut r = t.byte_start..t.byte_end;
+        while a < atoms.len() && atoms[a].end <= r.start {
+            a += 1;
+        }
+        let mut merged = false;
+        // merge every jieba token overlapping the atomic runs this token touches
+        while a < atoms.len() && atoms[a].start < r.end {
+            while i + 1 < tagged.len() && tagged[i + 1].byte_start < atoms[a].end {
+                i += 1;
+                r.end = tagged[i].byte_end;
+                merged = true;
+            }
+            if atoms[a].end <= r.end {
+                a += 1;
+            } else {
+                break;
+            }
+        }
+        let tag = if merged {
+            let w = &s[r.clone()];
+            if w.chars().all(|c| c.is_numeric() || ".,:/-".contains(c)) {
+                "m"
+            } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
+                "eng"
+            } else {
+                t.tag
+            }
+        } else {
+            t.tag
+        };
+        push_split_at_space(s, r, tag, &mut ranges, &mut tags);
+        i += 1;
+    }
+    (ranges, tags, true)
+}
+
 /// The Chinese words of a sentence as [`Tokenizer::tokenize`] cuts a
 /// Chinese sentence (before projection to the original text), with jieba
 /// tags. Whitespace is not covered.
 impl Segmenter for Tokenizer {
     fn segment<'a>(&'a self, sentence: &'a str) -> Vec<Word<'a>> {
-        let (ranges, tags, _) = self.chinese(sentence);
+        let jieba = self.jieba.for_text(sentence);
+        let (ranges, tags, _) = chinese(jieba.jieba(), sentence);
         ranges
             .into_iter()
             .zip(tags)
             .map(|(r, tag)| Word {
                 range: r.into(),
-                tag,
+                tag: static_tag(tag),
             })
             .collect()
     }
