@@ -53,6 +53,26 @@ impl Pipeline {
         })
     }
 
+    /// A pipeline of compiled matchers (see `compiled.rs`).
+    pub fn from_parts(
+        normalization: Vec<Arc<Matcher>>,
+        segmentation: Option<Arc<Matcher>>,
+        chain: Vec<Arc<Matcher>>,
+    ) -> Pipeline {
+        Pipeline {
+            normalization,
+            segmentation,
+            chain,
+        }
+    }
+
+    /// Its matchers: normalization, segmentation, chain.
+    #[allow(clippy::type_complexity)]
+    #[cfg_attr(not(test), allow(dead_code))] // used by build.rs
+    pub fn parts(&self) -> (&[Arc<Matcher>], Option<&Arc<Matcher>>, &[Arc<Matcher>]) {
+        (&self.normalization, self.segmentation.as_ref(), &self.chain)
+    }
+
     /// The replacements of one conversion step over each of `segments`.
     fn step<'m>(m: &'m Matcher, text: &str, segments: &[Range<usize>], out: &mut Vec<Repl<'m>>) {
         out.clear();

@@ -51,6 +51,7 @@
 //! byte is dropped (the drop is an edit too, so offsets stay correct).
 #![deny(missing_docs)]
 
+mod compiled;
 mod config;
 mod convert;
 mod detect;
@@ -58,7 +59,6 @@ mod dict;
 mod error;
 mod matcher;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -204,80 +204,25 @@ struct Inner {
 #[cfg(feature = "embed")]
 mod embedded {
     use super::*;
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::OnceLock;
 
-    macro_rules! files {
-        ($dir:literal, $ext:literal, $($name:literal),* $(,)?) => {
-            &[$(($name, include_str!(concat!("../data/", $dir, "/", $name, $ext)))),*]
-        };
-    }
-
-    pub(super) static DICTS: &[(&str, &str)] = files!(
-        "dictionary",
-        ".txt",
-        "CJK_Compatibility_Ideographs",
-        "HKPhrases",
-        "HKPhrasesRev",
-        "HKVariants",
-        "HKVariantsPhrases",
-        "HKVariantsRevPhrases",
-        "JPShinjitaiCharacters",
-        "JPShinjitaiPhrases",
-        "STPhrases",
-        "TSPhrases",
-        "TWPhrases",
-        "TWPhrasesRev",
-        "TWVariants",
-        "TWVariantsPhrases",
-        "TWVariantsRevPhrases",
-    );
-
-    pub(super) static CONFIGS: &[(&str, &str)] = files!(
-        "config", ".json", "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp",
-        "hk2sp", "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t",
-    );
-
-    struct Embedded;
-
-    impl config::Source for Embedded {
-        fn dict_text(&self, stem: &str) -> Result<Option<(Cow<'static, str>, PathBuf)>> {
-            let text = match stem {
-                "STCharacters" => Some(crate::detect::ST_CHARACTERS),
-                "TSCharacters" => Some(crate::detect::TS_CHARACTERS),
-                _ => DICTS.iter().find(|(n, _)| *n == stem).map(|(_, t)| *t),
-            };
-            Ok(text.map(|t| {
-                (
-                    Cow::Borrowed(t),
-                    PathBuf::from(format!("embedded:{stem}.txt")),
-                )
-            }))
-        }
-    }
+    /// The sixteen configs, compiled by `build.rs` (see `compiled.rs`).
+    static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/opencc.bin"));
 
     pub(super) fn converter(config: Config) -> Result<Converter> {
+        static COMPILED: OnceLock<compiled::Compiled> = OnceLock::new();
         static CACHE: [OnceLock<Converter>; 16] = [const { OnceLock::new() }; 16];
-        static LOADER: OnceLock<Mutex<Loader>> = OnceLock::new();
-        let slot = &CACHE[config.index()];
-        if let Some(c) = slot.get() {
-            return Ok(c.clone());
-        }
-        let loader = LOADER.get_or_init(|| Mutex::new(Loader::new(Box::new(Embedded))));
-        let mut loader = loader.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = slot.get() {
-            return Ok(c.clone());
-        }
-        let json = CONFIGS[config.index()].1;
-        let label = PathBuf::from(format!("embedded:{}.json", config.name()));
-        let spec = ConfigSpec::parse(json, &label)?;
-        let pipeline = Pipeline::build(&spec, &mut loader, true)?;
-        let c = Converter {
-            inner: Arc::new(Inner {
-                name: config.name().to_string(),
-                pipeline,
-            }),
-        };
-        Ok(slot.get_or_init(|| c).clone())
+        Ok(CACHE[config.index()]
+            .get_or_init(|| {
+                let tables = COMPILED.get_or_init(|| compiled::Compiled::new(TABLES));
+                Converter {
+                    inner: Arc::new(Inner {
+                        name: config.name().to_string(),
+                        pipeline: tables.pipeline(config.name()),
+                    }),
+                }
+            })
+            .clone())
     }
 }
 

@@ -115,19 +115,21 @@ impl Tree {
     }
 }
 
-/// The answer for one automaton key: how much to consume, what to emit,
-/// and whether that equals the consumed text.
-#[derive(Debug)]
+/// The answer for one automaton key: how much to consume, what to emit (a
+/// range of [`Matcher::values`]), and whether that equals the consumed text.
+#[derive(Clone, Copy, Debug)]
 struct Answer {
     len: u32,
     same: bool,
-    value: Box<str>,
+    value: (u32, u32),
 }
 
 /// A dictionary or dictionary group compiled into one automaton.
 pub(crate) struct Matcher {
     pma: CharwiseDoubleArrayAhoCorasick<u32>,
     answers: Vec<Answer>,
+    /// The outputs of all answers, one after another.
+    values: String,
     starts: StartTable,
 }
 
@@ -236,6 +238,7 @@ impl Matcher {
         keys.sort_unstable();
         let starts = StartTable::new(keys.iter().copied());
         let mut answers = Vec::with_capacity(keys.len());
+        let mut values = String::new();
         let mut patterns = Vec::with_capacity(keys.len());
         for k in keys {
             let (len, value) = tree
@@ -244,8 +247,9 @@ impl Matcher {
             answers.push(Answer {
                 len: len as u32,
                 same: value == &k[..len],
-                value: value.into(),
+                value: (values.len() as u32, value.len() as u32),
             });
+            values.push_str(value);
             patterns.push((k, patterns.len() as u32));
         }
         let builder =
@@ -264,7 +268,76 @@ impl Matcher {
         Ok(Matcher {
             pma,
             answers,
+            values,
             starts,
+        })
+    }
+
+    /// The output of an answer.
+    #[inline]
+    fn value(&self, a: &Answer) -> &str {
+        &self.values[a.value.0 as usize..(a.value.0 + a.value.1) as usize]
+    }
+
+    #[cfg_attr(not(test), allow(dead_code))] // used by build.rs
+    /// Appends the matcher in the form [`Matcher::read`] reads (see
+    /// `compiled.rs`): answers, their outputs, the start table, the automaton.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        put_u32(out, self.answers.len() as u32);
+        for a in &self.answers {
+            put_u32(out, a.len);
+            out.push(a.same as u8);
+            put_u32(out, a.value.0);
+            put_u32(out, a.value.1);
+        }
+        put_u32(out, self.values.len() as u32);
+        out.extend_from_slice(self.values.as_bytes());
+        for w in &self.starts.bmp {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.push(self.starts.astral as u8);
+        let pma = self.pma.serialize();
+        put_u32(out, pma.len() as u32);
+        out.extend_from_slice(&pma);
+    }
+
+    /// A matcher written by [`Matcher::write`]; `None` if the bytes are not one.
+    pub fn read(b: &[u8]) -> Option<Matcher> {
+        let mut r = Reader { b, p: 0 };
+        let n = r.u32()? as usize;
+        let mut answers = Vec::with_capacity(n.min(b.len() / 13));
+        for _ in 0..n {
+            answers.push(Answer {
+                len: r.u32()?,
+                same: r.take(1)?[0] != 0,
+                value: (r.u32()?, r.u32()?),
+            });
+        }
+        let len = r.u32()? as usize;
+        let values = std::str::from_utf8(r.take(len)?).ok()?.to_string();
+        if answers.iter().any(|a| {
+            values
+                .get(a.value.0 as usize..(a.value.0 as usize).saturating_add(a.value.1 as usize))
+                .is_none()
+        }) {
+            return None;
+        }
+        let bmp = r
+            .take(8 * 1024)?
+            .chunks_exact(8)
+            .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
+            .collect();
+        let astral = r.take(1)?[0] != 0;
+        let len = r.u32()? as usize;
+        let (pma, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(r.take(len)?).ok()?;
+        if !rest.is_empty() || r.p != b.len() {
+            return None;
+        }
+        Some(Matcher {
+            pma,
+            answers,
+            values,
+            starts: StartTable { bmp, astral },
         })
     }
 
@@ -272,6 +345,28 @@ impl Matcher {
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.answers.len()
+    }
+}
+
+#[cfg_attr(not(test), allow(dead_code))] // used by build.rs
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+/// A bounds-checked reader of [`Matcher::write`]'s form.
+struct Reader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.p..self.p.checked_add(n)?)?;
+        self.p += n;
+        Some(s)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
 }
 
@@ -371,7 +466,7 @@ pub(crate) fn scan<'m>(
             on_hit(Hit {
                 start,
                 end: hit_end,
-                value: &a.value,
+                value: m.value(a),
                 same: a.same,
             });
             p = hit_end;
