@@ -152,51 +152,72 @@ impl Pipeline {
         text.into_owned()
     }
 
-    /// Converts the current text of `text[range]` through
-    /// [`AlignedText::apply`], one `apply` per step; returns the new range.
+    /// Converts the current text of each of `ranges` (sorted, disjoint,
+    /// on char boundaries) as a text of its own, through
+    /// [`AlignedText::apply`] — one `apply` per step for all of them, so a
+    /// document of many paragraphs costs one pass per step, not one per
+    /// paragraph. Returns the ranges the converted parts occupy afterwards.
     pub fn convert_aligned(
         &self,
         text: &mut AlignedText,
-        range: Range<usize>,
-    ) -> Result<Range<usize>> {
+        ranges: &[Range<usize>],
+    ) -> Result<Vec<Range<usize>>> {
         let cur = text.current();
-        if range.start > range.end
-            || range.end > cur.len()
-            || !cur.is_char_boundary(range.start)
-            || !cur.is_char_boundary(range.end)
-        {
-            return Err(zhen_core::Error::InvalidEdit {
-                start: range.start,
-                end: range.end,
-                len: cur.len(),
+        let mut prev_end = 0;
+        for r in ranges {
+            if r.start < prev_end
+                || r.start > r.end
+                || r.end > cur.len()
+                || !cur.is_char_boundary(r.start)
+                || !cur.is_char_boundary(r.end)
+            {
+                return Err(zhen_core::Error::InvalidEdit {
+                    start: r.start,
+                    end: r.end,
+                    len: cur.len(),
+                }
+                .into());
             }
-            .into());
+            prev_end = r.end;
         }
-        let tail = cur.len() - range.end;
-        let start = range.start;
+        let mut rs = ranges.to_vec();
         let mut repls = Vec::new();
         for m in &self.normalization {
-            let cur = text.current();
-            let r = start..cur.len() - tail;
-            Self::step(m, cur, std::slice::from_ref(&r), &mut repls);
-            let edits = to_edits(&repls);
-            text.apply(edits)?;
+            Self::step(m, text.current(), &rs, &mut repls);
+            if !repls.is_empty() {
+                remap(&repls, &mut rs);
+                text.apply(to_edits(&repls))?;
+            }
         }
         let cur = text.current();
-        let r = start..cur.len() - tail;
-        let (mut segs, cuts) = self.segment_range(cur, r);
+        let mut segs = Vec::new();
+        let mut cuts = Vec::new();
+        for r in &rs {
+            let (s, c) = self.segment_range(cur, r.clone());
+            segs.extend(s);
+            cuts.extend(c);
+        }
         if !cuts.is_empty() {
             segs = shift_past_cuts(&segs, cuts.iter());
+            let dels: Vec<Repl<'_>> = cuts
+                .iter()
+                .map(|c| Repl {
+                    range: c.clone(),
+                    value: "",
+                })
+                .collect();
+            remap(&dels, &mut rs);
             text.apply(cuts.into_iter().map(Edit::delete))?;
         }
         for m in &self.chain {
-            let cur = text.current();
-            Self::step(m, cur, &segs, &mut repls);
-            remap(&repls, &mut segs);
-            let edits = to_edits(&repls);
-            text.apply(edits)?;
+            Self::step(m, text.current(), &segs, &mut repls);
+            if !repls.is_empty() {
+                remap(&repls, &mut segs);
+                remap(&repls, &mut rs);
+                text.apply(to_edits(&repls))?;
+            }
         }
-        Ok(start..text.current().len() - tail)
+        Ok(rs)
     }
 
     /// [`Pipeline::segment`] of a sub-range of a text.

@@ -315,7 +315,32 @@ impl Converter {
         text: &mut AlignedText,
         range: Range<usize>,
     ) -> Result<Range<usize>> {
-        self.inner.pipeline.convert_aligned(text, range)
+        let r = self.convert_ranges(text, std::slice::from_ref(&range))?;
+        Ok(r.into_iter().next().expect("one range in, one out"))
+    }
+
+    /// Converts each of `ranges` of the current text (sorted, disjoint, on
+    /// char boundaries) as a text of its own, as [`Converter::convert_range`]
+    /// does one by one, but in one pass over the text per conversion step;
+    /// returns where each converted part lies afterwards.
+    ///
+    /// ```
+    /// use zhen_core::AlignedText;
+    /// use zhen_script::{Config, Converter};
+    ///
+    /// let t2s = Converter::new(Config::T2s)?;
+    /// let mut text = AlignedText::new("頭髮\nkeep 頭髮\n乾燥");
+    /// let r = t2s.convert_ranges(&mut text, &[0..6, 19..25])?;
+    /// assert_eq!(text.current(), "头发\nkeep 頭髮\n干燥");
+    /// assert_eq!(r, [0..6, 19..25]);
+    /// # Ok::<(), zhen_script::Error>(())
+    /// ```
+    pub fn convert_ranges(
+        &self,
+        text: &mut AlignedText,
+        ranges: &[Range<usize>],
+    ) -> Result<Vec<Range<usize>>> {
+        self.inner.pipeline.convert_aligned(text, ranges)
     }
 }
 

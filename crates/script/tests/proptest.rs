@@ -82,4 +82,40 @@ proptest! {
         prop_assert_eq!(&t.current()[..r.start], a.as_str());
         prop_assert_eq!(&t.current()[r.end..], c.as_str());
     }
+
+    /// Several ranges converted in one pass give the text, the ranges and
+    /// the alignment of converting them one by one (last first, as the
+    /// pipeline did).
+    #[test]
+    fn converting_ranges_at_once_equals_one_by_one(parts in proptest::collection::vec(text(), 1..7), pick in any::<u8>()) {
+        for config in [Config::T2s, Config::S2twp, Config::Hk2s] {
+            let conv = Converter::new(config).unwrap();
+            let joined = parts.concat();
+            let mut ranges = Vec::new();
+            let mut at = 0;
+            for (i, p) in parts.iter().enumerate() {
+                if pick & (1 << (i % 8)) != 0 {
+                    ranges.push(at..at + p.len());
+                }
+                at += p.len();
+            }
+            let mut once = AlignedText::new(joined.as_str());
+            let got = conv.convert_ranges(&mut once, &ranges).unwrap();
+            let mut each = AlignedText::new(joined.as_str());
+            let mut want = ranges.clone();
+            for i in (0..ranges.len()).rev() {
+                let new = conv.convert_range(&mut each, ranges[i].clone()).unwrap();
+                let d = new.len() as isize - ranges[i].len() as isize;
+                want[i] = new;
+                for w in want.iter_mut().skip(i + 1) {
+                    *w = (w.start as isize + d) as usize..(w.end as isize + d) as usize;
+                }
+            }
+            prop_assert_eq!(once.current(), each.current(), "config {}", config);
+            prop_assert_eq!(&got, &want);
+            for i in 0..once.current().len() {
+                prop_assert_eq!(once.byte_alignment(i), each.byte_alignment(i));
+            }
+        }
+    }
 }

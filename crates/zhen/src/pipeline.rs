@@ -368,23 +368,30 @@ impl Pipeline {
             })
             .collect();
         if self.convert != ConvertMode::None {
-            // Convert from the last paragraph to the first so the ranges of
-            // the paragraphs still to convert stay valid; then shift.
-            let mut deltas = vec![0isize; paras.len()];
-            for (i, p) in paras.iter_mut().enumerate().rev() {
-                if p.lang.as_str() == "zh" && matches!(p.script, Script::Hant | Script::Mixed) {
-                    let old = p.range.clone();
-                    let new = self.t2s.convert_range(&mut at, old.clone())?;
-                    deltas[i] = new.len() as isize - old.len() as isize;
-                    p.range = new;
+            // Chinese paragraphs in traditional or mixed script, converted
+            // in one pass per conversion step; the others move with them.
+            let todo: Vec<usize> = (0..paras.len())
+                .filter(|&i| {
+                    let p = &paras[i];
+                    p.lang.as_str() == "zh" && matches!(p.script, Script::Hant | Script::Mixed)
+                })
+                .collect();
+            if !todo.is_empty() {
+                let old: Vec<Range<usize>> = todo.iter().map(|&i| paras[i].range.clone()).collect();
+                let new = self.t2s.convert_ranges(&mut at, &old)?;
+                let mut shift = 0isize;
+                let mut k = 0;
+                for (i, p) in paras.iter_mut().enumerate() {
+                    if todo.get(k) == Some(&i) {
+                        shift += new[k].len() as isize - old[k].len() as isize;
+                        p.range = new[k].clone();
+                        k += 1;
+                    } else {
+                        let s = (p.range.start as isize + shift) as usize;
+                        let e = (p.range.end as isize + shift) as usize;
+                        p.range = s..e;
+                    }
                 }
-            }
-            let mut shift = 0isize;
-            for (p, d) in paras.iter_mut().zip(deltas) {
-                let s = (p.range.start as isize + shift) as usize;
-                let e = (p.range.end as isize + shift) as usize;
-                p.range = s..e;
-                shift += d;
             }
         }
         Ok((at, report, paras))
