@@ -298,8 +298,20 @@ impl Reader<'_> {
                 ));
             }
             base = start;
+            let mut prev_end = base;
             for r in &block.rows {
                 let (s, e) = r.offsets.unwrap();
+                if s < prev_end {
+                    return Err(Error::parse(
+                        self.source,
+                        r.line,
+                        1,
+                        format!(
+                            "start_char={s} is before the end of the previous token (char {prev_end}); tokens must not overlap"
+                        ),
+                    ));
+                }
+                prev_end = e;
                 let ok = s >= base
                     && e >= s
                     && e - base <= norm_text.len()
@@ -630,8 +642,12 @@ mod tests {
             "x.conllu:2:19: invalid NER tag \"Q-PER\" in MISC: expected O or B-, I-, E-, S- followed by a label (e.g. B-PER)"
         );
         assert_eq!(
-            e("# text = ab\n1\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=0|end_char=1\n2\tb\t_\t_\t_\t_\t_\t_\t_\tstart_char=0|end_char=1\n"),
-            "x.conllu:3:1: start_char=0|end_char=1 covers \"a\" in the sentence's # text, not the form \"b\""
+            e("# text = ab\n1\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=0|end_char=1\n2\tc\t_\t_\t_\t_\t_\t_\t_\tstart_char=1|end_char=2\n"),
+            "x.conllu:3:1: start_char=1|end_char=2 covers \"b\" in the sentence's # text, not the form \"c\""
+        );
+        assert_eq!(
+            e("# text = aab\n1\taa\t_\t_\t_\t_\t_\t_\t_\tstart_char=0|end_char=2\n2\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=1|end_char=2\n"),
+            "x.conllu:3:1: start_char=1 is before the end of the previous token (char 2); tokens must not overlap"
         );
         assert_eq!(
             e("1\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=x\n"),
