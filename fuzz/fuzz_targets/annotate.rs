@@ -2,4 +2,5 @@
 //! into the text, and every writer takes the document.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| zhen_fuzz::annotate(data));
+// models load once, before the first timed input
+libfuzzer_sys::fuzz_target!(init: zhen_fuzz::annotate(b""), |data: &[u8]| zhen_fuzz::annotate(data));

@@ -2,4 +2,5 @@
 //! range of it.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| zhen_fuzz::convert(data));
+// models load once, before the first timed input
+libfuzzer_sys::fuzz_target!(init: zhen_fuzz::convert(b""), |data: &[u8]| zhen_fuzz::convert(data));
