@@ -4,10 +4,12 @@
 //! cargo run --release -p zhen-ner --example train -- --lang zh \
 //!     --train msra/train.bio --dev dev.bio --lexicon dict.txt -o models/zh-news.zner --epochs 10
 //! ```
-//! Options: `--lang zh|en`, `--train FILE` (repeatable), `--dev FILE` (per-epoch F1,
+//! Options: `--lang zh|en`, `--train FILE` (repeatable), `--train-other FILE`
+//! (repeatable: a corpus with conventions of its own, see
+//! `TrainOptions::other_conventions`), `--dev FILE` (per-epoch F1,
 //! best epoch kept), `-o MODEL`, `--epochs N`, `--seed N`, `--lexicon FILE`
 //! (repeatable; jieba dict.txt or `word<TAB>CAT|CAT`), `--clusters FILE`
-//! (English word clusters, `word<TAB>id<TAB>id<TAB>id`), `--no-cues`, `--flags N`
+//! (`word<TAB>id<TAB>id<TAB>id`; Chinese: `c:X`, `b:XY`, `w:WORD`), `--no-cues`, `--flags N`
 //! (feature families, see `zhen_ner::flags`), `--gazetteer` (English: gazetteer
 //! from train entities), `--prune W`, `--id ID`.
 
@@ -40,6 +42,9 @@ fn main() -> ExitCode {
         match a.as_str() {
             "--lang" => lang = val("--lang"),
             "--train" => files.push(PathBuf::from(val("--train"))),
+            "--train-other" => opts
+                .other_conventions
+                .push(PathBuf::from(val("--train-other"))),
             "--dev" => dev = Some(PathBuf::from(val("--dev"))),
             "-o" | "--output" => out = Some(PathBuf::from(val("-o"))),
             "--epochs" => opts.epochs = num(val("--epochs"), "--epochs") as usize,

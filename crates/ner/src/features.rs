@@ -93,19 +93,57 @@ pub mod cat {
     /// world place names, `scripts/gazetteer-zh`), kept apart from the
     /// dictionary's `LOC` so the model learns how far to trust each.
     pub const PLACE: u16 = 9;
+    /// Township or street from a curated list (Chinese: `scripts/gazetteer-zh`),
+    /// apart from [`PLACE`] because more of these names are also words.
+    pub const TOWN: u16 = 10;
+    /// A frequent string of unlabeled news that is rarely an entity (policy
+    /// slogans, products, titles: `scripts/phrases-zh`), so the model can
+    /// learn that a place suffix inside it (驻镇帮镇扶村) ends no place.
+    pub const PHRASE: u16 = 11;
     /// Number of categories.
-    pub const COUNT: usize = 10;
+    pub const COUNT: usize = 12;
     /// Names of the categories, in bit order (used in lexicon files).
     pub const NAMES: [&str; COUNT] = [
         "WORD", "LOC", "ORG", "PER", "LOCSUF", "ORGSUF", "TITLE", "SURNAME", "MISC", "PLACE",
+        "TOWN", "PHRASE",
     ];
 }
 
-/// Word clusters (English): the lowercased word's hash to up to three
-/// cluster ids of increasing granularity, 10 bits each.
+/// Cluster ids of strings learnt from unlabeled text, up to three of
+/// increasing granularity per string, 10 bits each. English: lowercased
+/// words ([`Clusters::insert`]). Chinese ([`Clusters::insert_zh`]):
+/// characters, character bigrams and the segmenter's words, each kind
+/// clustered on its own.
 #[derive(Clone, Debug, Default)]
 pub struct Clusters {
     map: HashTable,
+}
+
+/// Kinds of Chinese cluster entries (the seed of their keys).
+const ZH_CHAR: u64 = 0xc1;
+const ZH_BIGRAM: u64 = 0xb2;
+const ZH_WORD: u64 = 0x3d;
+
+/// Key of a Chinese cluster entry: a full avalanche, since the table indexes
+/// by the key's high bits.
+#[inline(always)]
+fn zh_key(kind: u64, a: u64, b: u64) -> u64 {
+    let mut z = mix(mix(kind, a), b);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Packs up to three ids below 1023, coarsest first (0: no cluster).
+fn pack_ids(ids: &[u32]) -> Option<u32> {
+    if ids.is_empty() || ids.len() > 3 || ids.iter().any(|&i| i >= 1023) {
+        return None;
+    }
+    let mut packed = 0u32;
+    for (k, &id) in ids.iter().enumerate() {
+        packed |= (id + 1) << (10 * k);
+    }
+    Some(packed)
 }
 
 impl Clusters {
@@ -122,15 +160,57 @@ impl Clusters {
     /// Adds `word` (lowercased here) with its cluster ids, coarsest first.
     /// Returns false when there are more than three ids or an id is ≥ 1023.
     pub fn insert(&mut self, word: &str, ids: &[u32]) -> bool {
-        if ids.is_empty() || ids.len() > 3 || ids.iter().any(|&i| i >= 1023) {
+        let Some(packed) = pack_ids(ids) else {
             return false;
-        }
-        let mut packed = 0u32;
-        for (k, &id) in ids.iter().enumerate() {
-            packed |= (id + 1) << (10 * k);
-        }
+        };
         *self.map.entry(str_hash(&word.to_lowercase()), 0) = packed;
         true
+    }
+
+    /// Adds a Chinese entry with its cluster ids, coarsest first: `entry` is
+    /// `c:X` (character X), `b:XY` (the bigram XY) or `w:WORD` (a word as the
+    /// segmenter cuts it). Returns false for another form, more than three
+    /// ids or an id ≥ 1023.
+    pub fn insert_zh(&mut self, entry: &str, ids: &[u32]) -> bool {
+        let Some(packed) = pack_ids(ids) else {
+            return false;
+        };
+        let Some((kind, s)) = entry.split_once(':') else {
+            return false;
+        };
+        let mut cs = s.chars();
+        let key = match (kind, cs.next(), cs.next(), cs.next()) {
+            ("c", Some(a), None, _) => zh_key(ZH_CHAR, a as u64, 0),
+            ("b", Some(a), Some(b), None) => zh_key(ZH_BIGRAM, a as u64, b as u64),
+            ("w", Some(_), _, _) => zh_key(ZH_WORD, str_hash(s), 0),
+            _ => return false,
+        };
+        *self.map.entry(key, 0) = packed;
+        true
+    }
+
+    /// Packed ids of character `c` (0: none).
+    #[inline]
+    fn zh_char(&self, c: u64) -> u32 {
+        self.map.get(zh_key(ZH_CHAR, c, 0)).unwrap_or(0)
+    }
+
+    /// Packed ids of the bigram `a b` (0: none).
+    #[inline]
+    fn zh_bigram(&self, a: u64, b: u64) -> u32 {
+        self.map.get(zh_key(ZH_BIGRAM, a, b)).unwrap_or(0)
+    }
+
+    /// Asks for the table slot of the bigram `a b` ahead of its lookup.
+    #[inline]
+    fn prefetch_bigram(&self, a: u64, b: u64) {
+        self.map.prefetch(zh_key(ZH_BIGRAM, a, b));
+    }
+
+    /// Packed ids of the word whose [`str_hash`] is `h` (0: none).
+    #[inline]
+    fn zh_word(&self, h: u64) -> u32 {
+        self.map.get(zh_key(ZH_WORD, h, 0)).unwrap_or(0)
     }
 
     /// The packed ids of a lowercased word's hash (0: no cluster).
@@ -355,8 +435,11 @@ pub mod flags {
     pub const WIDE: u32 = 128;
     /// All of the above.
     pub const ALL: u32 = 255;
-    /// English: word-cluster ids of the lowercased word and its neighbours,
-    /// from a cluster file given at training time (stored in the model).
+    /// Cluster ids from a cluster file given at training time (stored in
+    /// the model). English: of the lowercased word and its neighbours.
+    /// Chinese (needs [`GROUP_UNIGRAMS`]): of the characters in a ±2 window,
+    /// of the character bigrams around the character, and (with
+    /// [`SEGMENTS`]) of the segmenter's word and its neighbours.
     pub const CLUSTERS: u32 = 512;
     /// Layout, not a feature family (Chinese): the character unigram
     /// features of all window positions share one table slot per character,
@@ -449,6 +532,10 @@ pub(crate) struct FeatBuf {
     word: Vec<(u64, u8, u8)>,
     end_len: Vec<[u8; cat::COUNT]>,
     inside: Vec<u16>,
+    /// Packed cluster ids per character ([`flags::CLUSTERS`]).
+    char_clusters: Vec<u32>,
+    /// Packed cluster ids of each character's segmenter word.
+    word_clusters: Vec<u32>,
 }
 
 impl FeatBuf {
@@ -583,6 +670,7 @@ fn push_lexicon_feats(buf: &mut FeatBuf, i: usize, n: usize, flags: u32) {
 pub(crate) fn extract_zh(
     chars: &[char],
     lex: &Lexicon,
+    clusters: &Clusters,
     flags: u32,
     extra: Option<&[Vec<String>]>,
     seg: Option<&[SegUnit]>,
@@ -650,6 +738,21 @@ pub(crate) fn extract_zh(
                 let key = f2(60, r as u64, c(k)) | UNIGRAM_GROUP | GROUPED;
                 buf.spread.push((key, (k + r) as u32, 2 * r as u32 + 1));
             }
+            if flags & flags::CLUSTERS != 0 {
+                cluster_groups(chars, clusters, buf);
+            }
+        }
+    }
+    let seg = seg.filter(|s| flags & flags::SEGMENTS != 0 && s.len() == n);
+    let word_clusters = flags & flags::CLUSTERS != 0 && seg.is_some();
+    if let Some(seg) = seg.filter(|_| word_clusters) {
+        buf.word_clusters.clear();
+        let mut here = 0;
+        for u in seg {
+            if u.2 == 0 || u.2 == 3 {
+                here = clusters.zh_word(u.0);
+            }
+            buf.word_clusters.push(here);
         }
     }
     buf.offsets.push(0);
@@ -703,9 +806,34 @@ pub(crate) fn extract_zh(
                 }
             }
         }
-        if let Some(seg) = seg.filter(|s| flags & flags::SEGMENTS != 0 && s.len() == n) {
+        if let Some(seg) = seg {
             let (w, tag, part, len) = seg[i];
             let f = &mut buf.feats;
+            if word_clusters {
+                // the word's clusters with the character's place in it; the
+                // neighbouring words' middle level at the word's edges
+                let wc = &buf.word_clusters;
+                let here = wc[i] as u64;
+                for g in 0..3 {
+                    f.push(f3(80, g, here >> (10 * g) & 0x3ff, part as u64));
+                }
+                if part == 0 || part == 3 {
+                    let prev = if i > 0 {
+                        wc[i - 1] as u64 >> 10 & 0x3ff
+                    } else {
+                        0x3ff
+                    };
+                    f.push(f2(81, prev, here >> 10 & 0x3ff));
+                }
+                if part == 2 || part == 3 {
+                    let next = if i + 1 < n {
+                        wc[i + 1] as u64 >> 10 & 0x3ff
+                    } else {
+                        0x3ff
+                    };
+                    f.push(f2(82, here >> 10 & 0x3ff, next));
+                }
+            }
             f.push(f2(70, tag, part as u64));
             f.push(f2(71, w, part as u64));
             f.push(f3(72, tag, part as u64, len.min(4) as u64));
@@ -726,6 +854,39 @@ pub(crate) fn extract_zh(
         buf.offsets.push(buf.feats.len() as u32);
     }
     buf.types = types;
+}
+
+/// The grouped cluster features of a sentence ([`flags::CLUSTERS`], Chinese):
+/// each character's ids at the three levels, seen from the positions ±2
+/// around it (one slot of the unigram table per id), and each bigram's ids,
+/// seen from the four positions that see the bigram (one slot of the n-gram
+/// table per id).
+fn cluster_groups(chars: &[char], clusters: &Clusters, buf: &mut FeatBuf) {
+    let n = chars.len();
+    buf.char_clusters.clear();
+    buf.char_clusters
+        .extend(chars.iter().map(|&c| clusters.zh_char(c as u64)));
+    for (k, &p) in buf.char_clusters.iter().enumerate() {
+        for g in 0..3u64 {
+            let key = f2(83, g, (p >> (10 * g)) as u64 & 0x3ff) | UNIGRAM_GROUP | GROUPED;
+            buf.spread.push((key, (k + 2) as u32, 5));
+        }
+    }
+    // bigram lookups go to random slots of a large table: ask ahead
+    const AHEAD: usize = 8;
+    for k in 0..n.saturating_sub(1).min(AHEAD) {
+        clusters.prefetch_bigram(chars[k] as u64, chars[k + 1] as u64);
+    }
+    for k in 0..n.saturating_sub(1) {
+        if k + AHEAD + 1 < n {
+            clusters.prefetch_bigram(chars[k + AHEAD] as u64, chars[k + AHEAD + 1] as u64);
+        }
+        let p = clusters.zh_bigram(chars[k] as u64, chars[k + 1] as u64);
+        for g in 0..3u64 {
+            let key = (f2(84, g, (p >> (10 * g)) as u64 & 0x3ff) & !UNIGRAM_GROUP) | GROUPED;
+            buf.spread.push((key, (k + 2) as u32, 4));
+        }
+    }
 }
 
 /// Greedy longest-match segmentation with the lexicon's words: for every
@@ -941,6 +1102,51 @@ mod tests {
         let bad = vec![(0..6, "a"), (3..12, "b"), (20..40, "c")];
         assert_eq!(seg_units(s, &bad).len(), 9);
         assert_eq!(seg_units(s, &[]).len(), 9);
+    }
+
+    #[test]
+    fn chinese_cluster_features_follow_the_cluster_ids() {
+        let lex = Lexicon::new(false);
+        let mut cl = Clusters::default();
+        assert!(cl.insert_zh("c:清", &[1, 10, 100]));
+        assert!(cl.insert_zh("c:韶", &[1, 10, 101]));
+        assert!(cl.insert_zh("b:清远", &[2, 20, 200]));
+        assert!(cl.insert_zh("b:韶关", &[2, 20, 201]));
+        assert!(cl.insert_zh("w:清远", &[3, 30, 300]));
+        assert!(cl.insert_zh("w:韶关", &[3, 30, 301]));
+        assert!(
+            !cl.insert_zh("c:清远", &[1]),
+            "a character entry has one character"
+        );
+        assert!(!cl.insert_zh("b:清", &[1]), "a bigram entry has two");
+        assert!(!cl.insert_zh("q:清", &[1]), "unknown kind");
+        assert!(!cl.insert_zh("清远", &[1]), "no kind");
+        assert_eq!(cl.len(), 6);
+        let flags = flags::DEFAULT | flags::SEGMENTS | flags::CLUSTERS;
+        let feats = |s: &str, flags: u32| {
+            let chars: Vec<char> = s.chars().collect();
+            let words = vec![(0..6, "ns"), (6..9, "v")];
+            let seg = seg_units(s, &words);
+            let mut buf = FeatBuf::default();
+            extract_zh(&chars, &lex, &cl, flags, None, Some(&seg), &mut buf);
+            buf.flatten();
+            buf.of(0).to_vec()
+        };
+        let shared = |x: &[u64], y: &[u64]| x.iter().filter(|f| y.contains(f)).count();
+        let (q, s) = (feats("清远说", flags), feats("韶关说", flags));
+        let (q0, s0) = (
+            feats("清远说", flags::DEFAULT | flags::SEGMENTS),
+            feats("韶关说", flags::DEFAULT | flags::SEGMENTS),
+        );
+        // per level: character 3, bigram 3, word 3 (+ its right neighbour); the
+        // two finest levels differ, the coarse ones agree
+        let extra = shared(&q, &s) - shared(&q0, &s0);
+        assert!(
+            extra >= 6,
+            "coarse and middle cluster levels are shared: {extra}"
+        );
+        assert!(q.len() - q0.len() >= 9, "{} vs {}", q.len(), q0.len());
+        assert!(shared(&q, &s) < q.len());
     }
 
     #[test]

@@ -57,7 +57,9 @@ pub use features::{cat, flags, Clusters, Lexicon};
 pub use gazetteer::Gazetteer;
 pub use model::{NerModel, MAGIC};
 pub use tag::{Mention, TagOptions, Text};
-pub use train::{load_clusters, load_lexicon, train, TrainOptions};
+pub use train::{
+    load_clusters, load_clusters_zh, load_lexicon, train, train_averaged, TrainOptions,
+};
 
 #[cfg(feature = "embed")]
 mod embedded {

@@ -47,7 +47,15 @@ impl Extractor {
         buf: &mut FeatBuf,
     ) {
         match units {
-            Units::Chars(c) => extract_zh(c, &self.lexicon, self.flags, extra, seg, buf),
+            Units::Chars(c) => extract_zh(
+                c,
+                &self.lexicon,
+                &self.clusters,
+                self.flags,
+                extra,
+                seg,
+                buf,
+            ),
             Units::Tokens(t) => {
                 extract_en(t, &self.lexicon, &self.clusters, self.flags, extra, buf)
             }
@@ -587,8 +595,8 @@ impl NerModel {
         self.ex.lexicon.len()
     }
 
-    /// Number of words with a cluster (English models with
-    /// [`flags::CLUSTERS`]).
+    /// Number of strings with a cluster (models with [`flags::CLUSTERS`]:
+    /// English words; Chinese characters, bigrams and words).
     pub fn cluster_len(&self) -> usize {
         self.ex.clusters.len()
     }

@@ -29,10 +29,19 @@ pub struct TrainOptions<'a> {
     /// `nt` → ORG, `nr*` → PER, `nz` → MISC, every word of 2+ chars → WORD)
     /// or `word<TAB>CAT|CAT` lines with categories from [`crate::cat::NAMES`].
     pub lexicons: Vec<PathBuf>,
-    /// English: a word-cluster file (`word<TAB>id[<TAB>id[<TAB>id]]`, ids
-    /// coarsest first, each below 1023). Setting it turns on
+    /// A cluster file (`STRING<TAB>id[<TAB>id[<TAB>id]]`, ids coarsest
+    /// first, each below 1023; English: lowercased words; Chinese: `c:X`
+    /// characters, `b:XY` bigrams and `w:WORD` words, as
+    /// `scripts/clusters-zh` writes them). Setting it turns on
     /// [`flags::CLUSTERS`]; the clusters are stored in the model.
     pub clusters: Option<PathBuf>,
+    /// Training files annotated with conventions of their own (another
+    /// corpus beside the main one): their sentences train the shared
+    /// weights together with a copy of every feature private to the file,
+    /// which takes up what the file's conventions do differently; the
+    /// copies are left out of the model (feature augmentation, Daumé III
+    /// 2007). Each file is its own source.
+    pub other_conventions: Vec<PathBuf>,
     /// Add the built-in Chinese cue lists (suffixes, titles, surnames).
     pub builtin_cues: bool,
     /// English: add the entity strings of the training data to the lexicon,
@@ -80,6 +89,7 @@ impl Default for TrainOptions<'_> {
             flags: flags::DEFAULT,
             lexicons: Vec::new(),
             clusters: None,
+            other_conventions: Vec::new(),
             builtin_cues: true,
             train_gazetteer: false,
             gazetteer_folds: 4,
@@ -170,6 +180,25 @@ pub fn load_clusters(path: &Path) -> Result<Clusters> {
     Ok(out)
 }
 
+/// Reads a Chinese cluster file (see [`TrainOptions::clusters`]).
+pub fn load_clusters_zh(path: &Path) -> Result<Clusters> {
+    let mut out = Clusters::default();
+    for_each_entry(path, |i, line| {
+        let mut parts = line.split('\t');
+        let entry = parts.next().unwrap_or("");
+        let ids: std::result::Result<Vec<u32>, _> = parts.map(|p| p.trim().parse()).collect();
+        if !ids.is_ok_and(|ids| out.insert_zh(entry, &ids)) {
+            return Err(Error::Train(format!(
+                "{}:{}: expected `c:X`, `b:XY` or `w:WORD`, a tab and 1-3 tab-separated ids below 1023, got {line:?}",
+                path.display(),
+                i + 1
+            )));
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 fn builtin_cues(lex: &mut Lexicon) {
     for w in cues::LOC_SUFFIXES {
         lex.insert(w, 1 << cat::LOC_SUFFIX);
@@ -197,6 +226,9 @@ fn label_order(l: &Label) -> (usize, String) {
 }
 
 struct Sample {
+    /// 0: the main training files; k: the k-th of
+    /// [`TrainOptions::other_conventions`].
+    source: u64,
     chars: Vec<char>,
     /// The segmenter's words per character ([`flags::SEGMENTS`] models).
     seg: Vec<SegUnit>,
@@ -256,8 +288,14 @@ pub fn train(
         }
     };
     let mut data: Vec<BioSentence> = Vec::new();
+    let mut sources: Vec<u64> = Vec::new();
     for f in train_files {
         data.extend(read_bio(f)?);
+    }
+    sources.resize(data.len(), 0);
+    for (k, f) in options.other_conventions.iter().enumerate() {
+        data.extend(read_bio(f)?);
+        sources.resize(data.len(), k as u64 + 1);
     }
     if data.is_empty() {
         return Err(Error::Train("no training sentences".into()));
@@ -299,6 +337,7 @@ pub fn train(
         .iter()
         .enumerate()
         .map(|(i, s)| Sample {
+            source: sources[i],
             chars: if english {
                 Vec::new()
             } else {
@@ -365,15 +404,18 @@ pub fn train(
     }
     let mut fl = options.flags;
     let clusters = match &options.clusters {
-        Some(_) if !english => {
+        Some(_) if !english && fl & flags::GROUP_UNIGRAMS == 0 => {
             return Err(Error::Train(
-                "word clusters (--clusters) are an English feature; the Chinese model does not use them"
-                    .into(),
+                "Chinese clusters (--clusters) need the GROUP_UNIGRAMS layout flag".into(),
             ))
         }
         Some(p) => {
             fl |= flags::CLUSTERS;
-            load_clusters(p)?
+            if english {
+                load_clusters(p)?
+            } else {
+                load_clusters_zh(p)?
+            }
         }
         None if fl & flags::CLUSTERS != 0 => {
             return Err(Error::Train(
@@ -413,6 +455,8 @@ pub fn train(
     let mut emit: Vec<f32> = Vec::new();
     let mut back: Vec<u16> = Vec::new();
     let mut c: f64 = 1.0;
+    // keys of the source-private feature copies (left out of the model)
+    let mut copies: IdMap<()> = IdMap::default();
     let mut best: Option<(f64, usize, NerModel)> = None;
     let id = options
         .id
@@ -437,6 +481,9 @@ pub fn train(
             let seg = (!s.seg.is_empty()).then_some(&s.seg[..]);
             e.extract(&units, None, seg, &mut buf);
             buf.flatten();
+            if s.source != 0 {
+                add_source_copies(&mut buf, s.source, &mut copies);
+            }
             let n = s.gold.len();
             emit.clear();
             emit.resize(n * t, 0.0);
@@ -492,7 +539,17 @@ pub fn train(
             }
             c += 1.0;
         }
-        let model = build_model(&wts, c, options.prune, &ex, &tags, &decoder, lang, &id);
+        let model = build_model(
+            &wts,
+            c,
+            options.prune,
+            &copies,
+            &ex,
+            &tags,
+            &decoder,
+            lang,
+            &id,
+        );
         let secs = t0.elapsed().as_secs_f64();
         let dev_f1 = match &dev_data {
             Some(d) => {
@@ -535,11 +592,82 @@ pub fn train(
     Ok(model)
 }
 
+/// Appends to every position's features a copy private to `source`
+/// ([`TrainOptions::other_conventions`]), recording the copies' keys.
+fn add_source_copies(buf: &mut FeatBuf, source: u64, copies: &mut IdMap<()>) {
+    let n = buf.offsets.len().saturating_sub(1);
+    let mut feats = Vec::with_capacity(2 * buf.feats.len());
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0u32);
+    for i in 0..n {
+        let own = buf.of(i);
+        feats.extend_from_slice(own);
+        for &k in own {
+            let copy = source_copy(k, source);
+            copies.insert(copy, ());
+            feats.push(copy);
+        }
+        offsets.push(feats.len() as u32);
+    }
+    buf.feats = feats;
+    buf.offsets = offsets;
+}
+
+/// The key of the copy of feature `k` private to `source` (a single,
+/// ungrouped feature).
+fn source_copy(k: u64, source: u64) -> u64 {
+    let mut z =
+        (k ^ 0x5ea5_0000_0000_0000).wrapping_add(source.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z & !15).max(32)
+}
+
+/// Trains one model per seed in `seeds` with `options` (its `seed` is
+/// replaced), averages them ([`NerModel::average`]) and drops feature rows
+/// whose largest weight is below `prune_q` quantisation steps
+/// ([`NerModel::prune`]; 0 keeps every row). One seed gives that model,
+/// pruned.
+pub fn train_averaged(
+    lang: &str,
+    train_files: &[PathBuf],
+    dev: Option<&Path>,
+    options: TrainOptions,
+    seeds: &[u64],
+    prune_q: i16,
+) -> Result<NerModel> {
+    if seeds.is_empty() {
+        return Err(Error::Train("no seeds to train with".into()));
+    }
+    let mut models = Vec::with_capacity(seeds.len());
+    for &seed in seeds {
+        if options.verbose {
+            eprintln!("seed {seed}");
+        }
+        let opts = TrainOptions {
+            seed,
+            ..options.clone()
+        };
+        models.push(train(lang, train_files, dev, opts)?);
+    }
+    let mut model = if models.len() == 1 {
+        models.pop().expect("one model")
+    } else {
+        NerModel::average(&models.iter().collect::<Vec<_>>())?
+    };
+    if prune_q > 0 {
+        model.prune(prune_q);
+    }
+    Ok(model)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_model(
     wts: &Weights,
     c: f64,
     prune: f32,
+    copies: &IdMap<()>,
     ex: &Extractor,
     tags: &TagSet,
     decoder: &Decoder,
@@ -549,8 +677,13 @@ fn build_model(
     let t = wts.t;
     let avg = |w: f32, a: f64| (w as f64 - a / c) as f32;
     let mut max_abs = 0f32;
-    for (w, a) in wts.w.iter().zip(&wts.acc) {
-        max_abs = max_abs.max(avg(*w, *a).abs());
+    for (&k, &r) in &wts.index {
+        if !copies.contains_key(&k) {
+            let r = r as usize * t;
+            for (w, a) in wts.w[r..r + t].iter().zip(&wts.acc[r..r + t]) {
+                max_abs = max_abs.max(avg(*w, *a).abs());
+            }
+        }
     }
     let scale = if max_abs > 0.0 {
         max_abs / 32000.0
@@ -560,6 +693,9 @@ fn build_model(
     let mut kept: Vec<(u64, Vec<i16>)> = Vec::new();
     let mut row = vec![0f32; t];
     for (&k, &r) in &wts.index {
+        if copies.contains_key(&k) {
+            continue;
+        }
         let r = r as usize * t;
         let mut m = 0f32;
         for (j, x) in row.iter_mut().enumerate() {
@@ -590,5 +726,61 @@ fn build_model(
         trans: tr[..t * t].to_vec(),
         start: tr[t * t..t * t + t].to_vec(),
         end: tr[t * t + t..].to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_copies_are_private_and_never_reach_the_model() {
+        let dir = std::env::temp_dir().join(format!("zhen-ner-copies-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let main = dir.join("main.bio");
+        let other = dir.join("other.bio");
+        std::fs::write(
+            &main,
+            "张\tB-PER\n三\tI-PER\n说\tO\n\n北\tB-LOC\n京\tI-LOC\n\n",
+        )
+        .unwrap();
+        std::fs::write(&other, "李\tB-PER\n四\tI-PER\n在\tO\n上\tO\n海\tO\n\n").unwrap();
+        let opts = TrainOptions {
+            epochs: 3,
+            verbose: false,
+            other_conventions: vec![other.clone()],
+            ..TrainOptions::default()
+        };
+        let model = train("zh", std::slice::from_ref(&main), None, opts).unwrap();
+        let keys: std::collections::HashSet<u64> = model.table.iter().map(|(k, _)| k).collect();
+        // the other file's features are in the model, their copies are not
+        let chars: Vec<char> = "李四在上海".chars().collect();
+        let mut buf = FeatBuf::default();
+        model
+            .ex
+            .extract(&Units::Chars(&chars), None, None, &mut buf);
+        buf.flatten();
+        let mut shared = 0;
+        for &k in &buf.feats {
+            shared += keys.contains(&k) as usize;
+            assert!(
+                !keys.contains(&source_copy(k, 1)),
+                "a private copy reached the model"
+            );
+        }
+        assert!(shared > 0, "the other file trains the shared weights");
+        // copies are ungrouped keys and differ per source
+        let k = buf.feats[0];
+        assert_eq!(source_copy(k, 1) & 15, 0);
+        assert_ne!(source_copy(k, 1), source_copy(k, 2));
+        let mut b = FeatBuf::default();
+        model.ex.extract(&Units::Chars(&chars), None, None, &mut b);
+        b.flatten();
+        let n = b.feats.len();
+        let mut copies = IdMap::default();
+        add_source_copies(&mut b, 1, &mut copies);
+        assert_eq!(b.feats.len(), 2 * n);
+        assert_eq!(b.offsets.len(), chars.len() + 1);
+        assert!(b.of(0).contains(&source_copy(b.of(0)[0], 1)));
     }
 }

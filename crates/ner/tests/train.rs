@@ -120,13 +120,14 @@ fn english_word_clusters_are_features_stored_in_the_model() {
         b.tag_tokens(&[toks], &opts).unwrap()
     );
 
+    // an English cluster file is not a Chinese one: the error names the line
     let zh = TrainOptions {
         clusters: Some(clusters.clone()),
         verbose: false,
         ..TrainOptions::default()
     };
     let e = train("zh", &[tiny()], None, zh).unwrap_err().to_string();
-    assert!(e.contains("English feature"), "{e}");
+    assert!(e.contains("clusters.tsv:1:") && e.contains("`c:X`"), "{e}");
 
     std::fs::write(&clusters, "smith\t1\nparis\tx\n").unwrap();
     let bad = TrainOptions {
@@ -215,7 +216,7 @@ fn segment_and_second_unit_models_fit_their_data_and_take_given_words() {
 fn unknown_lexicon_category_names_file_and_line() {
     let p = tiny();
     let lex = p.with_file_name("bad.tsv");
-    std::fs::write(&lex, "北京\tPLACE\n上海\tTOWN\n").unwrap();
+    std::fs::write(&lex, "北京\tPLACE\n上海\tHAMLET\n").unwrap();
     let opts = TrainOptions {
         epochs: 1,
         verbose: false,
@@ -224,7 +225,7 @@ fn unknown_lexicon_category_names_file_and_line() {
     };
     let e = train("zh", &[p], None, opts).unwrap_err().to_string();
     assert!(
-        e.contains("bad.tsv:2: unknown lexicon category \"TOWN\""),
+        e.contains("bad.tsv:2: unknown lexicon category \"HAMLET\""),
         "{e}"
     );
     assert!(e.contains("PLACE"), "{e}");
@@ -307,4 +308,114 @@ fn name_lists_script_writes_lists_of_the_training_names_only() {
             assert!(names.contains(&n), "{n} is not a training name");
         }
     }
+}
+
+#[test]
+fn chinese_clusters_are_features_stored_in_the_model() {
+    let p = tiny();
+    let clusters = p.with_file_name("clusters-zh.tsv");
+    std::fs::write(
+        &clusters,
+        "c:张\t1\t10\t100\nc:李\t1\t10\t101\nb:北京\t2\t20\t200\nw:上海\t3\t30\t300\nw:新华社\t4\n",
+    )
+    .unwrap();
+    let flags = zhen_ner::flags::DEFAULT | zhen_ner::flags::SEGMENTS;
+    let plain = TrainOptions {
+        epochs: 5,
+        verbose: false,
+        flags,
+        ..TrainOptions::default()
+    };
+    let with = TrainOptions {
+        clusters: Some(clusters.clone()),
+        ..plain.clone()
+    };
+    let a = train("zh", std::slice::from_ref(&p), None, plain).unwrap();
+    let b = train("zh", std::slice::from_ref(&p), None, with).unwrap();
+    assert_eq!(a.flags() & zhen_ner::flags::CLUSTERS, 0);
+    assert_ne!(b.flags() & zhen_ner::flags::CLUSTERS, 0);
+    assert_eq!((a.cluster_len(), b.cluster_len()), (0, 5));
+    assert!(
+        b.num_features() > a.num_features(),
+        "cluster features are learnt: {} vs {}",
+        b.num_features(),
+        a.num_features()
+    );
+    let mut bytes = Vec::new();
+    b.write(&mut bytes).unwrap();
+    let back = NerModel::read(&bytes[..]).unwrap();
+    let mut again = Vec::new();
+    back.write(&mut again).unwrap();
+    assert_eq!(bytes, again, "the clusters survive a write/read round trip");
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(back.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+    }
+
+    // bad entries name the file and line
+    for bad in [
+        "c:张三\t1\n",
+        "x:张\t1\n",
+        "w:\t1\n",
+        "c:张\t1\t2\t3\t4\n",
+        "c:张\t1023\n",
+    ] {
+        std::fs::write(&clusters, format!("c:王\t5\n{bad}")).unwrap();
+        let opts = TrainOptions {
+            clusters: Some(clusters.clone()),
+            verbose: false,
+            ..TrainOptions::default()
+        };
+        let e = train("zh", std::slice::from_ref(&p), None, opts)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("clusters-zh.tsv:2:"), "{bad:?}: {e}");
+    }
+}
+
+#[test]
+fn other_conventions_train_shared_weights_but_leave_their_copies_out() {
+    let p = tiny();
+    // the same sentences with another convention: organisations are not tagged
+    let other = p.with_file_name("other.bio");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("B-ORG", "O")
+        .replace("I-ORG", "O");
+    std::fs::write(&other, text).unwrap();
+    let opts = TrainOptions {
+        epochs: 5,
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let main = train("zh", std::slice::from_ref(&p), None, opts.clone()).unwrap();
+    let both = train(
+        "zh",
+        std::slice::from_ref(&p),
+        None,
+        TrainOptions {
+            other_conventions: vec![other.clone()],
+            ..opts.clone()
+        },
+    )
+    .unwrap();
+    // the private copies took the other file's convention: the shared
+    // weights still tag the main file's organisations
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(both.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+    }
+    // (that the private copies never reach the model is checked in
+    // train.rs's unit tests, which see the feature keys)
+    assert!(main.num_features() > 0);
+    let e = train(
+        "zh",
+        std::slice::from_ref(&p),
+        None,
+        TrainOptions {
+            other_conventions: vec![p.with_file_name("missing.bio")],
+            ..opts
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("missing.bio"), "{e}");
 }

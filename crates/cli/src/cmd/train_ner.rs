@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Result;
-use zhen::ner::{train, TrainOptions};
+use zhen::ner::{train_averaged, TrainOptions};
 
 /// Train a NER model (structured averaged perceptron over BIOES tags) from
 /// BIO files (`TOKEN<TAB>TAG`, blank line between sentences). Chinese is
@@ -17,6 +17,12 @@ pub struct Args {
     /// Training file(s); repeat for several.
     #[arg(long, required = true)]
     train: Vec<PathBuf>,
+    /// Training file(s) annotated with conventions of their own (another
+    /// corpus): they train the shared weights with private copies of every
+    /// feature that take up where their conventions differ; the copies are
+    /// left out of the model. Repeat for several; each is its own source.
+    #[arg(long, value_name = "FILE")]
+    train_other: Vec<PathBuf>,
     /// Development file: picks the best epoch.
     #[arg(long)]
     dev: Option<PathBuf>,
@@ -26,14 +32,21 @@ pub struct Args {
     /// Passes over the training data.
     #[arg(long, default_value_t = 10)]
     epochs: usize,
-    /// Seed of the shuffle (training is deterministic for a seed).
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
+    /// Seed(s) of the shuffle (training is deterministic for a seed); with
+    /// several, comma-separated, one model is trained per seed and their
+    /// weights are averaged.
+    #[arg(long, default_value = "42", value_delimiter = ',')]
+    seed: Vec<u64>,
+    /// Drop feature rows whose largest weight is below this many
+    /// quantisation steps (a smaller, faster model; 0 keeps all).
+    #[arg(long, default_value_t = 0)]
+    prune_q: i16,
     /// Extra lexicon files (jieba dict.txt format, or `word<TAB>CAT|CAT`).
     #[arg(long)]
     lexicon: Vec<PathBuf>,
-    /// English: word clusters, `word<TAB>id[<TAB>id[<TAB>id]]` lines, ids
-    /// coarsest first (scripts/clusters-en writes the ones the shipped model uses).
+    /// Clusters, `STRING<TAB>id[<TAB>id[<TAB>id]]` lines, ids coarsest first:
+    /// English lowercased words (scripts/clusters-en), Chinese `c:X`, `b:XY`
+    /// and `w:WORD` entries (scripts/clusters-zh).
     #[arg(long)]
     clusters: Option<PathBuf>,
     /// Feature families as a bit set (zhen_ner::flags; default: the library default).
@@ -59,9 +72,9 @@ pub fn run(args: Args) -> Result<i32> {
     let jieba = zhen::tokenize::Tokenizer::jieba_only();
     let opts = TrainOptions {
         epochs: args.epochs,
-        seed: args.seed,
         lexicons: args.lexicon.clone(),
         clusters: args.clusters.clone(),
+        other_conventions: args.train_other.clone(),
         flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT),
         train_gazetteer: args.gazetteer,
         id: args.id.clone(),
@@ -74,7 +87,14 @@ pub fn run(args: Args) -> Result<i32> {
         Lang::Zh => "zh",
         Lang::En => "en",
     };
-    let model = train(lang, &args.train, args.dev.as_deref(), opts)?;
+    let model = train_averaged(
+        lang,
+        &args.train,
+        args.dev.as_deref(),
+        opts,
+        &args.seed,
+        args.prune_q,
+    )?;
     let mut buf = Vec::new();
     model.write(&mut buf)?;
     crate::io::write_atomic(&args.output, &buf)?;
