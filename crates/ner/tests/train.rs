@@ -419,3 +419,47 @@ fn other_conventions_train_shared_weights_but_leave_their_copies_out() {
     .to_string();
     assert!(e.contains("missing.bio"), "{e}");
 }
+
+#[test]
+fn averaged_training_is_the_average_of_the_seeds_pruned() {
+    let p = tiny();
+    let opts = TrainOptions {
+        epochs: 4,
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let files = std::slice::from_ref(&p);
+    let one = |seed| {
+        train(
+            "zh",
+            files,
+            None,
+            TrainOptions {
+                seed,
+                ..opts.clone()
+            },
+        )
+        .unwrap()
+    };
+    let (a, b) = (one(3), one(9));
+    let mut want = NerModel::average(&[&a, &b]).unwrap();
+    want.prune(200);
+    let got = zhen_ner::train_averaged("zh", files, None, opts.clone(), &[3, 9], 200).unwrap();
+    let (mut wb, mut gb) = (Vec::new(), Vec::new());
+    want.write(&mut wb).unwrap();
+    got.write(&mut gb).unwrap();
+    assert_eq!(
+        wb, gb,
+        "train_averaged = average of the single runs, pruned"
+    );
+    // one seed: that run, unpruned with prune 0
+    let single = zhen_ner::train_averaged("zh", files, None, opts.clone(), &[3], 0).unwrap();
+    let (mut sb, mut ab) = (Vec::new(), Vec::new());
+    single.write(&mut sb).unwrap();
+    a.write(&mut ab).unwrap();
+    assert_eq!(sb, ab);
+    let e = zhen_ner::train_averaged("zh", files, None, opts, &[], 0)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no seeds"), "{e}");
+}
