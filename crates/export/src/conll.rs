@@ -135,7 +135,10 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConllOptions
 pub enum Join {
     /// No separator between two CJK chars (Han, kana, Hangul, CJK
     /// punctuation, fullwidth forms, and the curly quotes, dashes and
-    /// ellipsis of U+2010–U+2027) at the junction, a space otherwise.
+    /// ellipsis of U+2010–U+2027) at the junction, a space otherwise; a
+    /// sentence of one-character tokens with some CJK among them (a
+    /// character-level Chinese file) is joined without separators, as
+    /// [`Join::None`].
     #[default]
     Auto,
     /// Always a space.
@@ -210,10 +213,18 @@ impl DocBuilder {
         let si = doc.sentences.len();
         let start = doc.text.len();
         let first_tok = doc.tokens.len();
+        // A character-level Chinese sentence (every token one character, some
+        // of them CJK) is the characters joined: its Latin letters and digits
+        // are runs of the original text ("1966", "GregRoh"), not words.
+        let join = if self.join == Join::Auto && char_level_cjk(rows) {
+            Join::None
+        } else {
+            self.join
+        };
         for (k, (surface, pos, upos, _)) in rows.iter().enumerate() {
             if k > 0 {
                 let prev = doc.text.chars().next_back();
-                let sep = self.join.sep(prev, surface.chars().next());
+                let sep = join.sep(prev, surface.chars().next());
                 doc.text.push_str(sep);
             }
             let s = doc.text.len();
@@ -250,6 +261,19 @@ impl DocBuilder {
     pub(crate) fn finish(self) -> Document {
         self.doc
     }
+}
+
+/// Whether every token of the sentence is one character and some are CJK.
+fn char_level_cjk(rows: &[(String, String, String, Tag)]) -> bool {
+    let mut cjk = false;
+    for (surface, ..) in rows {
+        let mut it = surface.chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => cjk |= chars::is_cjk(c),
+            _ => return false,
+        }
+    }
+    cjk
 }
 
 /// Adds an entity over `span` of the document text (surface and norm = the text).
@@ -433,6 +457,16 @@ mod tests {
         assert_eq!(text(Join::Auto), "我在 New York 。");
         assert_eq!(text(Join::Space), "我 在 New York 。");
         assert_eq!(text(Join::None), "我在NewYork。");
+        // character level: the characters joined, digits and letters included
+        let chars = "谢\tB-PER\n生\tO\n：\tO\n1\tO\n9\tO\n年\tO\nP\tB-PER\nh\tI-PER\n";
+        let docs = read_str(chars, "x", &ReadOptions { join: Join::Auto }).unwrap();
+        assert_eq!(docs[0].text, "谢生：19年Ph");
+        assert_eq!(docs[0].entities[1].text, "Ph");
+        let space = read_str(chars, "x", &ReadOptions { join: Join::Space }).unwrap();
+        assert_eq!(space[0].text, "谢 生 ： 1 9 年 P h");
+        // single-character tokens without CJK stay words
+        let en = read_str("I\tO\na\tO\n", "x", &ReadOptions { join: Join::Auto }).unwrap();
+        assert_eq!(en[0].text, "I a");
     }
 
     #[test]
