@@ -320,10 +320,12 @@ fn chinese_clusters_are_features_stored_in_the_model() {
     )
     .unwrap();
     let flags = zhen_ner::flags::DEFAULT | zhen_ner::flags::SEGMENTS;
+    let seg = zhen_tokenize::Tokenizer::jieba_only();
     let plain = TrainOptions {
         epochs: 5,
         verbose: false,
         flags,
+        segmenter: Some(&seg),
         ..TrainOptions::default()
     };
     let with = TrainOptions {
@@ -348,7 +350,11 @@ fn chinese_clusters_are_features_stored_in_the_model() {
     back.write(&mut again).unwrap();
     assert_eq!(bytes, again, "the clusters survive a write/read round trip");
     for s in read_bio(&p).unwrap() {
-        assert_eq!(back.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+        let with_seg = TagOptions {
+            consistency: false,
+            segmenter: Some(&seg),
+        };
+        assert_eq!(tag_bio(&back, &s, &with_seg), s.spans(), "{:?}", s.tokens);
     }
 
     // bad entries name the file and line
@@ -401,7 +407,12 @@ fn other_conventions_train_shared_weights_but_leave_their_copies_out() {
     // the private copies took the other file's convention: the shared
     // weights still tag the main file's organisations
     for s in read_bio(&p).unwrap() {
-        assert_eq!(both.tag_bio_tokens(&s.tokens), s.spans(), "{:?}", s.tokens);
+        assert_eq!(
+            tag_bio(&both, &s, &TagOptions::default()),
+            s.spans(),
+            "{:?}",
+            s.tokens
+        );
     }
     // (that the private copies never reach the model is checked in
     // train.rs's unit tests, which see the feature keys)
