@@ -170,6 +170,46 @@ pub struct Stats {
     pub script: Script,
 }
 
+impl Stats {
+    /// The language and script of a document from its paragraphs' language,
+    /// script and length in chars, by the rule of [`Document::stats`] (for
+    /// a document whose paragraphs arrive a part at a time).
+    pub fn lang_and_script<'a>(
+        paragraphs: impl IntoIterator<Item = (&'a str, Script, usize)>,
+    ) -> (String, Script) {
+        // (key, chars) in order of first appearance
+        fn add<K: PartialEq>(counts: &mut Vec<(K, usize)>, key: K, n: usize) {
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, m)) => *m += n,
+                None => counts.push((key, n)),
+            }
+        }
+        fn most<K: Clone>(counts: &[(K, usize)]) -> Option<K> {
+            let mut best: Option<&(K, usize)> = None;
+            for c in counts {
+                if best.is_none_or(|b| c.1 > b.1) {
+                    best = Some(c);
+                }
+            }
+            best.map(|b| b.0.clone())
+        }
+        let mut langs: Vec<(&str, usize)> = Vec::new();
+        let mut scripts: Vec<(Script, usize)> = Vec::new();
+        for (lang, script, n) in paragraphs {
+            let base = lang.split('-').next().unwrap_or("und");
+            if base != "und" {
+                add(&mut langs, base, n);
+            }
+            if script != Script::None {
+                add(&mut scripts, script, n);
+            }
+        }
+        let script = most(&scripts).unwrap_or(Script::None);
+        let lang = most(&langs).map_or_else(|| "und".to_string(), |l| lang_tag(l, script));
+        (lang, script)
+    }
+}
+
 /// A paragraph: a block of text between blank lines (or line breaks), with
 /// its language and script.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -342,39 +382,13 @@ impl Document {
     /// assert_eq!((stats.chars, stats.paragraphs, stats.entities), (22, 3, 0));
     /// ```
     pub fn stats(&self) -> Stats {
-        // (key, chars) in order of first appearance
-        fn add<K: PartialEq>(counts: &mut Vec<(K, usize)>, key: K, n: usize) {
-            match counts.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, m)) => *m += n,
-                None => counts.push((key, n)),
-            }
-        }
-        fn most<K: Clone>(counts: &[(K, usize)]) -> Option<K> {
-            let mut best: Option<&(K, usize)> = None;
-            for c in counts {
-                if best.is_none_or(|b| c.1 > b.1) {
-                    best = Some(c);
-                }
-            }
-            best.map(|b| b.0.clone())
-        }
-        let mut langs: Vec<(&str, usize)> = Vec::new();
-        let mut scripts: Vec<(Script, usize)> = Vec::new();
-        for p in &self.paragraphs {
+        let (lang, script) = Stats::lang_and_script(self.paragraphs.iter().map(|p| {
             let n = self
                 .text
                 .get(p.span.range())
                 .map_or(0, |t| t.chars().count());
-            let base = p.lang.split('-').next().unwrap_or("und");
-            if base != "und" {
-                add(&mut langs, base, n);
-            }
-            if p.script != Script::None {
-                add(&mut scripts, p.script, n);
-            }
-        }
-        let script = most(&scripts).unwrap_or(Script::None);
-        let lang = most(&langs).map_or_else(|| "und".to_string(), |l| lang_tag(l, script));
+            (p.lang.as_str(), p.script, n)
+        }));
         let mut labels = BTreeMap::new();
         for e in &self.entities {
             *labels.entry(e.label.to_string()).or_default() += 1;

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use zhen_core::{CharIndex, Document, Entity, Label};
 
+use crate::stream::Before;
 use crate::util::{self, io};
 use crate::{Error, Result};
 
@@ -68,6 +69,16 @@ fn ann_text(chars: &[char], frags: &[(usize, usize)]) -> String {
 /// Writes the `.ann` of a document (the `.txt` is `doc.text` as is).
 pub fn write_ann<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
     util::check(doc)?;
+    write_ann_part(out, doc, &Before::default())
+}
+
+/// The `.ann` lines of a checked document that is a part of a whole one
+/// (`before` says what came before it).
+pub(crate) fn write_ann_part<W: Write + ?Sized>(
+    out: &mut W,
+    doc: &Document,
+    before: &Before,
+) -> Result<()> {
     let idx = CharIndex::new(&doc.text);
     let chars: Vec<char> = doc.text.chars().collect();
     let mut order: Vec<&Entity> = doc.entities.iter().collect();
@@ -76,11 +87,14 @@ pub fn write_ann<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
     for (n, e) in order.iter().enumerate() {
         let (a, b) = idx.char_span(e.span);
         let frags = fragments(&chars, a, b);
-        let offsets: Vec<String> = frags.iter().map(|(s, e)| format!("{s} {e}")).collect();
+        let offsets: Vec<String> = frags
+            .iter()
+            .map(|(s, e)| format!("{} {}", before.chars + s, before.chars + e))
+            .collect();
         let _ = writeln!(
             s,
             "T{}\t{} {}\t{}",
-            n + 1,
+            before.entities + n + 1,
             e.label.as_str(),
             offsets.join(";"),
             ann_text(&chars, &frags)

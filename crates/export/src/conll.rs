@@ -94,7 +94,23 @@ fn field(s: &str) -> String {
 /// ```
 pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConllOptions) -> Result<()> {
     util::check(doc)?;
-    let mut s = String::from("-DOCSTART- -X- -X- O\n\n");
+    write_header(out)?;
+    write_sentences(out, doc, opts)
+}
+
+/// The line that starts a document.
+pub(crate) fn write_header<W: Write + ?Sized>(out: &mut W) -> Result<()> {
+    out.write_all(b"-DOCSTART- -X- -X- O\n\n").map_err(io)
+}
+
+/// The sentences of a checked document (or of a part of one: CoNLL has
+/// neither offsets nor indexes, so a part is written as it is).
+pub(crate) fn write_sentences<W: Write + ?Sized>(
+    out: &mut W,
+    doc: &Document,
+    opts: &ConllOptions,
+) -> Result<()> {
+    let mut s = String::new();
     let mut assigner = tags::Assigner::new(&doc.entities);
     for i in 0..doc.sentences.len() {
         let toks = doc.sentence_tokens(i);
@@ -126,6 +142,7 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConllOptions
             let _ = writeln!(s, "{} {} _ {}", field(surface), field(&t.pos), tag);
         }
         s.push('\n');
+        util::flush_if_full(out, &mut s)?;
     }
     out.write_all(s.as_bytes()).map_err(io)
 }

@@ -44,6 +44,7 @@ use std::path::Path;
 use zhen_core::{CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
 
 use crate::conll::push_entity;
+use crate::stream::Before;
 use crate::tags::{self, Scheme, Tag};
 use crate::util::{self, io};
 use crate::{Error, Result};
@@ -87,9 +88,19 @@ fn or_underscore(s: &str) -> String {
 /// Writes one document as CoNLL-U sentences.
 pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConlluOptions) -> Result<()> {
     util::check(doc)?;
+    write_part(out, doc, opts, &mut Before::default())
+}
+
+/// The sentences of a checked document that is a part of a whole one
+/// (`before` says what came before it; its counters move on).
+pub(crate) fn write_part<W: Write + ?Sized>(
+    out: &mut W,
+    doc: &Document,
+    opts: &ConlluOptions,
+    before: &mut Before,
+) -> Result<()> {
     let idx = CharIndex::new(&doc.text);
     let mut s = String::new();
-    let mut n = 0;
     let sent_prefix = util::replace_breaks(&doc.id, '_');
     let mut assigner = tags::Assigner::new(&doc.entities);
     for i in 0..doc.sentences.len() {
@@ -97,10 +108,11 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConlluOption
         if toks.is_empty() {
             continue;
         }
-        if n == 0 {
+        if before.sentences_written == 0 {
             let _ = writeln!(s, "# newdoc id = {}", util::one_line(&doc.id));
         }
-        n += 1;
+        before.sentences_written += 1;
+        let n = before.sentences_written;
         let sent = &doc.sentences[i];
         let _ = writeln!(s, "# sent_id = {sent_prefix}-{n}");
         let _ = writeln!(
@@ -113,9 +125,11 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConlluOption
         let tags = tags::encode(opts.scheme, &of, &doc.entities);
         for (k, (t, tag)) in toks.iter().zip(tags).enumerate() {
             let (start, end) = idx.char_span(t.span);
+            let (start, end) = (before.chars + start, before.chars + end);
             let space_after_no = doc.text[t.span.end..]
                 .chars()
                 .next()
+                .or(before.next)
                 .is_some_and(|c| !c.is_whitespace());
             let _ = writeln!(
                 s,
@@ -128,6 +142,7 @@ pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document, opts: &ConlluOption
             );
         }
         s.push('\n');
+        util::flush_if_full(out, &mut s)?;
     }
     out.write_all(s.as_bytes()).map_err(io)
 }

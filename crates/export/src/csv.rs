@@ -45,6 +45,7 @@ use std::path::Path;
 use zhen_core::{CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
 
 use crate::conll::push_entity;
+use crate::stream::Before;
 use crate::tags::{self, Scheme, Tag};
 use crate::util::{self, io};
 use crate::{Error, Result};
@@ -143,19 +144,26 @@ impl<W: Write> TokenTable<W> {
     /// Adds the tokens of a document.
     pub fn add(&mut self, doc: &Document) -> Result<()> {
         util::check(doc)?;
+        self.add_part(doc, &Before::default())
+    }
+
+    /// Adds the tokens of a checked document that is a part of a whole one
+    /// (`before` says what came before it).
+    pub(crate) fn add_part(&mut self, doc: &Document, before: &Before) -> Result<()> {
         let idx = CharIndex::new(&doc.text);
         let raw = self.opts.raw_cells;
-        let mut k = 0;
+        let mut k = before.tokens;
         let mut assigner = tags::Assigner::new(&doc.entities);
         for si in 0..doc.sentences.len() {
             let toks = doc.sentence_tokens(si);
             let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
             let of = assigner.assign(&spans);
             let tags = tags::encode(self.opts.scheme, &of, &doc.entities);
-            let para = doc.sentences[si].paragraph.to_string();
-            let sent = si.to_string();
+            let para = (before.paragraphs + doc.sentences[si].paragraph).to_string();
+            let sent = (before.sentences + si).to_string();
             for (t, tag) in toks.iter().zip(tags) {
                 let (s, e) = idx.char_span(t.span);
+                let (s, e) = (before.chars + s, before.chars + e);
                 let (ks, ss, es) = (k.to_string(), s.to_string(), e.to_string());
                 let rec: [&str; 11] = [
                     &cell(&doc.id, raw),
@@ -187,28 +195,75 @@ impl<W: Write> TokenTable<W> {
 
 /// `entities.csv`, one document at a time.
 pub struct EntityTable<W: Write> {
-    w: ::csv::Writer<W>,
+    // `None` only after a failed `append`
+    w: Option<::csv::Writer<W>>,
     opts: CsvOptions,
+}
+
+/// A CSV writer without BOM or header.
+fn rows_writer<W: Write>(out: W, opts: &CsvOptions) -> ::csv::Writer<W> {
+    let term = if opts.crlf {
+        ::csv::Terminator::CRLF
+    } else {
+        ::csv::Terminator::Any(b'\n')
+    };
+    ::csv::WriterBuilder::new()
+        .terminator(term)
+        .from_writer(out)
 }
 
 impl<W: Write> EntityTable<W> {
     /// Starts the table (BOM if asked, header).
     pub fn new(out: W, opts: &CsvOptions) -> Result<Self> {
         Ok(EntityTable {
-            w: writer(out, opts, &ENTITIES_HEADER)?,
+            w: Some(writer(out, opts, &ENTITIES_HEADER)?),
             opts: *opts,
         })
+    }
+
+    /// Starts a table of rows only — no BOM, no header — for the rows of
+    /// one document that a corpus-wide table takes with
+    /// [`EntityTable::append`] (workers write, one thread collects in order).
+    pub fn rows(out: W, opts: &CsvOptions) -> Self {
+        EntityTable {
+            w: Some(rows_writer(out, opts)),
+            opts: *opts,
+        }
+    }
+
+    fn w(&mut self) -> Result<&mut ::csv::Writer<W>> {
+        self.w.as_mut().ok_or_else(|| {
+            Error::Write(std::io::Error::other(
+                "the entity table failed to write earlier",
+            ))
+        })
+    }
+
+    /// Appends the rows an [`EntityTable::rows`] table wrote.
+    pub fn append(&mut self, rows: &[u8]) -> Result<()> {
+        self.w()?;
+        let mut out = finish(self.w.take().expect("checked above"))?;
+        out.write_all(rows).map_err(io)?;
+        self.w = Some(rows_writer(out, &self.opts));
+        Ok(())
     }
 
     /// Adds the entities of a document, in order of their start.
     pub fn add(&mut self, doc: &Document) -> Result<()> {
         util::check(doc)?;
+        self.add_part(doc, 0)
+    }
+
+    /// Adds the entities of a checked document that is a part of a whole
+    /// one, `chars_before` chars into it.
+    pub(crate) fn add_part(&mut self, doc: &Document, chars_before: usize) -> Result<()> {
         let idx = CharIndex::new(&doc.text);
         let raw = self.opts.raw_cells;
         let mut order: Vec<_> = doc.entities.iter().collect();
         order.sort_by_key(|e| (e.span.start, e.span.end));
         for e in order {
             let (s, t) = idx.char_span(e.span);
+            let (s, t) = (chars_before + s, chars_before + t);
             let si = doc
                 .sentences
                 .partition_point(|x| x.span.start <= e.span.start);
@@ -227,7 +282,7 @@ impl<W: Write> EntityTable<W> {
                 &cell(&e.norm, raw),
                 &cell(&sentence, raw),
             ];
-            self.w
+            self.w()?
                 .write_record(rec)
                 .map_err(|e| Error::from_csv(e, ""))?;
         }
@@ -235,8 +290,9 @@ impl<W: Write> EntityTable<W> {
     }
 
     /// Flushes and returns the output.
-    pub fn finish(self) -> Result<W> {
-        finish(self.w)
+    pub fn finish(mut self) -> Result<W> {
+        self.w()?;
+        finish(self.w.take().expect("checked above"))
     }
 }
 
@@ -357,6 +413,21 @@ impl EntityCounter {
             if seen.insert(key, ()).is_none() {
                 g.documents += 1;
             }
+        }
+    }
+
+    /// Counts the entities of a part of the one document this counter
+    /// counts ([`DocWriter`](crate::DocWriter)): every name it meets is in
+    /// one document, however many parts mention it.
+    pub(crate) fn add_document_part(&mut self, doc: &Document) {
+        for e in &doc.entities {
+            let g = self
+                .groups
+                .entry((e.label.as_str().to_string(), e.norm.clone()))
+                .or_default();
+            g.mentions += 1;
+            g.documents = 1;
+            *g.surfaces.entry(e.text.clone()).or_default() += 1;
         }
     }
 

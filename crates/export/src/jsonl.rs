@@ -41,22 +41,13 @@ use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use zhen_core::{CharIndex, Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};
+use zhen_core::{
+    CharIndex, Document, Entity, Label, Paragraph, Script, Sentence, Span, Stats, Token,
+};
 
+use crate::stream::{Before, DocWriter, ParaRec, Spool};
 use crate::util::{self, io};
 use crate::{Error, Result};
-
-#[derive(Serialize)]
-struct WDoc<'a> {
-    id: &'a str,
-    text: &'a str,
-    lang: String,
-    script: Script,
-    paragraphs: Vec<WPara<'a>>,
-    sentences: Vec<WSpan>,
-    tokens: Vec<WTok<'a>>,
-    entities: Vec<WEnt<'a>>,
-}
 
 #[derive(Serialize)]
 struct WPara<'a> {
@@ -91,103 +82,200 @@ struct WEnt<'a> {
     norm: &'a str,
 }
 
-fn line<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) -> Result<()> {
-    let mut buf = serde_json::to_vec(value).expect("serializing to a Vec cannot fail");
-    buf.push(b'\n');
-    out.write_all(&buf).map_err(io)
+/// Writes one value as compact JSON.
+fn json<W: Write + ?Sized, T: Serialize + ?Sized>(out: &mut W, value: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| Error::Write(e.into()))
+}
+
+/// Writes a string's JSON escape without the quotes: the escapes of two
+/// pieces joined are the escape of the two joined.
+fn escaped<W: Write + ?Sized>(out: &mut W, s: &str) -> Result<()> {
+    let quoted = serde_json::to_vec(s).expect("serializing a str to a Vec cannot fail");
+    out.write_all(&quoted[1..quoted.len() - 1]).map_err(io)
 }
 
 /// Writes one document as one JSON line.
 pub fn write<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
+    write_via_parts(out, doc, crate::Format::Jsonl)
+}
+
+/// One document through a [`DocWriter`] as its only part: the one-document
+/// writers and the part writers are one code.
+fn write_via_parts<W: Write + ?Sized>(
+    out: &mut W,
+    doc: &Document,
+    format: crate::Format,
+) -> Result<()> {
+    // nothing written for a document a writer refuses
     util::check(doc)?;
-    let idx = CharIndex::new(&doc.text);
-    let c = |s: Span| idx.char_span(s);
-    let stats = doc.stats();
-    let w = WDoc {
-        id: &doc.id,
-        text: &doc.text,
-        lang: stats.lang,
-        script: stats.script,
-        paragraphs: doc
-            .paragraphs
-            .iter()
-            .map(|p| {
-                let (start, end) = c(p.span);
-                WPara {
-                    start,
-                    end,
-                    lang: &p.lang,
-                    script: p.script,
-                }
-            })
-            .collect(),
-        sentences: doc
-            .sentences
-            .iter()
-            .map(|s| {
-                let (start, end) = c(s.span);
-                WSpan { start, end }
-            })
-            .collect(),
-        tokens: doc
-            .tokens
-            .iter()
-            .map(|t| {
-                let (start, end) = c(t.span);
-                WTok {
+    let mut w = DocWriter::new(&doc.id, &Default::default());
+    w.add(format, vec![&mut *out])?;
+    w.part(doc, false, None)?;
+    w.finish()?;
+    Ok(())
+}
+
+/// Our JSONL of one document written a part at a time (see [`DocWriter`]):
+/// the id and the text go out at once; paragraphs and sentences (spans),
+/// the tokens (in the spool) and the entities wait for the document's
+/// language and script at the end.
+pub(crate) struct JsonlParts<W: Write> {
+    out: W,
+    spool: Box<dyn Spool>,
+    tokens: usize,
+    entities: Vec<u8>,
+}
+
+impl<W: Write> JsonlParts<W> {
+    pub(crate) fn new(mut out: W, id: &str, mut spool: Box<dyn Spool>) -> Result<Self> {
+        spool.rewind().map_err(io)?;
+        out.write_all(b"{\"id\":").map_err(io)?;
+        json(&mut out, id)?;
+        out.write_all(b",\"text\":\"").map_err(io)?;
+        Ok(JsonlParts {
+            out,
+            spool,
+            tokens: 0,
+            entities: Vec::new(),
+        })
+    }
+
+    pub(crate) fn part(&mut self, doc: &Document, idx: &CharIndex, before: &Before) -> Result<()> {
+        escaped(&mut self.out, &doc.text)?;
+        let c = |s: Span| {
+            let (a, b) = idx.char_span(s);
+            (before.chars + a, before.chars + b)
+        };
+        let mut buf = Vec::new();
+        for t in &doc.tokens {
+            if self.tokens > 0 {
+                buf.push(b',');
+            }
+            self.tokens += 1;
+            let (start, end) = c(t.span);
+            json(
+                &mut buf,
+                &WTok {
                     start,
                     end,
                     text: &t.text,
                     norm: &t.norm,
                     pos: &t.pos,
                     upos: &t.upos,
-                }
-            })
-            .collect(),
-        entities: doc
-            .entities
-            .iter()
-            .map(|e| {
-                let (start, end) = c(e.span);
-                WEnt {
+                },
+            )?;
+            if buf.len() >= 1 << 16 {
+                self.spool.write_all(&buf).map_err(io)?;
+                buf.clear();
+            }
+        }
+        self.spool.write_all(&buf).map_err(io)?;
+        for e in &doc.entities {
+            if !self.entities.is_empty() {
+                self.entities.push(b',');
+            }
+            let (start, end) = c(e.span);
+            json(
+                &mut self.entities,
+                &WEnt {
                     start,
                     end,
                     label: e.label.as_str(),
                     text: &e.text,
                     norm: &e.norm,
-                }
-            })
-            .collect(),
-    };
-    line(out, &w)
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(
+        mut self,
+        stats: &Stats,
+        paragraphs: &[ParaRec],
+        sentences: &[(usize, usize)],
+    ) -> Result<W> {
+        let out = &mut self.out;
+        out.write_all(b"\",\"lang\":").map_err(io)?;
+        json(out, &stats.lang)?;
+        out.write_all(b",\"script\":").map_err(io)?;
+        json(out, &stats.script)?;
+        out.write_all(b",\"paragraphs\":[").map_err(io)?;
+        for (i, p) in paragraphs.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",").map_err(io)?;
+            }
+            json(
+                out,
+                &WPara {
+                    start: p.start,
+                    end: p.end,
+                    lang: &p.lang,
+                    script: p.script,
+                },
+            )?;
+        }
+        out.write_all(b"],\"sentences\":[").map_err(io)?;
+        for (i, &(start, end)) in sentences.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",").map_err(io)?;
+            }
+            json(out, &WSpan { start, end })?;
+        }
+        out.write_all(b"],\"tokens\":[").map_err(io)?;
+        self.spool.rewind().map_err(io)?;
+        std::io::copy(&mut self.spool, out).map_err(io)?;
+        out.write_all(b"],\"entities\":[").map_err(io)?;
+        out.write_all(&self.entities).map_err(io)?;
+        out.write_all(b"]}\n").map_err(io)?;
+        Ok(self.out)
+    }
+}
+
+/// doccano JSONL of one document written a part at a time: the text goes
+/// out at once, the labels (small) at the end.
+pub(crate) struct DoccanoParts<W: Write> {
+    out: W,
+    labels: Vec<u8>,
+}
+
+impl<W: Write> DoccanoParts<W> {
+    pub(crate) fn new(mut out: W, id: &str) -> Result<Self> {
+        out.write_all(b"{\"id\":").map_err(io)?;
+        json(&mut out, id)?;
+        out.write_all(b",\"text\":\"").map_err(io)?;
+        Ok(DoccanoParts {
+            out,
+            labels: Vec::new(),
+        })
+    }
+
+    pub(crate) fn part(&mut self, doc: &Document, idx: &CharIndex, before: &Before) -> Result<()> {
+        escaped(&mut self.out, &doc.text)?;
+        for e in &doc.entities {
+            if !self.labels.is_empty() {
+                self.labels.push(b',');
+            }
+            let (s, t) = idx.char_span(e.span);
+            json(
+                &mut self.labels,
+                &(before.chars + s, before.chars + t, e.label.as_str()),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<W> {
+        self.out.write_all(b"\",\"label\":[").map_err(io)?;
+        self.out.write_all(&self.labels).map_err(io)?;
+        self.out.write_all(b"]}\n").map_err(io)?;
+        Ok(self.out)
+    }
 }
 
 /// Writes one document as one line of doccano JSONL.
 pub fn write_doccano<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
-    util::check(doc)?;
-    let idx = CharIndex::new(&doc.text);
-    let label: Vec<(usize, usize, &str)> = doc
-        .entities
-        .iter()
-        .map(|e| {
-            let (s, t) = idx.char_span(e.span);
-            (s, t, e.label.as_str())
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct D<'a> {
-        id: &'a str,
-        text: &'a str,
-        label: Vec<(usize, usize, &'a str)>,
-    }
-    line(
-        out,
-        &D {
-            id: &doc.id,
-            text: &doc.text,
-            label,
-        },
-    )
+    write_via_parts(out, doc, crate::Format::Doccano)
 }
 
 #[derive(Deserialize)]

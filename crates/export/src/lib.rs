@@ -62,6 +62,7 @@ pub mod csv;
 mod error;
 mod format;
 pub mod jsonl;
+mod stream;
 mod tags;
 mod util;
 
@@ -72,4 +73,5 @@ pub use error::{Error, Result};
 pub use format::{
     document_path, read_path, write_document, write_documents, Format, Part, WriteOptions,
 };
+pub use stream::{DocWriter, Finished, Spool};
 pub use tags::Scheme;

@@ -81,6 +81,19 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// Writes out and empties `buf` once it holds 64 KiB, so a writer's buffer
+/// stays small however long the document.
+pub(crate) fn flush_if_full<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    buf: &mut String,
+) -> Result<()> {
+    if buf.len() >= 1 << 16 {
+        out.write_all(buf.as_bytes()).map_err(io)?;
+        buf.clear();
+    }
+    Ok(())
+}
+
 /// The writer's io error.
 pub(crate) fn io(e: std::io::Error) -> Error {
     Error::Write(e)

@@ -35,6 +35,7 @@ pub mod eval;
 pub mod input;
 mod options;
 mod par;
+pub mod parts;
 mod pipeline;
 
 pub use error::{Error, Result};

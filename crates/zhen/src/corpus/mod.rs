@@ -9,7 +9,9 @@
 //!
 //! The parts, each in one place: [`plan`] names every document and its
 //! output files before anything is read; [`read_input`] reads and decodes;
-//! the worker annotates and renders; [`OutputDir`] writes files atomically;
+//! the worker annotates and renders (a document over
+//! [`PART_BYTES`](crate::parts::PART_BYTES) a part at a time, written as it
+//! goes: [`crate::parts`]); [`OutputDir`] writes files atomically;
 //! [`ManifestWriter`] records documents; a [`CorpusSink`] builds a
 //! corpus-level table or report from the documents in input order.
 //!
@@ -28,11 +30,13 @@ mod sinks;
 mod stream;
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use zhen_core::{Document, Stats};
-use zhen_export::{self as export, Format, WriteOptions};
+use zhen_export::{self as export, DocWriter, Format, WriteOptions};
 
 pub use inputs::{input_files, is_stdin, plan, read_input, Job};
 pub use manifest::{DocRecord, Manifest, ManifestWriter, Status, MANIFEST};
@@ -41,6 +45,7 @@ pub use sinks::CorpusSink;
 pub use stream::{annotate_jsonl, StreamSummary};
 
 use crate::input::DecodeOptions;
+use crate::parts::PART_BYTES;
 use crate::{par, Pipeline, PipelineOptions, Result};
 
 /// What to annotate, how, and where to write it.
@@ -225,14 +230,17 @@ pub fn annotate_corpus_with(
             progress.failure(&f);
             summary.failures.push(f);
         }
-        for (path, bytes) in &done.files {
-            out.write(path, bytes)?;
+        for (path, file) in &done.files {
+            match file {
+                Written::Bytes(bytes) => out.write(path, bytes)?,
+                Written::Temp(tmp) => out.place(tmp, path)?,
+            }
         }
         if let Some(doc) = &done.doc {
             for sink in sinks.iter_mut() {
                 sink.add(doc, &done.record)?;
             }
-            summary.totals.add(&doc.stats());
+            summary.totals.add(&done.stats);
         }
         summary.resumed += done.resumed as usize;
         progress.document(&done.record);
@@ -250,13 +258,24 @@ pub fn annotate_corpus_with(
 /// One document's result, from the worker to the writer.
 struct Done {
     record: DocRecord,
-    /// Output files and their bytes.
-    files: Vec<(PathBuf, Vec<u8>)>,
-    /// The document, for the corpus tables (none if it failed).
+    /// Output files and their contents.
+    files: Vec<(PathBuf, Written)>,
+    /// The document, for the corpus tables (none if it failed): without
+    /// its tokens if it was annotated a part at a time
+    /// ([`Part::outline_into`](crate::parts::Part::outline_into)).
     doc: Option<Document>,
+    /// The document's counts, language and script.
+    stats: Stats,
     failure: Option<Failure>,
     /// Unchanged since the previous run: read back, not annotated.
     resumed: bool,
+}
+
+/// An output file's contents: bytes to write, or a complete temporary file
+/// to rename into place.
+enum Written {
+    Bytes(Vec<u8>),
+    Temp(PathBuf),
 }
 
 /// The per-document work, run in parallel: read, decode, annotate, render.
@@ -311,6 +330,9 @@ impl Worker<'_> {
             Ok(o) => o,
             Err(msg) => return fail(record, msg.clone(), None, None),
         };
+        if decoded.text.len() > PART_BYTES {
+            return self.in_parts(job, record, outputs, &decoded.text);
+        }
         let doc = match self.pipeline.annotate(&job.name, &decoded.text) {
             Ok(a) => a.document,
             Err(e) => return fail(record, format!("{path}: {e}"), None, None),
@@ -333,16 +355,111 @@ impl Worker<'_> {
             }
             let rel = target.strip_prefix(self.out.root()).unwrap_or(target);
             record.outputs.push(rel.display().to_string());
-            files.push((target.clone(), part.bytes));
+            files.push((target.clone(), Written::Bytes(part.bytes)));
         }
-        record.set_stats(&doc.stats());
+        let stats = doc.stats();
+        record.set_stats(&stats);
         Done {
             record,
             files,
             doc: Some(doc),
+            stats,
             failure: None,
             resumed: false,
         }
+    }
+
+    /// A document over [`PART_BYTES`]: annotated a part at a time
+    /// ([`crate::parts`]) and written as it goes to temporary files beside
+    /// its outputs, renamed into place in input order; the corpus tables get
+    /// its outline. Memory is bounded by the part, not the document.
+    fn in_parts(&self, job: &Job, mut record: DocRecord, outputs: &[PathBuf], text: &str) -> Done {
+        let path = job.file.path.display().to_string();
+        if let Some(target) = outputs.iter().find(|t| same_file(t, &job.file.path)) {
+            let msg = format!(
+                "{path}: refusing to overwrite the input with output {}",
+                target.display()
+            );
+            return fail(record, msg, None, None);
+        }
+        let mut temps = Vec::new();
+        let mut spool = None;
+        match self.write_parts(job, outputs, text, &mut temps, &mut spool) {
+            Ok((outline, stats)) => {
+                if let Some(s) = spool {
+                    let _ = std::fs::remove_file(s);
+                }
+                let mut files = Vec::with_capacity(outputs.len());
+                for (target, tmp) in outputs.iter().zip(temps) {
+                    let rel = target.strip_prefix(self.out.root()).unwrap_or(target);
+                    record.outputs.push(rel.display().to_string());
+                    files.push((target.clone(), Written::Temp(tmp)));
+                }
+                record.set_stats(&stats);
+                Done {
+                    record,
+                    files,
+                    doc: Some(outline),
+                    stats,
+                    failure: None,
+                    resumed: false,
+                }
+            }
+            Err(e) => {
+                for tmp in temps.iter().chain(&spool) {
+                    let _ = std::fs::remove_file(tmp);
+                }
+                fail(record, format!("{path}: {e}"), None, None)
+            }
+        }
+    }
+
+    /// [`Worker::in_parts`]'s writing: every temporary file it creates goes
+    /// into `temps` (one per output, in order) or `spool` at once, so that a
+    /// failure can remove them.
+    fn write_parts(
+        &self,
+        job: &Job,
+        outputs: &[PathBuf],
+        text: &str,
+        temps: &mut Vec<PathBuf>,
+        spool: &mut Option<PathBuf>,
+    ) -> Result<(Document, Stats)> {
+        let mut writer: DocWriter<BufWriter<File>> = DocWriter::new(&job.name, &self.config.write);
+        let mut targets = outputs.iter();
+        for format in &self.config.formats {
+            if *format == Format::Jsonl {
+                // JSONL's tokens wait here for the document's paragraphs
+                let (tmp, file) = self.out.spool(&outputs[0])?;
+                *spool = Some(tmp);
+                writer.spool(Box::new(file));
+            }
+            let mut outs = Vec::new();
+            for target in targets.by_ref().take(format.extensions().len()) {
+                let (tmp, file) = self.out.temp(target)?;
+                temps.push(tmp);
+                outs.push(BufWriter::with_capacity(1 << 16, file));
+            }
+            writer.add(*format, outs)?;
+        }
+        let mut outline = Document::new(&job.name, "");
+        crate::parts::annotate_parts(self.pipeline, &job.name, text, PART_BYTES, |part| {
+            writer.part(&part.document, part.continues, part.next)?;
+            part.outline_into(&mut outline);
+            Ok(())
+        })?;
+        outline.text = text.to_string();
+        let done = writer.finish()?;
+        let files = done.outputs.into_iter().flat_map(|(_, outs)| outs);
+        for (out, tmp) in files.zip(temps.iter()) {
+            let file = out.into_inner().map_err(|e| crate::Error::Output {
+                action: "write",
+                path: tmp.clone(),
+                cause: e.into_error(),
+            })?;
+            file.sync_all().ok();
+        }
+        Ok((outline, done.stats))
     }
 
     /// The document as the previous run wrote it, if its input is unchanged
@@ -357,6 +474,7 @@ impl Worker<'_> {
         Some(Done {
             record: prev.clone(),
             files: Vec::new(),
+            stats: doc.stats(),
             doc: Some(doc),
             failure: None,
             resumed: true,
@@ -383,6 +501,7 @@ fn fail(
         record,
         files: Vec::new(),
         doc: None,
+        stats: Stats::default(),
         failure: Some(failure),
         resumed: false,
     }

@@ -45,6 +45,8 @@ impl OutputDir {
     /// A temporary file for `path` (under the folder) to stream into; give
     /// it to [`OutputDir::commit`] when complete.
     pub fn temp(&self, path: &Path) -> Result<(PathBuf, File)> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
         let tmp = temp_path(path);
         let f = File::create(&tmp).map_err(output_error("create", &tmp))?;
         Ok((tmp, f))
@@ -54,7 +56,27 @@ impl OutputDir {
     pub fn commit(&self, tmp: &Path, file: File, path: &Path) -> Result<()> {
         file.sync_all().ok();
         drop(file);
+        self.place(tmp, path)
+    }
+
+    /// Renames a complete (synced) temporary file from [`OutputDir::temp`]
+    /// to `path`.
+    pub fn place(&self, tmp: &Path, path: &Path) -> Result<()> {
         std::fs::rename(tmp, path).map_err(output_error("rename into place", path))
+    }
+
+    /// A temporary file beside `path` (folders created as needed) that is
+    /// read back and removed, never renamed: `.NAME.PID.spool`.
+    pub(crate) fn spool(&self, path: &Path) -> Result<(PathBuf, File)> {
+        let tmp = temp_path(path).with_extension("spool");
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(output_error("create", &tmp))?;
+        Ok((tmp, f))
     }
 }
 
