@@ -108,6 +108,46 @@ fn a_corpus_run_reports_through_progress_and_isolates_bad_inputs() {
 }
 
 #[test]
+fn a_stream_answers_a_line_that_is_not_utf8_in_place() {
+    // issue 12, case 2: one bad byte on line 1001 of 2000 used to end the
+    // stream there
+    let pipeline = Pipeline::builder().build().unwrap();
+    let mut input = Vec::new();
+    for i in 1..=2000 {
+        if i == 1001 {
+            input.extend_from_slice(b"{\"id\":\"x1001\",\"text\":\"\xff\"}\r\n");
+        } else {
+            input.extend_from_slice(format!("{{\"id\":\"x{i}\",\"text\":\"a\"}}\n").as_bytes());
+        }
+    }
+    let offset = input.windows(1).position(|w| w[0] == 0xff).unwrap();
+    let mut out = Vec::new();
+    let mut log = Log::default();
+    let s = annotate_jsonl(&pipeline, &input[..], &mut out, 2, &mut log).unwrap();
+    assert_eq!((s.lines, s.failures), (2000, 1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2000);
+    assert_eq!(lines[999]["id"], "x1000");
+    assert_eq!(lines[1000]["id"], "x1001");
+    assert_eq!(lines[1000]["line"], 1001);
+    let msg = lines[1000]["error"].as_str().unwrap();
+    assert!(
+        msg.starts_with(&format!("<stdin> line 1001, byte {offset}: not UTF-8")),
+        "{msg}"
+    );
+    assert_eq!(lines[1001]["id"], "x1002");
+    assert_eq!(lines[1999]["id"], "x2000");
+    assert_eq!(
+        log.0,
+        [format!("fail \"<stdin>\" Some(1001) Some({offset})")]
+    );
+}
+
+#[test]
 fn a_stream_keeps_order_and_answers_bad_lines_in_place() {
     let pipeline = Pipeline::builder().build().unwrap();
     let input = "{\"id\":\"a\",\"text\":\"王小明在北京。\"}\nnot json\n{\"id\":7,\"text\":\"Hello Paris.\"}\n";
