@@ -6,6 +6,8 @@ use std::io::BufRead;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
+#[cfg(feature = "embed")]
+use std::sync::OnceLock;
 
 use zhen_clean::{CleanOptions, CleanReport, Cleaner};
 use zhen_core::{
@@ -223,32 +225,27 @@ impl PipelineBuilder {
         } else {
             Some(Cleaner::new(self.clean.unwrap_or_default()))
         };
+        // The embedded converters and models are only named here; each is
+        // read the first time a text needs it, so a run that never meets
+        // traditional text or never tags never pays for reading them.
         let (t2s, s2t) = match self.converters {
-            Some(c) => c,
+            Some((t2s, s2t)) => (Lazy::Given(t2s), Lazy::Given(s2t)),
             None => embedded!(
                 "OpenCC tables",
                 "converters",
                 Ok((
-                    Converter::new(zhen_script::Config::T2s)?,
-                    Converter::new(zhen_script::Config::S2t)?
+                    Lazy::Embedded(zhen_script::Config::T2s, OnceLock::new()),
+                    Lazy::Embedded(zhen_script::Config::S2t, OnceLock::new())
                 ))
             )?,
         };
         let zh = match self.zh_model {
             Some(m) => m,
-            None => embedded!(
-                "Chinese NER model",
-                "zh_model",
-                Ok(Model::Embedded(NerModel::embedded_zh()))
-            )?,
+            None => embedded!("Chinese NER model", "zh_model", Ok(Model::EmbeddedZh))?,
         };
         let en = match self.en_model {
             Some(m) => m,
-            None => embedded!(
-                "English NER model",
-                "en_model",
-                Ok(Model::Embedded(NerModel::embedded_en()))
-            )?,
+            None => embedded!("English NER model", "en_model", Ok(Model::EmbeddedEn))?,
         };
         Ok(Pipeline {
             cleaner,
@@ -278,8 +275,8 @@ impl PipelineBuilder {
 pub struct Pipeline {
     cleaner: Option<Cleaner>,
     convert: ConvertMode,
-    t2s: Converter,
-    s2t: Converter,
+    t2s: Lazy,
+    s2t: Lazy,
     tokenizer: Tokenizer,
     zh: Model,
     en: Model,
@@ -288,11 +285,14 @@ pub struct Pipeline {
     doc_consistency: bool,
 }
 
-/// A NER model: embedded (loaded once per process) or loaded from a file.
+/// A NER model: embedded (read once per process, the first time it tags)
+/// or loaded from a file.
 #[derive(Clone)]
 enum Model {
-    #[cfg_attr(not(feature = "embed"), allow(dead_code))]
-    Embedded(&'static NerModel),
+    #[cfg(feature = "embed")]
+    EmbeddedZh,
+    #[cfg(feature = "embed")]
+    EmbeddedEn,
     Owned(Arc<NerModel>),
 }
 
@@ -300,8 +300,32 @@ impl std::ops::Deref for Model {
     type Target = NerModel;
     fn deref(&self) -> &NerModel {
         match self {
-            Model::Embedded(m) => m,
+            #[cfg(feature = "embed")]
+            Model::EmbeddedZh => NerModel::embedded_zh(),
+            #[cfg(feature = "embed")]
+            Model::EmbeddedEn => NerModel::embedded_en(),
             Model::Owned(m) => m,
+        }
+    }
+}
+
+/// A converter given to the builder, or an embedded one built on first use.
+enum Lazy {
+    Given(Converter),
+    #[cfg(feature = "embed")]
+    Embedded(zhen_script::Config, OnceLock<Converter>),
+}
+
+impl std::ops::Deref for Lazy {
+    type Target = Converter;
+    fn deref(&self) -> &Converter {
+        match self {
+            Lazy::Given(c) => c,
+            #[cfg(feature = "embed")]
+            Lazy::Embedded(config, c) => c.get_or_init(|| {
+                Converter::new(*config)
+                    .expect("the embedded OpenCC tables are compiled at build time")
+            }),
         }
     }
 }
@@ -523,11 +547,15 @@ impl Pipeline {
                 words: Some(w),
             })
             .collect();
-        let mut found: Vec<(&Routed, Vec<Mention<Bytes>>)> = zh
-            .iter()
-            .copied()
-            .zip(self.zh.tag_text(&texts, &options)?)
-            .collect();
+        // (a model is read on first use: not at all when no sentence needs it)
+        let mut found: Vec<(&Routed, Vec<Mention<Bytes>>)> = if zh.is_empty() {
+            Vec::new()
+        } else {
+            zh.iter()
+                .copied()
+                .zip(self.zh.tag_text(&texts, &options)?)
+                .collect()
+        };
         // the English model reads the tokens' normalized forms
         let token_lists: Vec<Vec<&str>> = en
             .iter()
@@ -539,7 +567,12 @@ impl Pipeline {
             })
             .collect();
         let refs: Vec<&[&str]> = token_lists.iter().map(Vec::as_slice).collect();
-        for (s, mentions) in en.iter().zip(self.en.tag_tokens(&refs, &options)?) {
+        let en_mentions = if en.is_empty() {
+            Vec::new()
+        } else {
+            self.en.tag_tokens(&refs, &options)?
+        };
+        for (s, mentions) in en.iter().zip(en_mentions) {
             let bytes = mentions
                 .into_iter()
                 .map(|m| Mention {
