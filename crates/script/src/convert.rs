@@ -54,6 +54,7 @@ impl Pipeline {
     }
 
     /// A pipeline of compiled matchers (see `compiled.rs`).
+    #[cfg_attr(not(feature = "embed"), allow(dead_code))] // the embedded tables
     pub fn from_parts(
         normalization: Vec<Arc<Matcher>>,
         segmentation: Option<Arc<Matcher>>,

@@ -51,6 +51,7 @@
 //! byte is dropped (the drop is an edit too, so offsets stay correct).
 #![deny(missing_docs)]
 
+#[cfg_attr(not(feature = "embed"), allow(dead_code))] // only build.rs compiles without it
 mod compiled;
 mod config;
 mod convert;
@@ -156,6 +157,7 @@ impl Config {
         }
     }
 
+    #[cfg_attr(not(feature = "embed"), allow(dead_code))] // the embedded tables
     fn index(self) -> usize {
         Config::ALL
             .iter()

@@ -302,6 +302,7 @@ impl Matcher {
     }
 
     /// A matcher written by [`Matcher::write`]; `None` if the bytes are not one.
+    #[cfg_attr(not(feature = "embed"), allow(dead_code))] // the embedded tables
     pub fn read(b: &[u8]) -> Option<Matcher> {
         let mut r = Reader { b, p: 0 };
         let n = r.u32()? as usize;
@@ -354,11 +355,13 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 }
 
 /// A bounds-checked reader of [`Matcher::write`]'s form.
+#[cfg_attr(not(feature = "embed"), allow(dead_code))] // the embedded tables
 struct Reader<'a> {
     b: &'a [u8],
     p: usize,
 }
 
+#[cfg_attr(not(feature = "embed"), allow(dead_code))] // the embedded tables
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let s = self.b.get(self.p..self.p.checked_add(n)?)?;
