@@ -10,6 +10,8 @@
 //! | JSONL (full documents) | [`jsonl`] | [`jsonl::write`] | [`jsonl::read_str`] |
 //! | doccano JSONL | [`jsonl`] | [`jsonl::write_doccano`] | [`jsonl::read_doccano_str`] |
 //! | brat standoff (`.txt` + `.ann`) | [`brat`] | [`brat::write_ann`], [`brat::write_files`] | [`brat::read_str`] |
+//! | HTML view of a document (`<doc>.html`) | [`html`] | [`html::write`] | — |
+//! | HTML corpus report (`index.html`) | [`report`] | [`report::Report`] | — |
 //!
 //! **Dispatch.** [`Format`] names the formats; [`write_document`] writes a
 //! document's files in any of them, [`write_documents`] many documents into
@@ -61,7 +63,9 @@ pub mod conllu;
 pub mod csv;
 mod error;
 mod format;
+pub mod html;
 pub mod jsonl;
+pub mod report;
 mod stream;
 mod tags;
 mod util;
@@ -73,5 +77,7 @@ pub use error::{Error, Result};
 pub use format::{
     document_path, read_path, write_document, write_documents, Format, Part, WriteOptions,
 };
+pub use html::HtmlOptions;
+pub use report::Report;
 pub use stream::{DocWriter, Finished, Spool};
 pub use tags::Scheme;

@@ -98,3 +98,14 @@ pub(crate) fn flush_if_full<W: std::io::Write + ?Sized>(
 pub(crate) fn io(e: std::io::Error) -> Error {
     Error::Write(e)
 }
+
+/// The index of the sentence holding byte `pos` (an empty sentence holds its
+/// own start), or `None` outside every sentence.
+pub(crate) fn sentence_of(doc: &Document, pos: usize) -> Option<usize> {
+    let i = doc
+        .sentences
+        .partition_point(|s| s.span.start <= pos)
+        .checked_sub(1)?;
+    let sp = doc.sentences[i].span;
+    (pos < sp.end || sp.is_empty() && pos == sp.start).then_some(i)
+}

@@ -1,4 +1,5 @@
-//! Golden files: every writer on one Chinese and one English document,
+//! Golden files: every writer on one Chinese and one English document (and the
+//! HTML view on traditional Chinese too, plus the corpus report),
 //! compared byte for byte with `tests/golden/`. Regenerate with
 //! `ZHEN_UPDATE_GOLDEN=1 cargo test -p zhen-export --test golden` and review the diff.
 
@@ -108,4 +109,52 @@ fn corpus_entity_counts() {
         "entity_counts.excel.csv",
         &c.write(Vec::new(), &excel).unwrap(),
     );
+}
+
+fn html_view(stem: &str, doc: &Document) {
+    use zhen_export::html::{self, HtmlOptions, Link};
+    let opts = HtmlOptions {
+        links: vec![
+            Link::new("jsonl", format!("{stem}.jsonl")),
+            Link::new("conllu", format!("{stem}.conllu")),
+        ],
+        index: Some("index.html".into()),
+    };
+    let mut out = Vec::new();
+    html::write(&mut out, doc, &opts).unwrap();
+    check(&format!("{stem}.html"), &out);
+}
+
+#[test]
+fn html_simplified() {
+    html_view("zh", &fixtures::zh_hans());
+}
+
+#[test]
+fn html_traditional() {
+    html_view("zh-hant", &fixtures::zh_hant());
+}
+
+#[test]
+fn html_english() {
+    html_view("en", &fixtures::en());
+}
+
+#[test]
+fn html_entity_across_a_repaired_line_break() {
+    html_view("newline", &fixtures::newline());
+}
+
+#[test]
+fn html_corpus_report() {
+    use zhen_export::html::Link;
+    use zhen_export::report::Report;
+    let mut r = Report::new();
+    for d in fixtures::all() {
+        let view = format!("{}.html", d.id);
+        r.add(&d, &view);
+    }
+    r.add_failure("broken.txt", "broken.txt:3: not UTF-8 at byte 17");
+    r.add_file(Link::new("entities.csv", "entities.csv"));
+    check("index.html", &r.write(Vec::new()).unwrap());
 }
