@@ -40,7 +40,8 @@
 //! report.add_failure("news/2.txt", "not UTF-8 at line 3");
 //! let page = String::from_utf8(report.write(Vec::new()).unwrap()).unwrap();
 //! assert!(page.starts_with("<!DOCTYPE html>"));
-//! assert!(page.contains(r#"<a href="./news/1.html">news/1.txt</a>"#));
+//! // the chart links to the first mention in the document's view
+//! assert!(page.contains(r#"<a href="./news/1.html#e0">news/1.txt</a>"#));
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -84,19 +85,29 @@ struct DocRow {
     labels: Vec<(Label, u64)>,
 }
 
-/// The documents mentioning an entity most: `(mentions in it, document)`,
-/// by mentions (descending), then document order.
+/// A document mentioning an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mention {
+    /// Mentions in the document.
+    count: u32,
+    /// The document's index in the report.
+    doc: u32,
+    /// The index of the first mention in the document's entities (its
+    /// view's `#e{first}` anchor).
+    first: u32,
+}
+
+/// The documents mentioning an entity most, by mentions (descending), then
+/// document order; at most [`DOCS_PER_ENTITY`].
 #[derive(Clone, Debug, Default)]
-struct TopDocs(Vec<(u32, u32)>);
+struct TopDocs(Vec<Mention>);
 
 impl TopDocs {
-    fn offer(&mut self, mentions: u32, doc: u32) {
-        let key = (std::cmp::Reverse(mentions), doc);
-        let at = self
-            .0
-            .partition_point(|&(m, d)| (std::cmp::Reverse(m), d) < key);
+    fn offer(&mut self, m: Mention) {
+        let key = |m: &Mention| (std::cmp::Reverse(m.count), m.doc);
+        let at = self.0.partition_point(|x| key(x) < key(&m));
         if at < DOCS_PER_ENTITY {
-            self.0.insert(at, (mentions, doc));
+            self.0.insert(at, m);
             self.0.truncate(DOCS_PER_ENTITY);
         }
     }
@@ -125,15 +136,22 @@ impl Report {
     pub fn add(&mut self, doc: &Document, view: &str) {
         let n = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
         self.counter.add(doc);
-        let mut here: HashMap<(&str, &str), u32> = HashMap::new();
-        for e in &doc.entities {
-            *here.entry((e.label.as_str(), &e.norm)).or_default() += 1;
+        let mut here: HashMap<(&str, &str), Mention> = HashMap::new();
+        for (i, e) in doc.entities.iter().enumerate() {
+            let first = u32::try_from(i).unwrap_or(u32::MAX);
+            here.entry((e.label.as_str(), &e.norm))
+                .or_insert(Mention {
+                    count: 0,
+                    doc: n,
+                    first,
+                })
+                .count += 1;
         }
         for ((l, norm), m) in here {
             self.top
                 .entry((l.to_string(), norm.to_string()))
                 .or_default()
-                .offer(m, n);
+                .offer(m);
         }
         let idx = zhen_core::CharIndex::new(&doc.text);
         self.docs.push(DocRow {
@@ -364,13 +382,13 @@ impl Report {
                     if r.documents == 1 { "doc" } else { "docs" }
                 );
                 let docs = self.top.get(&(r.label.clone(), r.simplified.clone()));
-                for &(m, d) in docs.map_or(&[][..], |t| &t.0[..]) {
-                    let row = &self.docs[d as usize];
+                for m in docs.map_or(&[][..], |t| &t.0[..]) {
+                    let row = &self.docs[m.doc as usize];
                     h.push_str("<li><a href=\"");
                     href(h, &row.view);
-                    h.push_str("\">");
+                    let _ = write!(h, "#e{}\">", m.first);
                     text(h, &row.id);
-                    let _ = write!(h, "</a><span class=\"n\">×{m}</span></li>");
+                    let _ = write!(h, "</a><span class=\"n\">×{}</span></li>", m.count);
                 }
                 let listed = docs.map_or(0, |t| t.0.len()) as u64;
                 if r.documents > listed {
@@ -472,7 +490,7 @@ impl Report {
             ents: Vec<Ent<'a>>,
         }
         /// An entity, written as the array
-        /// `[label, entity, simplified, mentions, documents, [[doc, mentions in it], …]]`.
+        /// `[label, entity, simplified, mentions, documents, [[doc, mentions in it, first mention], …]]`.
         #[derive(Serialize)]
         struct Ent<'a>(
             /// Index into `labels`.
@@ -485,8 +503,8 @@ impl Report {
             u64,
             /// Documents.
             u64,
-            /// `(document index, mentions in it)`, most mentions first.
-            Vec<(u32, u32)>,
+            /// `(document index, mentions in it, first mention)`, most mentions first.
+            Vec<(u32, u32, u32)>,
         );
         let scripts = [Script::Hans, Script::Hant, Script::Mixed, Script::None];
         let mut langs: Vec<&str> = self.docs.iter().map(|d| d.lang.as_str()).collect();
@@ -541,8 +559,9 @@ impl Report {
                     .position(|l| l.as_str() == r.label)
                     .unwrap_or(0);
                 let top = self.top.get(&(r.label.clone(), r.simplified.clone()));
-                // written as [doc, mentions in it]
-                let docs = top.map_or(Vec::new(), |t| t.0.iter().map(|&(m, d)| (d, m)).collect());
+                let docs = top.map_or(Vec::new(), |t| {
+                    t.0.iter().map(|m| (m.doc, m.count, m.first)).collect()
+                });
                 Ent(l, &r.entity, &r.simplified, r.mentions, r.documents, docs)
             })
             .collect();
@@ -617,14 +636,17 @@ mod tests {
     #[test]
     fn top_docs_keep_the_most_mentioning_first() {
         let mut t = TopDocs::default();
-        for d in 0..(DOCS_PER_ENTITY as u32 + 5) {
-            t.offer(1 + d % 3, d);
+        for doc in 0..(DOCS_PER_ENTITY as u32 + 5) {
+            t.offer(Mention {
+                count: 1 + doc % 3,
+                doc,
+                first: 0,
+            });
         }
-        assert_eq!(t.0.len(), DOCS_PER_ENTITY);
-        assert_eq!(t.0[0], (3, 2));
-        assert_eq!(t.0[1], (3, 5));
-        assert!(t
-            .0
+        let got: Vec<(u32, u32)> = t.0.iter().map(|m| (m.count, m.doc)).collect();
+        assert_eq!(got.len(), DOCS_PER_ENTITY);
+        assert_eq!(&got[..3], &[(3, 2), (3, 5), (3, 8)]);
+        assert!(got
             .windows(2)
             .all(|w| w[0].0 > w[1].0 || w[0].0 == w[1].0 && w[0].1 < w[1].1));
     }

@@ -20,9 +20,9 @@
     var id = d[0], s = id.lastIndexOf("/") + 1, dot = id.lastIndexOf(".");
     return enc((dot > s ? id.slice(0, dot) : id) + ".html");
   }
-  function link(i) {
+  function link(i, mention) {
     var a = el("a", "", docs[i][0]);
-    a.href = view(docs[i]);
+    a.href = view(docs[i]) + (mention === undefined ? "" : "#e" + mention);
     return a;
   }
   // ---- the document table: sortable, paginated, filtered by the search box
@@ -95,7 +95,7 @@
     li.appendChild(head);
     var ul = el("ul", "dl");
     e[5].forEach(function (p) {
-      var item = el("li"); item.appendChild(link(p[0]));
+      var item = el("li"); item.appendChild(link(p[0], p[2]));
       item.appendChild(el("span", "n", "\u00D7" + p[1]));
       ul.appendChild(item);
     });
@@ -123,4 +123,5 @@
   }
   q.addEventListener("input", search);
   search();
+  document.documentElement.classList.add("js");
 })();

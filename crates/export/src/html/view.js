@@ -45,6 +45,7 @@
       document.querySelectorAll('mark.e[data-e="' + m.getAttribute("data-e") + '"]').forEach(function (x) { whole += x.textContent; });
       h.textContent = visible(whole);
       head.appendChild(b); head.appendChild(h); tip.appendChild(head);
+      if (visible(whole) !== whole) tip.appendChild(row("\u21B5", "marks a line break in the original text"));
       tip.appendChild(row("simplified (norm)", m.getAttribute("data-n")));
       var s = m.getAttribute("data-s");
       tip.appendChild(row("sentence", s === "" ? "\u2014 (outside every sentence)" : s));
@@ -88,4 +89,16 @@
   window.addEventListener("scroll", function () { if (current) place(current); }, { passive: true });
   switcher("sw-tokens", "tok");
   switcher("sw-lines", "lines");
+  // a link to view.html#e12 (from the corpus report) shows entity 12
+  function fromHash() {
+    var m = /^#(e\d+)$/.exec(location.hash), el = m && document.getElementById(m[1]);
+    if (!el) return;
+    el.focus({ preventScroll: true });
+    var r = el.getBoundingClientRect();
+    if (r.top < 80 || r.bottom > window.innerHeight) el.scrollIntoView({ block: "center" });
+    show(el);
+  }
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+  document.documentElement.classList.add("js");
 })();
