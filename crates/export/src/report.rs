@@ -288,7 +288,7 @@ impl Report {
         );
         h.push_str("<section id=\"hits\" hidden><h2>Entities matching: <span id=\"hitcount\"></span></h2><ul class=\"hits\" id=\"hitlist\"></ul></section>\n");
         self.charts(&mut h, &rows, &labels);
-        self.table(&mut h, &labels, has_misc, has_other);
+        self.table(&mut h, has_misc, has_other);
         self.failures(&mut h);
         h.push_str("</div>\n<footer class=\"note\">");
         let _ = write!(
@@ -405,7 +405,7 @@ impl Report {
         h.push_str("</div></section>\n");
     }
 
-    fn table(&self, h: &mut String, _labels: &[Label], has_misc: bool, has_other: bool) {
+    fn table(&self, h: &mut String, has_misc: bool, has_other: bool) {
         let _ = write!(
             h,
             "<section id=\"docs\"><h2>Documents</h2>\n<p class=\"hint\">{} documents · {PAGE_ROWS} per page · \
