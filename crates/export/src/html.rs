@@ -57,7 +57,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use zhen_core::{CharIndex, Document, Label};
+use zhen_core::{chars, CharIndex, Document, Label, Stats};
 
 use crate::util::{self, io};
 use crate::Result;
@@ -133,13 +133,14 @@ pub(crate) fn describe(label: &Label) -> &'static str {
 }
 
 /// Labels in display order (PER, LOC, ORG, MISC, then the others by name)
-/// with their counts; PER, LOC and ORG always appear.
-pub(crate) fn label_counts(doc: &Document) -> Vec<(Label, usize)> {
+/// with their counts from [`Stats::labels`]; PER, LOC and ORG always appear.
+pub(crate) fn label_counts(stats: &Stats) -> Vec<(Label, usize)> {
     let mut counts: Vec<(Label, usize)> = vec![(Label::Per, 0), (Label::Loc, 0), (Label::Org, 0)];
-    for e in &doc.entities {
-        match counts.iter_mut().find(|(l, _)| *l == e.label) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((e.label.clone(), 1)),
+    for (l, &n) in &stats.labels {
+        let l = Label::new(l);
+        match counts.iter_mut().find(|(k, _)| *k == l) {
+            Some((_, m)) => *m += n,
+            None => counts.push((l, n)),
         }
     }
     counts.sort_by(|a, b| a.0.cmp(&b.0));
@@ -148,7 +149,8 @@ pub(crate) fn label_counts(doc: &Document) -> Vec<(Label, usize)> {
 
 fn render(doc: &Document, opts: &HtmlOptions) -> String {
     let idx = CharIndex::new(&doc.text);
-    let labels = label_counts(doc);
+    let stats = doc.stats();
+    let labels = label_counts(&stats);
     let mut h = String::with_capacity(doc.text.len() * 4 + 16 * 1024);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -158,13 +160,12 @@ fn render(doc: &Document, opts: &HtmlOptions) -> String {
     h.push_str(COMMON_CSS);
     h.push_str(VIEW_CSS);
     h.push_str("</style>\n</head>\n<body>\n");
-    header(&mut h, doc, &idx, &labels, opts);
+    header(&mut h, doc, &stats, &labels, opts);
     toolbar(&mut h, &labels);
     h.push_str("<main class=\"text\" id=\"text\"");
-    let lang = util::doc_lang(doc, &idx);
-    if lang != "und" {
+    if stats.lang != "und" {
         h.push_str(" lang=\"");
-        attr(&mut h, &lang);
+        attr(&mut h, &stats.lang);
         h.push('"');
     }
     h.push('>');
@@ -183,7 +184,7 @@ fn render(doc: &Document, opts: &HtmlOptions) -> String {
 fn header(
     h: &mut String,
     doc: &Document,
-    idx: &CharIndex,
+    stats: &Stats,
     labels: &[(Label, usize)],
     opts: &HtmlOptions,
 ) {
@@ -196,16 +197,14 @@ fn header(
     h.push_str("<h1>");
     text(h, &doc.id);
     h.push_str("</h1>\n<ul class=\"facts\">");
-    let script = util::doc_script(doc);
-    let lang = util::doc_lang(doc, idx);
     let facts: [(&str, String); 7] = [
-        ("script", script.as_str().to_string()),
-        ("language", lang),
-        ("characters", thousands(idx.char_len() as u64)),
-        ("paragraphs", thousands(doc.paragraphs.len() as u64)),
-        ("sentences", thousands(doc.sentences.len() as u64)),
-        ("tokens", thousands(doc.tokens.len() as u64)),
-        ("entities", thousands(doc.entities.len() as u64)),
+        ("script", stats.script.as_str().to_string()),
+        ("language", stats.lang.clone()),
+        ("characters", thousands(stats.chars as u64)),
+        ("paragraphs", thousands(stats.paragraphs as u64)),
+        ("sentences", thousands(stats.sentences as u64)),
+        ("tokens", thousands(stats.tokens as u64)),
+        ("entities", thousands(stats.entities as u64)),
     ];
     for (k, v) in facts {
         h.push_str("<li>");
@@ -435,7 +434,8 @@ fn joins(doc: &Document) -> Vec<(usize, usize, bool)> {
             if let Some(r) = run.take() {
                 if has_break {
                     let next = (!end_of_text).then_some(c);
-                    let space = !prev.is_some_and(util::is_cjk) && !next.is_some_and(util::is_cjk);
+                    let space =
+                        !prev.is_some_and(chars::is_cjk) && !next.is_some_and(chars::is_cjk);
                     out.push((p.span.start + r, p.span.start + i, space));
                 }
             }

@@ -52,7 +52,7 @@ use serde::Serialize;
 use zhen_core::{Document, Label, Script};
 
 use crate::html::{self, attr, colour, href, text, thousands, Link, COMMON_CSS};
-use crate::util::{self, io};
+use crate::util::io;
 use crate::{EntityCounter, Result};
 
 const REPORT_CSS: &str = include_str!("html/report.css");
@@ -153,18 +153,18 @@ impl Report {
                 .or_default()
                 .offer(m);
         }
-        let idx = zhen_core::CharIndex::new(&doc.text);
+        let stats = doc.stats();
         self.docs.push(DocRow {
             id: doc.id.clone(),
             view: view.to_string(),
-            script: util::doc_script(doc),
-            lang: util::doc_lang(doc, &idx),
-            chars: idx.char_len() as u64,
-            tokens: doc.tokens.len() as u64,
-            labels: html::label_counts(doc)
+            labels: html::label_counts(&stats)
                 .into_iter()
                 .map(|(l, c)| (l, c as u64))
                 .collect(),
+            script: stats.script,
+            lang: stats.lang,
+            chars: stats.chars as u64,
+            tokens: stats.tokens as u64,
         });
     }
 
