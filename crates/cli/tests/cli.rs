@@ -554,6 +554,110 @@ fn convert_format_round_trips() {
     assert!(fs::read_to_string(&conllu).unwrap().contains("# newdoc id"));
 }
 
+/// Every file under `dir`, relative, with its bytes, sorted.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = fs::read(&p).unwrap();
+                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn annotate_html_is_the_same_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut trees = Vec::new();
+    for j in ["1", "2"] {
+        let out = dir.path().join(format!("j{j}"));
+        zhen()
+            .args([
+                "annotate",
+                "--quiet",
+                "--format",
+                "html,jsonl",
+                "-j",
+                j,
+                "-o",
+            ])
+            .arg(&out)
+            .arg(corpus())
+            .assert()
+            .success();
+        trees.push(tree(&out));
+    }
+    assert!(trees[0] == trees[1], "-j1 and -j2 wrote different files");
+    let names: Vec<String> = trees[0]
+        .iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert!(names.contains(&"index.html".to_string()), "{names:?}");
+    let view =
+        String::from_utf8(fs::read(dir.path().join("j1/003_d1a0647ae68af948.html")).unwrap())
+            .unwrap();
+    // the view links to its JSONL beside it and to the report
+    assert!(view.contains(r#"<a href="./003_d1a0647ae68af948.jsonl">jsonl</a>"#));
+    assert!(view.contains(r#"<a href="./index.html">"#));
+    let jsonl: serde_json::Value = serde_json::from_str(
+        fs::read_to_string(dir.path().join("j1/003_d1a0647ae68af948.jsonl"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap();
+    let entities = jsonl["entities"].as_array().unwrap().len();
+    assert_eq!(view.matches(" tabindex=\"0\" data-e=").count(), entities);
+    let index = fs::read_to_string(dir.path().join("j1/index.html")).unwrap();
+    for (name, _) in &trees[0] {
+        let name = name.display().to_string();
+        if let Some(stem) = name.strip_suffix(".jsonl") {
+            assert!(
+                index.contains(&format!("[\"{stem}.txt\",0,")),
+                "{stem} in the report"
+            );
+        }
+    }
+}
+
+#[test]
+fn convert_format_to_html_writes_views_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    zhen()
+        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
+        .arg(dir.path().join("a"))
+        .arg(corpus().join("001_6935bd13527f7fd9.txt"))
+        .assert()
+        .success();
+    let view = dir.path().join("view");
+    zhen()
+        .args(["convert-format", "--to", "html", "-o"])
+        .arg(&view)
+        .arg(dir.path().join("a/001_6935bd13527f7fd9.jsonl"))
+        .assert()
+        .success();
+    let page = fs::read_to_string(view.join("001_6935bd13527f7fd9.html")).unwrap();
+    assert!(page.contains("<title>001_6935bd13527f7fd9.txt · zhen</title>"));
+    assert!(page.contains("data-l=\"LOC\""));
+    let index = fs::read_to_string(view.join("index.html")).unwrap();
+    assert!(index.contains("001_6935bd13527f7fd9.txt"));
+    // HTML is written, never read
+    zhen()
+        .args(["convert-format", "--to", "jsonl", "-o"])
+        .arg(dir.path().join("x.jsonl"))
+        .arg(view.join("index.html"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("HTML is written, not read"));
+}
+
 #[test]
 fn train_ner_with_clusters_writes_a_model_eval_can_use() {
     let dir = tempfile::tempdir().unwrap();

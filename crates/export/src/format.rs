@@ -11,6 +11,7 @@ use std::str::FromStr;
 use zhen_core::Document;
 
 use crate::csv::TokenTable;
+use crate::html::{self, HtmlLinks};
 use crate::{brat, conll, conllu, csv, jsonl};
 use crate::{ConllOptions, ConlluOptions, CsvOptions, Error, ReadOptions, Result};
 
@@ -29,21 +30,25 @@ pub enum Format {
     Doccano,
     /// brat standoff (`brat`).
     Brat,
+    /// A self-contained HTML view of each document (`html`), written, not
+    /// read; a corpus run adds the report `index.html` ([`crate::report`]).
+    Html,
 }
 
 impl Format {
     /// Every format, in the order above.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Conll,
         Format::Conllu,
         Format::Csv,
         Format::Jsonl,
         Format::Doccano,
         Format::Brat,
+        Format::Html,
     ];
 
     /// The name accepted by [`FromStr`]: `conll`, `conllu`, `csv`, `jsonl`,
-    /// `doccano`, `brat`.
+    /// `doccano`, `brat`, `html`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Conll => "conll",
@@ -52,6 +57,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Doccano => "doccano",
             Format::Brat => "brat",
+            Format::Html => "html",
         }
     }
 
@@ -76,12 +82,13 @@ impl Format {
             Format::Jsonl => &["jsonl"],
             Format::Doccano => &["doccano.jsonl"],
             Format::Brat => &["txt", "ann"],
+            Format::Html => &["html"],
         }
     }
 
     /// The format of a file from its name, as [`Format::extensions`] names
     /// files: `.conllu`; `.doccano.jsonl`; `.jsonl` and `.json`; `.ann` and
-    /// `.txt` beside an `.ann` (brat); `.csv`; anything else is read as
+    /// `.txt` beside an `.ann` (brat); `.csv`; `.html` and `.htm`; anything else is read as
     /// CoNLL / BIO columns (`.conll`, `.bio`, `.iob`, `.tsv`, `.txt`…).
     ///
     /// ```
@@ -103,6 +110,7 @@ impl Format {
             "ann" => Format::Brat,
             "txt" if path.with_extension("ann").is_file() => Format::Brat,
             "csv" => Format::Csv,
+            "html" | "htm" => Format::Html,
             _ => Format::Conll,
         }
     }
@@ -125,7 +133,7 @@ impl FromStr for Format {
             .ok_or(Error::Unknown {
                 what: "format",
                 value: s,
-                expected: "conll, conllu, csv, jsonl, doccano, brat",
+                expected: "conll, conllu, csv, jsonl, doccano, brat, html",
             })
     }
 }
@@ -146,6 +154,8 @@ pub struct WriteOptions {
     pub conllu: ConlluOptions,
     /// CSV tables.
     pub csv: CsvOptions,
+    /// What HTML views link to (the other formats of the run, the report).
+    pub html: HtmlLinks,
 }
 
 /// One file of a document in one format: its extension (one of
@@ -209,12 +219,17 @@ pub fn write_document(format: Format, doc: &Document, options: &WriteOptions) ->
                 },
             ]
         }
+        Format::Html => {
+            html::write(&mut buf, doc, &options.html.options(&doc.id)?)?;
+            one(buf)
+        }
     })
 }
 
 /// Writes many documents into one file in `format` (CSV: one table with one
 /// header). brat is a pair of files per document: write those with
-/// [`write_document`] and [`document_path`].
+/// [`write_document`] and [`document_path`]; HTML views and their report
+/// with [`html::views_with_report`].
 pub fn write_documents<'a, W: Write>(
     format: Format,
     docs: impl IntoIterator<Item = &'a Document>,
@@ -229,10 +244,10 @@ pub fn write_documents<'a, W: Write>(
             }
             table.finish()
         }
-        Format::Brat => Err(Error::Unknown {
+        Format::Brat | Format::Html => Err(Error::Unknown {
             what: "single-file format",
-            value: "brat".into(),
-            expected: "conll, conllu, csv, jsonl, doccano (brat writes a folder)",
+            value: format.name().into(),
+            expected: "conll, conllu, csv, jsonl, doccano (brat and html write a folder)",
         }),
         _ => {
             for d in docs {
@@ -256,6 +271,13 @@ pub fn read_path(path: &Path, format: Option<Format>) -> Result<Vec<Document>> {
         Format::Doccano => jsonl::read_doccano_path(path)?,
         Format::Brat => vec![brat::read_path(path)?],
         Format::Csv => csv::read_tokens_path(path, &CsvOptions::default())?,
+        Format::Html => {
+            return Err(Error::Unknown {
+                what: "format to read",
+                value: format!("html ({})", path.display()),
+                expected: "conll, conllu, csv, jsonl, doccano, brat (HTML is written, not read)",
+            })
+        }
     })
 }
 
@@ -315,7 +337,7 @@ mod tests {
         assert_eq!("CoNLL-U".parse::<Format>().unwrap(), Format::Conllu);
         assert_eq!(
             "xlsx".parse::<Format>().unwrap_err().to_string(),
-            "unknown format \"xlsx\": expected one of conll, conllu, csv, jsonl, doccano, brat"
+            "unknown format \"xlsx\": expected one of conll, conllu, csv, jsonl, doccano, brat, html"
         );
     }
 

@@ -54,13 +54,15 @@
 //! assert!(page.contains(r#"<a href="./news-1.jsonl">jsonl</a>"#));
 //! ```
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use zhen_core::{chars, CharIndex, Document, Label, Stats};
 
 use crate::util::{self, io};
-use crate::Result;
+use crate::{Error, Format, Result};
 
 /// The CSS shared by the document view and the corpus report.
 pub(crate) const COMMON_CSS: &str = include_str!("html/common.css");
@@ -95,6 +97,128 @@ pub struct HtmlOptions {
     pub links: Vec<Link>,
     /// The corpus report (`index.html`), relative to the view, if there is one.
     pub index: Option<String>,
+}
+
+/// What the document views of a run link to: the document's files in the
+/// run's other formats (beside the view) and, with `report`, the corpus
+/// report `index.html` at the top of the output folder. Files are named by
+/// [`document_path`](crate::document_path) from the document's id.
+///
+/// ```
+/// use zhen_export::html::HtmlLinks;
+/// use zhen_export::Format;
+/// let links = HtmlLinks::new(&[Format::Jsonl, Format::Html, Format::Brat], true);
+/// let opts = links.options("news/a.txt").unwrap();
+/// let hrefs: Vec<&str> = opts.links.iter().map(|l| l.href.as_str()).collect();
+/// assert_eq!(hrefs, ["a.jsonl", "a.txt", "a.ann"]);
+/// assert_eq!(opts.index.as_deref(), Some("../index.html"));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HtmlLinks {
+    /// The formats, as bits by their position in [`Format::ALL`].
+    formats: u32,
+    report: bool,
+}
+
+impl HtmlLinks {
+    /// Links to the files of `formats` (HTML itself aside) and, if `report`,
+    /// to `index.html`.
+    pub fn new(formats: &[Format], report: bool) -> Self {
+        let mut bits = 0;
+        for f in formats {
+            if let Some(i) = Format::ALL.iter().position(|x| x == f) {
+                bits |= 1 << i;
+            }
+        }
+        HtmlLinks {
+            formats: bits,
+            report,
+        }
+    }
+
+    /// The formats linked to, in the order of [`Format::ALL`].
+    pub fn formats(self) -> impl Iterator<Item = Format> {
+        Format::ALL
+            .into_iter()
+            .enumerate()
+            .filter(move |(i, f)| self.formats & (1 << i) != 0 && *f != Format::Html)
+            .map(|(_, f)| f)
+    }
+
+    /// Whether the views link to the corpus report.
+    pub fn report(self) -> bool {
+        self.report
+    }
+
+    /// The links of the view of the document named `name` (its id).
+    pub fn options(self, name: &str) -> Result<HtmlOptions> {
+        let view = relative_path(name, "html")?;
+        let mut links = Vec::new();
+        for f in self.formats() {
+            for ext in f.extensions() {
+                let path = relative_path(name, ext)?;
+                let file = path.rsplit('/').next().unwrap_or(&path).to_string();
+                let label = if f.extensions().len() > 1 {
+                    format!("{} .{ext}", f.name())
+                } else {
+                    f.name().to_string()
+                };
+                links.push(Link::new(label, file));
+            }
+        }
+        let index = self
+            .report
+            .then(|| format!("{}index.html", "../".repeat(view.matches('/').count())));
+        Ok(HtmlOptions { links, index })
+    }
+}
+
+/// The path of document `name`'s file with `extension`, relative to the
+/// output folder, `/`-separated (as links want it).
+///
+/// ```
+/// assert_eq!(zhen_export::html::relative_path("a\\b.txt", "html").unwrap(), "a/b.html");
+/// ```
+pub fn relative_path(name: &str, extension: &str) -> Result<String> {
+    let path = crate::document_path(Path::new(""), name, extension)?;
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Ok(parts.join("/"))
+}
+
+/// The views of `docs` (each named by [`relative_path`] from its id) and
+/// their corpus report `index.html`, as files relative to one folder, for
+/// viewing a file of documents (`zhen convert-format … --to html`). Two
+/// documents whose views would be the same file are an error, naming both.
+pub fn views_with_report(docs: &[Document]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let links = HtmlLinks::new(&[], true);
+    let mut report = crate::Report::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::with_capacity(docs.len() + 1);
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for doc in docs {
+        let view = relative_path(&doc.id, "html")?;
+        if view == "index.html" {
+            return Err(Error::InvalidDocument {
+                id: doc.id.clone(),
+                message: "its view would overwrite the report index.html; rename the document"
+                    .into(),
+            });
+        }
+        if let Some(other) = seen.insert(view.clone(), &doc.id) {
+            return Err(Error::InvalidDocument {
+                id: doc.id.clone(),
+                message: format!("its view {view} is also the view of document {other:?}; give the documents distinct ids"),
+            });
+        }
+        let mut bytes = Vec::new();
+        write(&mut bytes, doc, &links.options(&doc.id)?)?;
+        report.add(doc, &view);
+        files.push((PathBuf::from(view), bytes));
+    }
+    files.push((PathBuf::from("index.html"), report.write(Vec::new())?));
+    Ok(files)
 }
 
 /// Writes the HTML view of one document.

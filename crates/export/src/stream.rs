@@ -232,6 +232,14 @@ impl<W: Write> DocWriter<W> {
                 let txt = one();
                 Sink::Brat { txt, ann: one() }
             }
+            Format::Html => {
+                return Err(Error::InvalidDocument {
+                    id: self.id.clone(),
+                    message: "the HTML view is written for documents annotated whole, not a part at a \
+                              time (too large for a browser page); write this one without html"
+                        .into(),
+                })
+            }
         };
         self.sinks.push((format, sink));
         Ok(())

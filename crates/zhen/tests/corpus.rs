@@ -168,3 +168,50 @@ fn a_stream_keeps_order_and_answers_bad_lines_in_place() {
     assert_eq!(lines[2]["id"], "7");
     assert_eq!(log.0, ["fail \"<stdin>\" Some(2) None"]);
 }
+
+#[test]
+fn an_html_run_writes_the_report_and_never_overwrites_corpus_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    fs::create_dir_all(input.join("sub")).unwrap();
+    fs::write(input.join("a.txt"), "王小明在北京工作。\n").unwrap();
+    fs::write(input.join("sub/b.txt"), "张学友在香港。\n").unwrap();
+    // these would be written where the report and a corpus table are
+    fs::write(input.join("index.txt"), "李华在上海。\n").unwrap();
+    fs::write(input.join("entities.txt"), "李华在上海。\n").unwrap();
+    let pipeline = Pipeline::builder().build().unwrap();
+    let mut config = CorpusConfig::new(vec![input.clone()], tmp.path().join("out"));
+    config.formats = vec![
+        zhen::export::Format::Html,
+        zhen::export::Format::Jsonl,
+        zhen::export::Format::Csv,
+    ];
+    let summary = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+    assert_eq!(summary.documents, 4);
+    let failed: Vec<&str> = summary
+        .failures
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(
+        failed[0].starts_with("entities.txt: its output"),
+        "{failed:?}"
+    );
+    assert!(failed[0].ends_with("would overwrite the corpus file entities.csv; rename the input"));
+    assert!(
+        failed[1].contains("would overwrite the corpus file index.html"),
+        "{failed:?}"
+    );
+    let out = &config.output;
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.starts_with("<!DOCTYPE html>") && index.contains("Corpus report"));
+    // the report lists the failures, links the corpus files, and a view in a
+    // subfolder links back up to it
+    assert!(index.contains("Inputs that failed (2)"));
+    assert!(index.contains(r#"<a href="./manifest.json">manifest.json</a>"#));
+    let b = fs::read_to_string(out.join("sub/b.html")).unwrap();
+    assert!(b.contains(r#"<a href="../index.html">"#));
+    assert!(b.contains(r#"<a href="./b.jsonl">jsonl</a><a href="./b.csv">csv</a>"#));
+    assert!(!out.join("index.csv").exists());
+}

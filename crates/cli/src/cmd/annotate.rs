@@ -11,7 +11,8 @@ use zhen::export::{self, Format, Scheme};
 /// Annotate a corpus: clean → script detection → conversion → sentences →
 /// tokens/POS → entities, written per document in each format, plus the
 /// corpus-wide `entities.csv`, `entity_counts.csv`, `errors.csv` and
-/// `manifest.json`. Every file is written atomically; inputs are never modified.
+/// `manifest.json` (and with `--format html` the report `index.html`). Every
+/// file is written atomically; inputs are never modified.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -19,7 +20,8 @@ pub struct Args {
     /// Output folder (created if missing). Required unless --jsonl.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Formats to write, comma-separated.
+    /// Formats to write, comma-separated (`html`: a view per document and
+    /// the corpus report `index.html`).
     #[arg(
         long,
         value_enum,
@@ -108,6 +110,8 @@ fn write_options(args: &Args) -> export::WriteOptions {
             crlf: false,
             scheme: args.scheme,
         },
+        // the corpus runner links the HTML views to the run's files
+        html: export::html::HtmlLinks::default(),
     }
 }
 

@@ -6,12 +6,14 @@ use anyhow::{Context, Result};
 use zhen::export::{self, Format, Scheme};
 
 /// Convert annotation files between formats (BIO/CoNLL, CoNLL-U, JSONL,
-/// doccano, brat, CSV tokens → conllu, conll, csv, jsonl, doccano, brat).
+/// doccano, brat, CSV tokens → conllu, conll, csv, jsonl, doccano, brat,
+/// html).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The input file (format from its extension, or --from).
     input: PathBuf,
-    /// Output file (for brat: a folder).
+    /// Output file (for brat and html: a folder; html writes a view per
+    /// document, named after its id, and the report index.html).
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
     /// Output format.
@@ -41,7 +43,14 @@ pub fn run(args: Args) -> Result<i32> {
             scheme: args.scheme,
             ..Default::default()
         },
+        html: export::html::HtmlLinks::default(),
     };
+    if args.to == Format::Html {
+        for (path, bytes) in export::html::views_with_report(&docs)? {
+            crate::io::write_atomic(&args.output.join(path), &bytes)?;
+        }
+        return Ok(0);
+    }
     if args.to == Format::Brat {
         for d in &docs {
             export::brat::write_files(&args.output, d)?;

@@ -69,9 +69,12 @@ pub struct Job {
     pub outputs: std::result::Result<Vec<PathBuf>, String>,
 }
 
-/// Plans a run: every input's name and output paths.
+/// Plans a run: every input's name and output paths. A document whose file
+/// would take the name of a corpus-wide file (`entities.csv`, `index.html`…)
+/// gets an error instead of paths.
 pub fn plan(inputs: &[PathBuf], files: Vec<InputFile>, out: &Path, formats: &[Format]) -> Vec<Job> {
     let many = inputs.len() > 1;
+    let reserved = super::sinks::corpus_files(formats);
     files
         .into_iter()
         .map(|file| {
@@ -90,7 +93,16 @@ pub fn plan(inputs: &[PathBuf], files: Vec<InputFile>, out: &Path, formats: &[Fo
             let outputs = formats
                 .iter()
                 .flat_map(|f| f.extensions())
-                .map(|ext| document_path(out, &name, ext).map_err(|e| e.to_string()))
+                .map(|ext| {
+                    let path = document_path(out, &name, ext).map_err(|e| e.to_string())?;
+                    match reserved.iter().find(|r| path == out.join(r)) {
+                        Some(r) => Err(format!(
+                            "{name}: its output {} would overwrite the corpus file {r}; rename the input",
+                            path.display()
+                        )),
+                        None => Ok(path),
+                    }
+                })
                 .collect();
             Job {
                 file,

@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use zhen_core::{Document, Stats};
+use zhen_export::html::HtmlLinks;
 use zhen_export::{self as export, DocWriter, Format, WriteOptions};
 
 pub use inputs::{input_files, is_stdin, plan, read_input, Job};
@@ -64,7 +65,9 @@ pub struct CorpusConfig {
     pub output: PathBuf,
     /// The formats each document is written in.
     pub formats: Vec<Format>,
-    /// The writers' options (the CSV options also shape the corpus tables).
+    /// The writers' options (the CSV options also shape the corpus tables;
+    /// `html` is set by the run: the views link to the run's other formats
+    /// and to `index.html`).
     pub write: WriteOptions,
     /// Skip documents whose input, options and models are unchanged since
     /// the manifest in the output folder.
@@ -196,6 +199,10 @@ pub fn annotate_corpus_with(
     let out = OutputDir::create(&config.output)?;
     let files = input_files(&config.inputs, &config.glob)?;
     let jobs = plan(&config.inputs, files, out.root(), &config.formats);
+    let write = WriteOptions {
+        html: HtmlLinks::new(&config.formats, true),
+        ..config.write
+    };
     let (zh, en) = pipeline.model_ids();
     let models: BTreeMap<String, String> = [("zh".to_string(), zh), ("en".to_string(), en)].into();
     let options = config.describe();
@@ -215,10 +222,11 @@ pub fn annotate_corpus_with(
     let worker = Worker {
         pipeline,
         config,
+        write: &write,
         out: &out,
         previous: &previous,
     };
-    let mut sinks = sinks::corpus_sinks(&out, &config.write.csv)?;
+    let mut sinks = sinks::corpus_sinks(&out, &config.write.csv, &config.formats)?;
     let mut manifest = ManifestWriter::new(&out, models, options);
     let mut summary = Summary {
         bytes,
@@ -228,6 +236,9 @@ pub fn annotate_corpus_with(
         summary.documents += 1;
         if let Some(f) = done.failure {
             progress.failure(&f);
+            for sink in sinks.iter_mut() {
+                sink.failure(&f);
+            }
             summary.failures.push(f);
         }
         for (path, file) in &done.files {
@@ -282,6 +293,7 @@ enum Written {
 struct Worker<'a> {
     pipeline: &'a Pipeline,
     config: &'a CorpusConfig,
+    write: &'a WriteOptions,
     out: &'a OutputDir,
     previous: &'a BTreeMap<String, DocRecord>,
 }
@@ -339,7 +351,7 @@ impl Worker<'_> {
         };
         let mut parts = Vec::new();
         for format in &self.config.formats {
-            match export::write_document(*format, &doc, &self.config.write) {
+            match export::write_document(*format, &doc, self.write) {
                 Ok(p) => parts.extend(p),
                 Err(e) => return fail(record, format!("{path}: {e}"), None, None),
             }

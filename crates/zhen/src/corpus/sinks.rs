@@ -1,7 +1,7 @@
 //! Corpus-level tables and reports, fed document by document in input
-//! order: `entities.csv` and `entity_counts.csv` (and `errors.csv`, from the
-//! failures). A new report is a [`CorpusSink`] and one line in
-//! [`corpus_sinks`].
+//! order: `entities.csv`, `entity_counts.csv`, with the HTML format the
+//! report `index.html` (and `errors.csv`, from the failures). A new report is
+//! a [`CorpusSink`] and one line in [`corpus_sinks`].
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -9,9 +9,10 @@ use std::path::PathBuf;
 
 use zhen_core::Document;
 use zhen_export::csv::EntityTable;
-use zhen_export::{CsvOptions, EntityCounter, ErrorRow, ErrorTable};
+use zhen_export::html::{self, Link};
+use zhen_export::{CsvOptions, EntityCounter, ErrorRow, ErrorTable, Format, Report};
 
-use super::{DocRecord, Failure, OutputDir};
+use super::{DocRecord, Failure, OutputDir, MANIFEST};
 use crate::Result;
 
 /// A corpus-level table or report: given every document that was annotated
@@ -19,19 +20,75 @@ use crate::Result;
 pub trait CorpusSink {
     /// Takes one document.
     fn add(&mut self, doc: &Document, record: &DocRecord) -> Result<()>;
+    /// Takes an input that failed (in input order among the documents).
+    fn failure(&mut self, _failure: &Failure) {}
     /// Writes the result into the output folder.
     fn finish(self: Box<Self>, out: &OutputDir) -> Result<()>;
 }
 
 /// The sinks of a corpus run.
-pub(crate) fn corpus_sinks(out: &OutputDir, csv: &CsvOptions) -> Result<Vec<Box<dyn CorpusSink>>> {
-    Ok(vec![
+pub(crate) fn corpus_sinks(
+    out: &OutputDir,
+    csv: &CsvOptions,
+    formats: &[Format],
+) -> Result<Vec<Box<dyn CorpusSink>>> {
+    let mut sinks: Vec<Box<dyn CorpusSink>> = vec![
         Box::new(EntitiesCsv::new(out, csv)?),
         Box::new(EntityCountsCsv {
             counter: EntityCounter::new(),
             csv: *csv,
         }),
-    ])
+    ];
+    if formats.contains(&Format::Html) {
+        sinks.push(Box::new(HtmlReport::new()));
+    }
+    Ok(sinks)
+}
+
+/// The names of the corpus-wide files at the top of the output folder, which
+/// no document's file may take: with `formats`, the report `index.html` too.
+pub(crate) fn corpus_files(formats: &[Format]) -> Vec<&'static str> {
+    let mut names = vec!["entities.csv", "entity_counts.csv", "errors.csv", MANIFEST];
+    if formats.contains(&Format::Html) {
+        names.push(REPORT);
+    }
+    names
+}
+
+/// The corpus report's file name.
+const REPORT: &str = "index.html";
+
+/// `index.html`: the corpus report over the documents' HTML views.
+struct HtmlReport {
+    report: Report,
+}
+
+impl HtmlReport {
+    fn new() -> Self {
+        let mut report = Report::new();
+        for name in corpus_files(&[]) {
+            report.add_file(Link::new(name, name));
+        }
+        HtmlReport { report }
+    }
+}
+
+impl CorpusSink for HtmlReport {
+    fn add(&mut self, doc: &Document, _: &DocRecord) -> Result<()> {
+        // the runner names every document's files after its id
+        let view = html::relative_path(&doc.id, "html")?;
+        self.report.add(doc, &view);
+        Ok(())
+    }
+
+    fn failure(&mut self, failure: &Failure) {
+        self.report.add_failure(&failure.input, &failure.message);
+    }
+
+    fn finish(self: Box<Self>, out: &OutputDir) -> Result<()> {
+        let bytes = self.report.write(Vec::new())?;
+        out.write(&out.root().join(REPORT), &bytes)
+    }
 }
 
 /// `entities.csv`, streamed to a temporary file beside it (a corpus-wide
