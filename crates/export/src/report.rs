@@ -26,7 +26,7 @@
 //! documents (those mentioning it most, earlier ones first on ties); at most
 //! [`FAILURE_ROWS`] failed inputs are listed. `entities.csv` and
 //! `entity_counts.csv` hold everything. With these caps `index.html` for
-//! 10,000 documents stays well under 5 MB (tested in `tests/report.rs`).
+//! 10,000 documents stays well under 5 MB (tested in `tests/html.rs`).
 //!
 //! ```
 //! use zhen_core::{Document, Entity, Label, Span};

@@ -207,11 +207,11 @@ fn an_html_run_writes_the_report_and_never_overwrites_corpus_files() {
     let index = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.starts_with("<!DOCTYPE html>") && index.contains("Corpus report"));
     // the report lists the failures, links the corpus files, and a view in a
-    // subfolder links back up to it
+    // subfolder links back up to it and to its other files (in Format::ALL order)
     assert!(index.contains("Inputs that failed (2)"));
     assert!(index.contains(r#"<a href="./manifest.json">manifest.json</a>"#));
     let b = fs::read_to_string(out.join("sub/b.html")).unwrap();
     assert!(b.contains(r#"<a href="../index.html">"#));
-    assert!(b.contains(r#"<a href="./b.jsonl">jsonl</a><a href="./b.csv">csv</a>"#));
+    assert!(b.contains(r#"<a href="./b.csv">csv</a><a href="./b.jsonl">jsonl</a>"#));
     assert!(!out.join("index.csv").exists());
 }
