@@ -212,35 +212,35 @@ impl<W: Write> DocWriter<W> {
         }
         let mut outs = outs.into_iter();
         let mut one = || outs.next().expect("counted above");
-        let sink = match format {
-            Format::Conll => {
-                let mut out = one();
-                conll::write_header(&mut out)?;
-                Sink::Conll(out)
-            }
-            Format::Conllu => Sink::Conllu(one()),
-            Format::Csv => Sink::Csv(Box::new(TokenTable::new(one(), &self.opts.csv)?)),
-            Format::Jsonl => {
-                let spool = self
-                    .spool
-                    .take()
-                    .unwrap_or_else(|| Box::new(std::io::Cursor::new(Vec::new())));
-                Sink::Jsonl(JsonlParts::new(one(), &self.id, spool)?)
-            }
-            Format::Doccano => Sink::Doccano(DoccanoParts::new(one(), &self.id)?),
-            Format::Brat => {
-                let txt = one();
-                Sink::Brat { txt, ann: one() }
-            }
-            Format::Html => {
-                return Err(Error::InvalidDocument {
+        let sink =
+            match format {
+                Format::Conll => {
+                    let mut out = one();
+                    conll::write_header(&mut out)?;
+                    Sink::Conll(out)
+                }
+                Format::Conllu => Sink::Conllu(one()),
+                Format::Csv => Sink::Csv(Box::new(TokenTable::new(one(), &self.opts.csv)?)),
+                Format::Jsonl => {
+                    let spool = self
+                        .spool
+                        .take()
+                        .unwrap_or_else(|| Box::new(std::io::Cursor::new(Vec::new())));
+                    Sink::Jsonl(JsonlParts::new(one(), &self.id, spool)?)
+                }
+                Format::Doccano => Sink::Doccano(DoccanoParts::new(one(), &self.id)?),
+                Format::Brat => {
+                    let txt = one();
+                    Sink::Brat { txt, ann: one() }
+                }
+                Format::Html => return Err(Error::InvalidDocument {
                     id: self.id.clone(),
-                    message: "the HTML view is written for documents annotated whole, not a part at a \
+                    message:
+                        "the HTML view is written for documents annotated whole, not a part at a \
                               time (too large for a browser page); write this one without html"
-                        .into(),
-                })
-            }
-        };
+                            .into(),
+                }),
+            };
         self.sinks.push((format, sink));
         Ok(())
     }
