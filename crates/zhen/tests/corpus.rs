@@ -215,3 +215,30 @@ fn an_html_run_writes_the_report_and_never_overwrites_corpus_files() {
     assert!(b.contains(r#"<a href="./b.csv">csv</a><a href="./b.jsonl">jsonl</a>"#));
     assert!(!out.join("index.csv").exists());
 }
+
+#[test]
+fn a_document_annotated_in_parts_fails_with_html_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a.txt"), "王小明在北京工作。\n").unwrap();
+    let big = "张学友在香港。\n".repeat(zhen::parts::PART_BYTES / 20 + 1);
+    fs::write(input.join("big.txt"), big).unwrap();
+    let pipeline = Pipeline::builder().build().unwrap();
+    let mut config = CorpusConfig::new(vec![input], tmp.path().join("out"));
+    config.formats = vec![zhen::export::Format::Html, zhen::export::Format::Jsonl];
+    let summary = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+    assert_eq!(summary.documents, 2);
+    assert_eq!(summary.failures.len(), 1);
+    assert!(summary.failures[0]
+        .message
+        .contains("the HTML view is written for documents annotated whole"));
+    let out = &config.output;
+    assert!(out.join("a.html").is_file() && !out.join("big.html").exists());
+    assert!(
+        !out.join("big.jsonl").exists(),
+        "a failed document leaves no file"
+    );
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("Inputs that failed (1)"));
+}

@@ -30,7 +30,8 @@ fn corpus() -> Vec<(String, String)> {
 
 fn write_all(id: &str, text: &str, max: usize) -> zhen::export::Finished<Vec<u8>> {
     let mut w = DocWriter::new(id, &WriteOptions::default());
-    for f in Format::ALL {
+    // HTML views are written for whole documents only
+    for f in Format::ALL.into_iter().filter(|f| *f != Format::Html) {
         w.add(f, vec![Vec::new(); f.extensions().len()]).unwrap();
     }
     parts::annotate_into(pipeline(), id, text, max, &mut w).unwrap();
@@ -94,7 +95,7 @@ fn many_parts_make_one_valid_document_in_every_format() {
                 Format::Conllu | Format::Csv => {
                     assert_eq!(back.tokens.len(), done.stats.tokens, "{format}");
                 }
-                Format::Conll => {}
+                Format::Conll | Format::Html => {}
             }
         }
     }
