@@ -754,3 +754,256 @@ fn train_ner_reads_what_eval_reads() {
         "{err}"
     );
 }
+
+/// Issue 12 case 2: a bad byte on stdin fails its line only; one output
+/// line per input line, exit 1.
+#[test]
+fn jsonl_streaming_decodes_line_by_line() {
+    let mut input = Vec::new();
+    for i in 1..=2000 {
+        if i == 1001 {
+            input.extend_from_slice(b"{\"id\":\"bad\",\"text\":\"\xff\"}\n");
+        } else {
+            input.extend_from_slice(
+                format!("{{\"id\":{i},\"text\":\"王小明在北京。\"}}\n").as_bytes(),
+            );
+        }
+    }
+    let out = zhen()
+        .args(["annotate", "--jsonl", "--quiet", "-j", "2"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2000);
+    assert_eq!(lines[1000]["line"], 1001);
+    assert_eq!(lines[1000]["id"], "bad");
+    assert!(lines[1000]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("<stdin>: line 1001, byte offset "));
+    assert_eq!(lines[1001]["id"], "1002");
+    assert_eq!(lines[1999]["id"], "2000");
+}
+
+/// Issue 12 case 5: colliding outputs are a usage error before anything is
+/// written; case 7: an os error is printed once.
+#[test]
+fn collisions_and_os_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    fs::write(input.join("y.txt"), "甲").unwrap();
+    fs::write(input.join("y"), "乙").unwrap();
+    let out = dir.path().join("out");
+    let run = zhen()
+        .args(["annotate", "--quiet", "--glob", "*", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("output collision: "), "{err}");
+    assert!(!out.exists());
+
+    let run = zhen()
+        .args(["eval", "--gold"])
+        .arg(dir.path().join("missing.bio"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+
+    let run = zhen()
+        .args(["annotate", "--quiet", "--glob", "*.md", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("matches the glob \"*.md\""), "{err}");
+    assert!(!out.exists());
+}
+
+/// Issue 12 case 7: SIGTERM removes the temporary files; the documents
+/// finished before it are in the journal, and --resume does not redo them.
+#[cfg(unix)]
+#[test]
+fn sigterm_removes_temporary_files_and_resume_skips_finished_documents() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    let text = "王小明在北京工作，李华去了上海。".repeat(40);
+    let n = 1500;
+    for i in 0..n {
+        fs::write(input.join(format!("{i:04}.txt")), &text).unwrap();
+    }
+    let out = dir.path().join("out");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zhen"))
+        .args(["annotate", "--quiet", "--format", "jsonl", "-j", "1", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let done = |out: &Path| {
+        fs::read_dir(out).map_or(0, |d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".jsonl")
+            })
+            .count()
+        })
+    };
+    while done(&out) < 3 {
+        assert!(start.elapsed() < Duration::from_secs(120), "no output");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&status.stderr);
+    assert_eq!(status.status.code(), Some(143), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    let written = done(&out);
+    assert!(written < n, "the run ended before the signal");
+    let journal = fs::read_to_string(out.join(".manifest.journal")).unwrap();
+    let journaled = journal.lines().count() - 1;
+    assert!(journaled >= 2, "{journal}");
+    let first = out.join("0000.jsonl");
+    let before = fs::metadata(&first).unwrap().modified().unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let run = zhen()
+        .args(["annotate", "--quiet", "--format", "jsonl", "--resume", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        fs::metadata(&first).unwrap().modified().unwrap(),
+        before,
+        "redone"
+    );
+    assert_eq!(done(&out), n);
+    assert!(!out.join(".manifest.journal").exists());
+}
+
+/// Issue 12 case 4: zhen's own exports without sentences (brat, doccano,
+/// JSONL without `sentences`) are scored and converted with sentences from
+/// zhen's splitter; a file that yields nothing is an error, not F1 0.
+#[test]
+fn exports_without_sentences_are_scored_and_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    fs::write(
+        input.join("a.txt"),
+        "王小明在北京工作。李华去了上海。\n\n崔现忠前往罗定市新民村。\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    stdout_of(
+        zhen()
+            .args([
+                "annotate",
+                "--quiet",
+                "--format",
+                "jsonl,brat,doccano",
+                "-o",
+            ])
+            .arg(&out)
+            .arg(&input),
+    );
+    // a JSONL line without sentences and tokens
+    let line: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("a.jsonl")).unwrap()).unwrap();
+    let bare = serde_json::json!({"id": "a", "text": line["text"], "entities": line["entities"]});
+    fs::write(out.join("bare.jsonl"), format!("{bare}\n")).unwrap();
+    let reference = stdout_of(
+        zhen()
+            .args(["eval", "--json", "--gold"])
+            .arg(out.join("a.jsonl")),
+    );
+    let reference: serde_json::Value = serde_json::from_str(&reference).unwrap();
+    assert!(reference["sentences"].as_u64().unwrap() >= 3);
+    for (gold, extra) in [
+        ("a.ann", None),
+        ("a.doccano.jsonl", Some("doccano")),
+        ("bare.jsonl", None),
+    ] {
+        let mut cmd = zhen();
+        cmd.args(["eval", "--json", "--gold"]).arg(out.join(gold));
+        if let Some(f) = extra {
+            cmd.args(["--gold-format", f]);
+        }
+        let scores: serde_json::Value = serde_json::from_str(&stdout_of(&mut cmd)).unwrap();
+        assert_eq!(
+            scores["sentences"], reference["sentences"],
+            "{gold}: {scores}"
+        );
+        assert_eq!(
+            scores["micro"]["gold"], reference["micro"]["gold"],
+            "{gold}"
+        );
+        assert!(
+            scores["micro"]["f1"].as_f64().unwrap() > 0.5,
+            "{gold}: {scores}"
+        );
+        for to in ["conllu", "conll", "csv"] {
+            let target = dir.path().join(format!("{gold}.{to}"));
+            let mut cmd = zhen();
+            cmd.args(["convert-format", "--to", to, "-o"])
+                .arg(&target)
+                .arg(out.join(gold));
+            if let Some(f) = extra {
+                cmd.args(["--from", f]);
+            }
+            stdout_of(&mut cmd);
+            let text = fs::read_to_string(&target).unwrap();
+            assert!(text.contains("北京"), "{gold} -> {to}: {text}");
+        }
+    }
+    // a file that yields nothing
+    fs::write(dir.path().join("empty.ann"), "").unwrap();
+    fs::write(dir.path().join("empty.txt"), "").unwrap();
+    for args in [
+        vec!["eval", "--gold"],
+        vec!["convert-format", "--to", "conllu", "-o", "x.conllu"],
+    ] {
+        let run = zhen()
+            .current_dir(dir.path())
+            .args(&args)
+            .arg(dir.path().join("empty.ann"))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("no sentences read"), "{err}");
+    }
+}

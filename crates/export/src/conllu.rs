@@ -577,11 +577,19 @@ pub fn read_str(input: &str, source: &str) -> Result<Vec<Document>> {
             (Some(s), Some(e)) if s <= e => Some((s, e)),
             (None, None) => None,
             (s, e) => {
+                let show = |name: &str, v: Option<usize>| match v {
+                    Some(v) => format!("{name}={v}"),
+                    None => format!("no {name}"),
+                };
                 return Err(r.err(
                     line_no,
                     misc_col,
-                    format!("MISC needs both start_char and end_char with start ≤ end, found {s:?} and {e:?}"),
-                ))
+                    format!(
+                        "MISC needs both start_char and end_char with start ≤ end, found {} and {}",
+                        show("start_char", s),
+                        show("end_char", e)
+                    ),
+                ));
             }
         };
         block.rows.push(row);
@@ -668,5 +676,11 @@ mod tests {
             e("1\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=x\n"),
             "x.conllu:1:19: start_char=\"x\" in MISC is not a char offset (a non-negative integer)"
         );
+        // issue 12 case 7: the values as written, not Rust's Some(…)
+        let msg = e("1\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=99|end_char=5\n");
+        assert!(msg.ends_with("found start_char=99 and end_char=5"), "{msg}");
+        let msg = e("1\ta\t_\t_\t_\t_\t_\t_\t_\tstart_char=3\n");
+        assert!(msg.ends_with("found start_char=3 and no end_char"), "{msg}");
+        assert!(!msg.contains("Some("), "{msg}");
     }
 }

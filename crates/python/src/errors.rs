@@ -147,6 +147,9 @@ pub fn failure(err: &zhen::Error) -> Failure {
         E::Core(_) | E::Clean(_) => {}
         E::Usage(_) => f.kind = Kind::Usage,
         E::Io { path, source } => return file(err, Some(path), source),
+        E::Output { path, cause, .. } => return file(err, Some(path), cause),
+        // the cause's class and place, the setting named first
+        E::Setting { setting, cause } => return failure(cause).context(setting),
         E::Input(e) => {
             use zhen::input::InputError as I;
             match e {

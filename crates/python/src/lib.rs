@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod corpus;
 mod doc;
 mod errors;
 mod pipeline;
@@ -69,6 +70,8 @@ fn _zhen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<convert::Converter>()?;
     m.add_function(wrap_pyfunction!(convert::convert, m)?)?;
     m.add_function(wrap_pyfunction!(read_text, m)?)?;
+    m.add_function(wrap_pyfunction!(corpus::annotate_corpus, m)?)?;
+    m.add_function(wrap_pyfunction!(corpus::_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(_doc_from_json, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -79,39 +79,46 @@ impl Pipeline {
     pub fn inner(&self) -> &Arc<zhen::Pipeline> {
         &self.inner
     }
+
+    /// Whether it tags entities.
+    pub fn tags_entities(&self) -> bool {
+        self.options.entities
+    }
+
+    /// Its settings as the library's options (what a manifest records).
+    pub fn pipeline_options(&self) -> Result<zhen::PipelineOptions, Failure> {
+        self.options.library_options()
+    }
 }
 
+/// Builds the pipeline as the CLI does (the library's options, so the
+/// errors name the setting as the CLI does: "user dictionary: …").
 fn build(o: &Options) -> Result<zhen::Pipeline, Failure> {
     let fail = |e: zhen::Error| failure(&e);
-    let mut b = zhen::Pipeline::builder()
-        .convert(o.convert.parse().map_err(fail)?)
-        .entities(o.entities)
-        .document_consistency(o.doc_consistency);
-    if !o.clean {
-        b = b.no_clean();
+    let b = o.library_options()?.builder().map_err(fail)?;
+    b.entities(o.entities)
+        .build()
+        .map_err(|e| match (&e, &o.user_dict) {
+            // the user dictionary is parsed here; say which file
+            (zhen::Error::Tokenize(zhen::tokenize::Error::UserDict { .. }), Some(p)) => fail(e)
+                .context(&format!("user dictionary: {}", p.display()))
+                .at_path(p),
+            _ => fail(e),
+        })
+}
+
+impl Options {
+    /// The settings as the library's options (what a manifest records).
+    fn library_options(&self) -> Result<zhen::PipelineOptions, Failure> {
+        Ok(zhen::PipelineOptions {
+            clean: self.clean,
+            convert: self.convert.parse().map_err(|e| failure(&e))?,
+            user_dict: self.user_dict.clone(),
+            entities: self.entities_file.clone(),
+            model: self.model.clone(),
+            doc_consistency: self.doc_consistency,
+        })
     }
-    if let Some(p) = &o.user_dict {
-        b = b
-            .user_dict_path(p)
-            .map_err(|e| fail(e).context(&format!("user_dict {}", p.display())))?;
-    }
-    if let Some(p) = &o.entities_file {
-        b = b
-            .entities_path(p)
-            .map_err(|e| fail(e).context(&format!("entities_file {}", p.display())))?;
-    }
-    if let Some(p) = &o.model {
-        b = b
-            .model_path(p)
-            .map_err(|e| fail(e).context(&format!("model {}", p.display())))?;
-    }
-    b.build().map_err(|e| match (&e, &o.user_dict) {
-        // the user dictionary is parsed here; say which file
-        (zhen::Error::Tokenize(zhen::tokenize::Error::UserDict { .. }), Some(p)) => fail(e)
-            .context(&format!("user_dict {}", p.display()))
-            .at_path(p),
-        _ => fail(e),
-    })
 }
 
 /// One text to annotate: `(id, text)`.

@@ -58,6 +58,13 @@ pub enum Error {
     /// A bad option value.
     #[error("{0}")]
     Usage(String),
+    /// A corpus run stopped because its
+    /// [`Progress`](crate::corpus::Progress) asked it to (an interrupt).
+    #[error("interrupted after {documents} documents")]
+    Cancelled {
+        /// The documents done (their files are written).
+        documents: usize,
+    },
 }
 
 /// Result with [`Error`] as the default error.

@@ -1,14 +1,14 @@
 //! `zhen eval`: runs the whole pipeline on each gold sentence's text and
 //! scores exact-match entities with conlleval semantics.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use zhen_core::{CharIndex, Document, Label};
 use zhen_export::Format;
 use zhen_ner::score::{score, Scores};
 
-use crate::{Pipeline, Result};
+use crate::{Error, Pipeline, Result};
 
 /// One gold sentence: its text and its entities as char offsets into it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,7 +158,7 @@ pub fn evaluate_files(
 ) -> Result<Evaluation> {
     let mut docs = Vec::new();
     for path in gold {
-        docs.extend(zhen_export::read_path(path, format)?);
+        docs.extend(read_annotations(path, format)?);
     }
     let gold = gold_sentences(&docs);
     let predicted = predict_on_gold_tokens(pipeline, &gold)?;
@@ -167,6 +167,36 @@ pub fn evaluate_files(
         gold,
         predicted,
     })
+}
+
+/// Reads an annotation file in any format zhen reads (from its name unless
+/// `format` is given), as `zhen eval` and `zhen convert-format` do. The
+/// documents of formats without sentences (brat, doccano, JSONL without
+/// `sentences`) get the paragraphs, sentences and tokens zhen's own
+/// splitter and tokenizer derive from their text (without cleaning); their
+/// entities are kept as they are. A file that yields no sentence is an
+/// error naming it, never an empty result.
+pub fn read_annotations(path: &Path, format: Option<Format>) -> Result<Vec<Document>> {
+    let mut docs = zhen_export::read_path(path, format)?;
+    let bare = |d: &Document| d.sentences.is_empty() && !d.text.trim().is_empty();
+    if docs.iter().any(bare) {
+        let structure = Pipeline::builder().no_clean().entities(false).build()?;
+        for d in docs.iter_mut().filter(|d| bare(d)) {
+            let derived = structure.annotate(&d.id, &d.text)?.document;
+            d.paragraphs = derived.paragraphs;
+            d.sentences = derived.sentences;
+            d.tokens = derived.tokens;
+        }
+    }
+    if docs.iter().all(|d| d.sentences.is_empty()) {
+        let format = format.unwrap_or_else(|| Format::from_path(path));
+        return Err(Error::Usage(format!(
+            "{}: no sentences read as {}: the file is empty or in another format (name it with --gold-format, or --from)",
+            path.display(),
+            format.name()
+        )));
+    }
+    Ok(docs)
 }
 
 /// Scores given predictions (one list per gold sentence).

@@ -123,7 +123,7 @@ fn a_stream_answers_a_line_that_is_not_utf8_in_place() {
     let offset = input.windows(1).position(|w| w[0] == 0xff).unwrap();
     let mut out = Vec::new();
     let mut log = Log::default();
-    let s = annotate_jsonl(&pipeline, &input[..], &mut out, 2, &mut log).unwrap();
+    let s = annotate_jsonl(&pipeline, &input[..], &mut out, UTF8, 2, &mut log).unwrap();
     assert_eq!((s.lines, s.failures), (2000, 1));
     let lines: Vec<serde_json::Value> = String::from_utf8(out)
         .unwrap()
@@ -136,7 +136,9 @@ fn a_stream_answers_a_line_that_is_not_utf8_in_place() {
     assert_eq!(lines[1000]["line"], 1001);
     let msg = lines[1000]["error"].as_str().unwrap();
     assert!(
-        msg.starts_with(&format!("<stdin> line 1001, byte {offset}: not UTF-8")),
+        msg.starts_with(&format!(
+            "<stdin>: line 1001, byte offset {offset}: invalid UTF-8"
+        )),
         "{msg}"
     );
     assert_eq!(lines[1001]["id"], "x1002");
@@ -153,7 +155,7 @@ fn a_stream_keeps_order_and_answers_bad_lines_in_place() {
     let input = "{\"id\":\"a\",\"text\":\"王小明在北京。\"}\nnot json\n{\"id\":7,\"text\":\"Hello Paris.\"}\n";
     let mut out = Vec::new();
     let mut log = Log::default();
-    let s = annotate_jsonl(&pipeline, input.as_bytes(), &mut out, 2, &mut log).unwrap();
+    let s = annotate_jsonl(&pipeline, input.as_bytes(), &mut out, UTF8, 2, &mut log).unwrap();
     assert_eq!((s.lines, s.failures), (3, 1));
     let lines: Vec<serde_json::Value> = String::from_utf8(out)
         .unwrap()
@@ -165,6 +167,7 @@ fn a_stream_keeps_order_and_answers_bad_lines_in_place() {
         .as_str()
         .unwrap()
         .starts_with("<stdin> line 2, column 2:"));
+    assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[2]["id"], "7");
     assert_eq!(log.0, ["fail \"<stdin>\" Some(2) None"]);
 }
@@ -241,4 +244,305 @@ fn a_document_annotated_in_parts_fails_with_html_and_the_run_goes_on() {
     );
     let index = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("Inputs that failed (1)"));
+}
+
+const UTF8: DecodeOptions = DecodeOptions {
+    encoding: None,
+    lossy: false,
+};
+
+/// Issue 12 case 2: one bad byte on stdin fails its line only; every other
+/// line is annotated, one output line per input line.
+#[test]
+fn a_bad_byte_in_a_stream_fails_its_line_only() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let mut input = Vec::new();
+    for i in 1..=300 {
+        if i == 151 {
+            input.extend_from_slice(b"{\"id\":\"x151\",\"text\":\"\xe7\x8e\x8b\xff\"}\n");
+        } else if i == 152 {
+            // bad bytes where no id can be read
+            input.extend_from_slice(b"\xff\xfe\n");
+        } else {
+            input.extend_from_slice(
+                format!("{{\"id\":{i},\"text\":\"王小明在北京工作。\"}}\n").as_bytes(),
+            );
+        }
+    }
+    for jobs in [1, 2] {
+        let mut out = Vec::new();
+        let mut log = Log::default();
+        let s = annotate_jsonl(&pipeline, &input[..], &mut out, UTF8, jobs, &mut log).unwrap();
+        assert_eq!((s.lines, s.failures), (300, 2));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 300);
+        for (i, line) in lines.iter().enumerate() {
+            let n = i + 1;
+            match n {
+                151 => {
+                    assert_eq!(line["id"], "x151");
+                    assert_eq!(line["line"], 151);
+                    let msg = line["error"].as_str().unwrap();
+                    assert!(msg.starts_with("<stdin>: line 151, byte offset "), "{msg}");
+                    assert!(msg.contains("invalid UTF-8 byte sequence FF"), "{msg}");
+                }
+                152 => {
+                    assert_eq!(line["line"], 152);
+                    assert!(line.get("id").is_none());
+                }
+                _ => {
+                    assert_eq!(line["id"], n.to_string());
+                    assert!(line["entities"].as_array().unwrap().len() >= 2);
+                }
+            }
+        }
+        assert!(log.0[0].starts_with("fail \"<stdin>\" Some(151) Some("));
+    }
+    // --lossy: the bad byte becomes U+FFFD and the line is annotated
+    let lossy = DecodeOptions {
+        lossy: true,
+        ..UTF8
+    };
+    let mut out = Vec::new();
+    let s = annotate_jsonl(&pipeline, &input[..], &mut out, lossy, 1, &mut ()).unwrap();
+    assert_eq!((s.lines, s.failures), (300, 1));
+}
+
+#[test]
+fn stream_messages_do_not_leak_internals() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let input = "[1,2]
+{\"id\":3}
+{\"id\":4,\"text\":5}
+";
+    let mut out = Vec::new();
+    annotate_jsonl(&pipeline, input.as_bytes(), &mut out, UTF8, 1, &mut ()).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(!out.contains("struct"), "{out}");
+    assert!(lines[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("a JSON object is needed"));
+    assert!(lines[1]["error"].as_str().unwrap().contains("no \"text\""));
+    assert_eq!(lines[1]["id"], 3);
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("\"text\" must be a string"));
+}
+
+/// Cancels after `after` documents (or stream lines).
+struct StopAfter {
+    after: usize,
+    seen: usize,
+}
+
+impl Progress for StopAfter {
+    fn document(&mut self, _record: &DocRecord) {
+        self.seen += 1;
+    }
+    fn cancelled(&mut self) -> bool {
+        self.seen >= self.after
+    }
+}
+
+#[test]
+fn a_cancelled_run_stops_between_documents_and_keeps_what_it_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    fs::create_dir(&input).unwrap();
+    for (name, text) in [
+        ("a", "王小明在北京工作。"),
+        ("b", "李华去了上海。"),
+        ("c", "Hello Paris."),
+    ] {
+        fs::write(input.join(format!("{name}.txt")), text).unwrap();
+    }
+    let pipeline = Pipeline::builder().build().unwrap();
+    let out = tmp.path().join("out");
+    let mut config = CorpusConfig::new(vec![input.clone()], out.clone());
+    config.jobs = 1;
+    let mut stop = StopAfter { after: 2, seen: 0 };
+    let err = annotate_corpus_with(&pipeline, &config, &mut stop).unwrap_err();
+    assert!(
+        matches!(err, zhen::Error::Cancelled { documents: 2 }),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "interrupted after 2 documents");
+    // the documents done are written whole; the run's manifest and tables are not
+    assert!(out.join("a.jsonl").is_file() && out.join("b.conllu").is_file());
+    assert!(!out.join("c.jsonl").exists());
+    assert!(!out.join("manifest.json").exists());
+    assert!(!out.join("entities.csv").exists());
+    // nor any temporary file (entities.csv streams into one)
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+
+    // issue 12 case 7: the journal lists the documents done, so --resume
+    // after the interruption (or a kill: the journal is the same) skips them
+    let journal = fs::read_to_string(out.join(zhen::corpus::JOURNAL)).unwrap();
+    assert_eq!(
+        journal.lines().count(),
+        3,
+        "a header and two documents: {journal}"
+    );
+    // a kill in the middle of a record leaves half a line: ignored
+    fs::write(
+        out.join(zhen::corpus::JOURNAL),
+        format!("{journal}{{\"id\":\"c.tx"),
+    )
+    .unwrap();
+    config.resume = true;
+    let summary = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+    assert_eq!((summary.documents, summary.resumed), (3, 2));
+    assert!(out.join("manifest.json").is_file());
+    assert!(
+        !out.join(zhen::corpus::JOURNAL).exists(),
+        "removed at the end"
+    );
+    // the same files as a run that was never interrupted
+    let fresh = tmp.path().join("fresh");
+    let mut once = CorpusConfig::new(vec![input.clone()], fresh.clone());
+    once.jobs = 1;
+    annotate_corpus_with(&pipeline, &once, &mut ()).unwrap();
+    assert_eq!(files(&out), files(&fresh));
+
+    let lines = "{\"id\":1,\"text\":\"a\"}\n{\"id\":2,\"text\":\"b\"}\n{\"id\":3,\"text\":\"c\"}\n";
+    let mut buf = Vec::new();
+    // a stream reports no documents, so it stops after the first line
+    let mut stop = StopAfter { after: 0, seen: 0 };
+    let err =
+        annotate_jsonl(&pipeline, lines.as_bytes(), &mut buf, UTF8, 1, &mut stop).unwrap_err();
+    assert!(matches!(err, zhen::Error::Cancelled { documents: 1 }));
+    assert_eq!(String::from_utf8(buf).unwrap().lines().count(), 1);
+}
+
+fn write_inputs(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+/// Issue 12 case 5: outputs that would collide are an error before anything
+/// is written.
+#[test]
+fn output_collisions_fail_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_inputs(
+        &input,
+        &[
+            ("y.txt", "王小明在北京。"),
+            ("y", "李华在上海。"),
+            ("a/x.txt", "甲"),
+            ("b/x.txt", "乙"),
+        ],
+    );
+    let pipeline = Pipeline::builder().build().unwrap();
+    let out = tmp.path().join("out");
+    let mut config = CorpusConfig::new(vec![input.clone()], out.clone());
+    config.glob = "*".into();
+    let err = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("output collision: "), "{msg}");
+    assert!(msg.contains("in/y and ") && msg.contains("y.txt"), "{msg}");
+    assert!(!out.exists(), "nothing written, not even the folder");
+
+    // the same file name in two folders given as files
+    let config = CorpusConfig::new(
+        vec![input.join("a/x.txt"), input.join("b/x.txt")],
+        out.clone(),
+    );
+    let msg = annotate_corpus_with(&pipeline, &config, &mut ())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("a/x.txt") && msg.contains("b/x.txt"), "{msg}");
+    assert!(!out.exists());
+
+    // in folders, documents keep their relative paths: no collision
+    let config = CorpusConfig::new(vec![input.clone()], out.clone());
+    let s = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+    assert_eq!(s.documents, 3);
+    assert!(out.join("a/x.jsonl").is_file() && out.join("b/x.jsonl").is_file());
+}
+
+/// Issue 12 case 5: an output folder inside the input folder is not read
+/// back; an input given twice is read once.
+#[test]
+fn the_output_folder_is_never_input_and_duplicates_are_read_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_inputs(
+        &input,
+        &[("a.txt", "王小明在北京工作。"), ("b.txt", "李华去了上海。")],
+    );
+    let pipeline = Pipeline::builder().build().unwrap();
+    let out = input.join("out");
+    let mut config = CorpusConfig::new(vec![input.clone()], out.clone());
+    // brat writes .txt files into the output folder
+    config.formats = vec![zhen::export::Format::Jsonl, zhen::export::Format::Brat];
+    for _ in 0..2 {
+        let s = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+        assert_eq!(s.documents, 2, "the second run must not read out/*.txt");
+        assert!(out.join("a.txt").is_file());
+    }
+    let entities = |dir: &Path| fs::read_to_string(dir.join("entities.csv")).unwrap();
+    let once = entities(&out);
+    fs::remove_dir_all(&out).unwrap();
+
+    let out2 = tmp.path().join("out2");
+    let config = CorpusConfig::new(
+        vec![input.join("a.txt"), input.clone(), input.join("./a.txt")],
+        out2.clone(),
+    );
+    let mut log = Log::default();
+    let s = annotate_corpus_with(&pipeline, &config, &mut log).unwrap();
+    assert_eq!(s.documents, 2, "{:?}", log.0);
+    let warnings: Vec<_> = log.0.iter().filter(|l| l.starts_with("warn ")).collect();
+    assert_eq!(warnings.len(), 2, "{:?}", log.0);
+    assert!(warnings[0].contains("read once"), "{warnings:?}");
+    assert_eq!(entities(&out2).lines().count(), once.lines().count());
+}
+
+/// Issue 12 case 7: a glob that matches nothing is an error naming it.
+#[test]
+fn an_empty_glob_match_names_the_glob() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_inputs(tmp.path(), &[("a.md", "x")]);
+    let config = CorpusConfig::new(vec![tmp.path().to_path_buf()], tmp.path().join("out"));
+    let msg = zhen::corpus::annotate_corpus(&config, &mut ())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("matches the glob \"*.txt\""), "{msg}");
+    assert!(msg.contains(&tmp.path().display().to_string()), "{msg}");
+}
+
+/// Issue 12 case 7: a failed write leaves no temporary file.
+#[test]
+fn a_failed_write_leaves_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    // the target is a folder: the rename into place fails
+    let target = tmp.path().join("taken");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("keep"), "x").unwrap();
+    assert!(zhen::corpus::write_atomic(&target, b"bytes").is_err());
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["taken"]);
 }

@@ -68,6 +68,7 @@ pub fn run(args: Args) -> Result<i32> {
             &pipeline,
             stdin,
             crate::io::stdout(),
+            args.docs.input.decode_options()?,
             jobs,
             &mut Reporter::new(true),
         )?;

@@ -31,7 +31,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<i32> {
-    let docs = export::read_path(&args.input, args.from)
+    // formats without sentences get zhen's own; a file with none fails
+    let docs = zhen::eval::read_annotations(&args.input, args.from)
         .with_context(|| format!("reading {}", args.input.display()))?;
     let options = export::WriteOptions {
         conll: export::ConllOptions {

@@ -11,6 +11,7 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
+    TypedDict,
     Union,
 )
 
@@ -175,6 +176,46 @@ class Converter:
 
 def convert(text: str, config: str) -> str: ...
 def read_text(path: _Path, encoding: Optional[str] = None, lossy: bool = False) -> str: ...
+class _CorpusFailure(TypedDict):
+    input: str
+    message: str
+    line: Optional[int]
+    byte_offset: Optional[int]
+
+class _CorpusSummary(TypedDict):
+    documents: int
+    ok: int
+    failed: int
+    resumed: int
+    failures: List[_CorpusFailure]
+    chars: int
+    sentences: int
+    tokens: int
+    entities: Dict[str, int]
+    bytes: int
+    warnings: List[str]
+
+def annotate_corpus(
+    inputs: Union[_Path, Sequence[_Path]],
+    output: _Path,
+    formats: Sequence[str] = ["jsonl", "conllu", "csv"],
+    jobs: int = 0,
+    resume: bool = False,
+    *,
+    glob: str = "*.txt",
+    pipeline: Optional[Pipeline] = None,
+    encoding: Optional[str] = None,
+    lossy: bool = False,
+    scheme: _Scheme = "iob2",
+    char_level: bool = False,
+    excel: bool = False,
+    raw_cells: bool = False,
+) -> _CorpusSummary: ...
+def evaluate(
+    gold: Union[_Path, Sequence[_Path]],
+    pipeline: Optional[Pipeline] = None,
+    gold_format: Optional[str] = None,
+) -> Dict[str, Any]: ...
 def to_pandas(
     docs: Union[Doc, Iterable[Doc]],
     what: Literal["entities", "tokens", "sentences", "paragraphs"] = "entities",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use zhen_export::{document_path, Format};
 
 use crate::input::{self, DecodeOptions, Decoded, InputError, InputFile};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Whether the inputs mean standard input: none, or one `-`.
 pub fn is_stdin(inputs: &[PathBuf]) -> bool {
@@ -17,7 +17,8 @@ pub fn is_stdin(inputs: &[PathBuf]) -> bool {
 
 /// The files to read, in order: standard input (path `-`) for
 /// [`is_stdin`] inputs, else the files and folders walked by
-/// [`input::discover`].
+/// [`input::discover`]. Folders that match nothing are an error naming the
+/// glob.
 pub fn input_files(inputs: &[PathBuf], glob: &str) -> Result<Vec<InputFile>> {
     if is_stdin(inputs) {
         return Ok(vec![InputFile {
@@ -25,7 +26,61 @@ pub fn input_files(inputs: &[PathBuf], glob: &str) -> Result<Vec<InputFile>> {
             relative: "-".into(),
         }]);
     }
-    Ok(input::discover(inputs, glob)?)
+    let files = input::discover(inputs, glob)?;
+    if files.is_empty() {
+        let folders: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Usage(format!(
+            "no input files: nothing in {} matches the glob {glob:?} (choose it with --glob; hidden files and folders are skipped)",
+            folders.join(", ")
+        )));
+    }
+    Ok(files)
+}
+
+/// The inputs of a corpus run writing to `out`: [`input_files`] without
+/// the files inside `out` found by walking a folder that holds it (the
+/// output folder is never read as input), and each file once however often
+/// it is given (the later mentions are returned as warnings).
+pub fn corpus_files(
+    inputs: &[PathBuf],
+    glob: &str,
+    out: &Path,
+) -> Result<(Vec<InputFile>, Vec<String>)> {
+    let files = input_files(inputs, glob)?;
+    if is_stdin(inputs) {
+        return Ok((files, Vec::new()));
+    }
+    let out = std::fs::canonicalize(out).ok();
+    let mut seen = std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(files.len());
+    let mut warnings = Vec::new();
+    for file in files {
+        let real = std::fs::canonicalize(&file.path).ok();
+        let walked = !inputs.contains(&file.path);
+        if let (true, Some(out), Some(real)) = (walked, &out, &real) {
+            if real.starts_with(out) {
+                continue;
+            }
+        }
+        let key = real.unwrap_or_else(|| file.path.clone());
+        match seen.get(&key) {
+            Some(first) => warnings.push(format!(
+                "{} is the same file as {}: read once",
+                file.path.display(),
+                first
+            )),
+            None => {
+                seen.insert(key, file.path.display().to_string());
+                kept.push(file);
+            }
+        }
+    }
+    if kept.is_empty() {
+        return Err(Error::Usage(format!(
+            "no input files: the files matching the glob {glob:?} are all inside the output folder, which is never read as input"
+        )));
+    }
+    Ok((kept, warnings))
 }
 
 /// Reads and decodes one input (standard input for `-`); also returns the
@@ -69,10 +124,41 @@ pub struct Job {
     pub outputs: std::result::Result<Vec<PathBuf>, String>,
 }
 
-/// Plans a run: every input's name and output paths. A document whose file
-/// would take the name of a corpus-wide file (`entities.csv`, `index.html`…)
-/// gets an error instead of paths.
-pub fn plan(inputs: &[PathBuf], files: Vec<InputFile>, out: &Path, formats: &[Format]) -> Vec<Job> {
+/// Plans a run: every input's name and output paths. Two documents whose
+/// outputs would be the same file (`y.txt` and `y` under glob `*`, or `a/x.txt` and
+/// `b/x.txt` given as files) are an error naming both, before anything is
+/// read or written. A document whose file would take the name of a
+/// corpus-wide file (`entities.csv`, `index.html`…) gets an error instead
+/// of paths.
+pub fn plan(
+    inputs: &[PathBuf],
+    files: Vec<InputFile>,
+    out: &Path,
+    formats: &[Format],
+) -> Result<Vec<Job>> {
+    let jobs = name_jobs(inputs, files, out, formats);
+    let mut owners: std::collections::HashMap<&Path, &Job> = std::collections::HashMap::new();
+    for job in &jobs {
+        for path in job.outputs.iter().flatten() {
+            if let Some(first) = owners.insert(path.as_path(), job) {
+                return Err(Error::Usage(format!(
+                    "output collision: {} and {} would both be written to {}; nothing was written (narrow --glob, rename one, or annotate them into separate output folders)",
+                    first.file.path.display(),
+                    job.file.path.display(),
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+fn name_jobs(
+    inputs: &[PathBuf],
+    files: Vec<InputFile>,
+    out: &Path,
+    formats: &[Format],
+) -> Vec<Job> {
     let many = inputs.len() > 1;
     let reserved = super::sinks::corpus_files(formats);
     files

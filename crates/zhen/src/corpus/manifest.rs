@@ -1,18 +1,47 @@
 //! `manifest.json`: what was run (version, models, options) and, per
 //! document, its input, hash, encoding, language, script, counts, status and
 //! outputs. `--resume` reads it back.
+//!
+//! While a run goes, each document's record is appended to a journal,
+//! `.manifest.journal` in the output folder (a JSON line with the run's
+//! version, models and options, then one line per document done, written
+//! after the document's files are in place). At the end `manifest.json` is
+//! written atomically and the journal removed; a run that was killed or
+//! interrupted leaves its journal, and `--resume` skips the documents it
+//! lists as well as those of `manifest.json`.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use zhen_core::Stats;
 
 use super::OutputDir;
-use crate::Result;
+use crate::{Error, Result};
+
+/// Appends one JSON line and hands it to the system (a kill after this
+/// keeps it).
+fn journal_line(file: &mut File, value: &impl Serialize) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    file.write_all(&line)
+}
 
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "manifest.json";
+
+/// The journal's file name in the output folder (hidden: never an input).
+pub const JOURNAL: &str = ".manifest.journal";
+
+/// The journal's first line: what the run was.
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct JournalHeader {
+    zhen_version: String,
+    models: BTreeMap<String, String>,
+    options: serde_json::Value,
+}
 
 /// Whether a document was annotated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,31 +124,72 @@ impl Manifest {
         models: &BTreeMap<String, String>,
         options: &serde_json::Value,
     ) -> std::result::Result<BTreeMap<String, DocRecord>, String> {
+        let mut records = BTreeMap::new();
         let path = dir.join(MANIFEST);
-        let Ok(bytes) = std::fs::read(&path) else {
-            return Ok(BTreeMap::new());
-        };
-        let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-            format!(
-                "{}: unreadable manifest ({e}), annotating everything",
-                path.display()
-            )
-        })?;
-        if &m.models != models
-            || &m.options != options
-            || m.zhen_version != env!("CARGO_PKG_VERSION")
-        {
-            return Ok(BTreeMap::new());
+        if let Ok(bytes) = std::fs::read(&path) {
+            let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+                format!(
+                    "{}: unreadable manifest ({e}), annotating everything",
+                    path.display()
+                )
+            })?;
+            if &m.models == models
+                && &m.options == options
+                && m.zhen_version == env!("CARGO_PKG_VERSION")
+            {
+                records.extend(m.documents.into_iter().map(|d| (d.id.clone(), d)));
+            }
         }
-        Ok(m.documents.into_iter().map(|d| (d.id.clone(), d)).collect())
+        // an unfinished run's journal: newer than the manifest
+        let header = JournalHeader {
+            zhen_version: env!("CARGO_PKG_VERSION").to_string(),
+            models: models.clone(),
+            options: options.clone(),
+        };
+        records.extend(read_journal(&dir.join(JOURNAL), &header));
+        Ok(records)
     }
 }
 
-/// Collects the records of a run and writes `manifest.json` at the end.
-/// (Records arrive in input order, one per document.)
+/// The records of a journal written by a run like this one (same version,
+/// models and options), by document name. A line cut short by a kill ends
+/// it.
+fn read_journal(path: &Path, header: &JournalHeader) -> BTreeMap<String, DocRecord> {
+    let mut records = BTreeMap::new();
+    let Ok(file) = File::open(path) else {
+        return records;
+    };
+    let mut lines = BufReader::new(file).lines();
+    let same = lines
+        .next()
+        .and_then(|l| l.ok())
+        .and_then(|l| serde_json::from_str::<JournalHeader>(&l).ok())
+        .is_some_and(|h| &h == header);
+    if !same {
+        return records;
+    }
+    for line in lines {
+        let Some(record) = line
+            .ok()
+            .and_then(|l| serde_json::from_str::<DocRecord>(&l).ok())
+        else {
+            break;
+        };
+        records.insert(record.id.clone(), record);
+    }
+    records
+}
+
+/// Collects the records of a run, appends each to the journal as it
+/// arrives, and writes `manifest.json` at the end. (Records arrive in input
+/// order, one per document.)
 pub struct ManifestWriter {
     path: PathBuf,
     manifest: Manifest,
+    journal_path: PathBuf,
+    /// `None` once writing it failed (the run goes on; only `--resume`
+    /// after a kill loses).
+    journal: Option<File>,
 }
 
 impl ManifestWriter {
@@ -128,8 +198,24 @@ impl ManifestWriter {
         out: &OutputDir,
         models: BTreeMap<String, String>,
         options: serde_json::Value,
-    ) -> Self {
-        ManifestWriter {
+    ) -> Result<Self> {
+        let journal_path = out.root().join(JOURNAL);
+        let header = JournalHeader {
+            zhen_version: env!("CARGO_PKG_VERSION").to_string(),
+            models: models.clone(),
+            options: options.clone(),
+        };
+        let mut journal = File::create(&journal_path).map_err(|cause| Error::Output {
+            action: "create",
+            path: journal_path.clone(),
+            cause,
+        })?;
+        journal_line(&mut journal, &header).map_err(|cause| Error::Output {
+            action: "write",
+            path: journal_path.clone(),
+            cause,
+        })?;
+        Ok(ManifestWriter {
             path: out.root().join(MANIFEST),
             manifest: Manifest {
                 zhen_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -137,19 +223,34 @@ impl ManifestWriter {
                 options,
                 documents: Vec::new(),
             },
+            journal_path,
+            journal: Some(journal),
+        })
+    }
+
+    /// Records a document (its files are in place): appends it to the
+    /// journal. Fails if the journal cannot be written.
+    pub fn add(&mut self, record: DocRecord) -> Result<()> {
+        if let Some(j) = &mut self.journal {
+            journal_line(j, &record).map_err(|cause| Error::Output {
+                action: "write",
+                path: self.journal_path.clone(),
+                cause,
+            })?;
         }
-    }
-
-    /// Records a document.
-    pub fn add(&mut self, record: DocRecord) {
         self.manifest.documents.push(record);
+        Ok(())
     }
 
-    /// Writes `manifest.json` (pretty-printed, with a final newline).
-    pub fn finish(self, out: &OutputDir) -> Result<()> {
+    /// Writes `manifest.json` (pretty-printed, with a final newline) and
+    /// removes the journal.
+    pub fn finish(mut self, out: &OutputDir) -> Result<()> {
         let mut json =
             serde_json::to_vec_pretty(&self.manifest).expect("a manifest serializes to JSON");
         json.push(b'\n');
-        out.write(&self.path, &json)
+        out.write(&self.path, &json)?;
+        self.journal = None;
+        let _ = std::fs::remove_file(&self.journal_path);
+        Ok(())
     }
 }

@@ -39,15 +39,15 @@ use zhen_core::{Document, Stats};
 use zhen_export::html::HtmlLinks;
 use zhen_export::{self as export, DocWriter, Format, WriteOptions};
 
-pub use inputs::{input_files, is_stdin, plan, read_input, Job};
-pub use manifest::{DocRecord, Manifest, ManifestWriter, Status, MANIFEST};
-pub use output::{write_atomic, OutputDir};
+pub use inputs::{corpus_files, input_files, is_stdin, plan, read_input, Job};
+pub use manifest::{DocRecord, Manifest, ManifestWriter, Status, JOURNAL, MANIFEST};
+pub use output::{remove_temp_files, write_atomic, OutputDir, TempPath};
 pub use sinks::CorpusSink;
 pub use stream::{annotate_jsonl, StreamSummary};
 
 use crate::input::DecodeOptions;
 use crate::parts::PART_BYTES;
-use crate::{par, Pipeline, PipelineOptions, Result};
+use crate::{par, Error, Pipeline, PipelineOptions, Result};
 
 /// What to annotate, how, and where to write it.
 #[derive(Clone, Debug)]
@@ -175,13 +175,23 @@ pub trait Progress {
     fn warning(&mut self, _message: &str) {}
     /// After the last document.
     fn finish(&mut self) {}
+    /// Asked after each document (and each line of a stream): `true` stops
+    /// the run there with [`Error::Cancelled`]. A front end answers it from
+    /// its interrupt handling (the Python package: a pending Ctrl-C). The
+    /// files of the documents done are complete (each is written
+    /// atomically) and listed in the manifest's journal, so a `resume` run
+    /// skips them; `manifest.json` and the corpus tables are left as the
+    /// previous run wrote them, as when the process is killed.
+    fn cancelled(&mut self) -> bool {
+        false
+    }
 }
 
 impl Progress for () {}
 
 /// Annotates a corpus as [`CorpusConfig`] says; see the [module](self) docs.
 /// Errors are fatal ones (the output folder cannot be written, a setting's
-/// file cannot be loaded); inputs that fail are in [`Summary::failures`]
+/// file cannot be loaded, the [`Progress`] cancelled the run); inputs that fail are in [`Summary::failures`]
 /// and `errors.csv`, and the rest of the run completes.
 pub fn annotate_corpus(config: &CorpusConfig, progress: &mut dyn Progress) -> Result<Summary> {
     let pipeline = config.pipeline.build()?;
@@ -196,9 +206,13 @@ pub fn annotate_corpus_with(
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
     let pool = par::pool(config.jobs)?;
+    // everything planned (and collisions found) before anything is written
+    let (files, warnings) = corpus_files(&config.inputs, &config.glob, &config.output)?;
+    let jobs = plan(&config.inputs, files, &config.output, &config.formats)?;
+    for w in &warnings {
+        progress.warning(w);
+    }
     let out = OutputDir::create(&config.output)?;
-    let files = input_files(&config.inputs, &config.glob)?;
-    let jobs = plan(&config.inputs, files, out.root(), &config.formats);
     let write = WriteOptions {
         html: HtmlLinks::new(&config.formats, true),
         ..config.write
@@ -227,7 +241,7 @@ pub fn annotate_corpus_with(
         previous: &previous,
     };
     let mut sinks = sinks::corpus_sinks(&out, &config.write.csv, &config.formats)?;
-    let mut manifest = ManifestWriter::new(&out, models, options);
+    let mut manifest = ManifestWriter::new(&out, models, options)?;
     let mut summary = Summary {
         bytes,
         ..Summary::default()
@@ -241,10 +255,10 @@ pub fn annotate_corpus_with(
             }
             summary.failures.push(f);
         }
-        for (path, file) in &done.files {
+        for (path, file) in done.files {
             match file {
-                Written::Bytes(bytes) => out.write(path, bytes)?,
-                Written::Temp(tmp) => out.place(tmp, path)?,
+                Written::Bytes(bytes) => out.write(&path, &bytes)?,
+                Written::Temp(tmp) => out.place(tmp, &path)?,
             }
         }
         if let Some(doc) = &done.doc {
@@ -255,7 +269,12 @@ pub fn annotate_corpus_with(
         }
         summary.resumed += done.resumed as usize;
         progress.document(&done.record);
-        manifest.add(done.record);
+        manifest.add(done.record)?;
+        if progress.cancelled() {
+            return Err(Error::Cancelled {
+                documents: summary.documents,
+            });
+        }
     }
     progress.finish();
     for sink in sinks {
@@ -286,7 +305,7 @@ struct Done {
 /// to rename into place.
 enum Written {
     Bytes(Vec<u8>),
-    Temp(PathBuf),
+    Temp(TempPath),
 }
 
 /// The per-document work, run in parallel: read, decode, annotate, render.
@@ -418,8 +437,9 @@ impl Worker<'_> {
                 }
             }
             Err(e) => {
-                for tmp in temps.iter().chain(&spool) {
-                    let _ = std::fs::remove_file(tmp);
+                drop(temps); // each TempPath removes its file
+                if let Some(s) = spool {
+                    let _ = std::fs::remove_file(s);
                 }
                 fail(record, format!("{path}: {e}"), None, None)
             }
@@ -434,7 +454,7 @@ impl Worker<'_> {
         job: &Job,
         outputs: &[PathBuf],
         text: &str,
-        temps: &mut Vec<PathBuf>,
+        temps: &mut Vec<TempPath>,
         spool: &mut Option<PathBuf>,
     ) -> Result<(Document, Stats)> {
         let mut writer: DocWriter<BufWriter<File>> = DocWriter::new(&job.name, &self.config.write);
@@ -466,7 +486,7 @@ impl Worker<'_> {
         for (out, tmp) in files.zip(temps.iter()) {
             let file = out.into_inner().map_err(|e| crate::Error::Output {
                 action: "write",
-                path: tmp.clone(),
+                path: tmp.path().to_path_buf(),
                 cause: e.into_error(),
             })?;
             file.sync_all().ok();

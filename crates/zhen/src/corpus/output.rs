@@ -1,10 +1,15 @@
 //! The one place that writes files: every output file goes to a temporary
 //! file beside its final name and is renamed into place, so a reader never
-//! sees half a file.
+//! sees half a file. A temporary file is removed when its write fails or is
+//! abandoned (an error, a cancelled run), and [`remove_temp_files`] removes
+//! the ones in flight when the process is interrupted (the CLI calls it on
+//! SIGINT/SIGTERM).
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::{Error, Result};
 
@@ -43,17 +48,17 @@ impl OutputDir {
     }
 
     /// A temporary file for `path` (under the folder) to stream into; give
-    /// it to [`OutputDir::commit`] when complete.
-    pub fn temp(&self, path: &Path) -> Result<(PathBuf, File)> {
+    /// it to [`OutputDir::commit`] when complete (folders are created as
+    /// needed). Dropped without a commit, the [`TempPath`] removes the file.
+    pub fn temp(&self, path: &Path) -> Result<(TempPath, File)> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
         let tmp = temp_path(path);
-        let f = File::create(&tmp).map_err(output_error("create", &tmp))?;
-        Ok((tmp, f))
+        TempPath::create(tmp.clone()).map_err(output_error("create", &tmp))
     }
 
     /// Syncs a temporary file from [`OutputDir::temp`] and renames it to `path`.
-    pub fn commit(&self, tmp: &Path, file: File, path: &Path) -> Result<()> {
+    pub fn commit(&self, tmp: TempPath, file: File, path: &Path) -> Result<()> {
         file.sync_all().ok();
         drop(file);
         self.place(tmp, path)
@@ -61,8 +66,8 @@ impl OutputDir {
 
     /// Renames a complete (synced) temporary file from [`OutputDir::temp`]
     /// to `path`.
-    pub fn place(&self, tmp: &Path, path: &Path) -> Result<()> {
-        std::fs::rename(tmp, path).map_err(output_error("rename into place", path))
+    pub fn place(&self, tmp: TempPath, path: &Path) -> Result<()> {
+        tmp.persist(path)
     }
 
     /// A temporary file beside `path` (folders created as needed) that is
@@ -77,6 +82,68 @@ impl OutputDir {
             .open(&tmp)
             .map_err(output_error("create", &tmp))?;
         Ok((tmp, f))
+    }
+}
+
+/// The temporary files being written, for [`remove_temp_files`].
+static IN_FLIGHT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn in_flight() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary output file this process is writing, for an
+/// interrupt handler about to exit (the files renamed into place stay).
+/// No temporary file can be created afterwards: a thread that tries waits
+/// forever (until the process exits).
+pub fn remove_temp_files() {
+    let mut live = in_flight();
+    for path in std::mem::take(&mut *live) {
+        let _ = std::fs::remove_file(path);
+    }
+    // keep the lock: creating a temporary file takes it first
+    std::mem::forget(live);
+}
+
+/// A temporary file's path: removed on drop unless renamed into place by
+/// [`TempPath::persist`].
+#[derive(Debug)]
+pub struct TempPath {
+    path: PathBuf,
+    /// Still to be removed on drop.
+    armed: bool,
+}
+
+impl TempPath {
+    /// Creates the file; registered for [`remove_temp_files`] (under its
+    /// lock, so that it removes every file created before it ran).
+    fn create(path: PathBuf) -> std::io::Result<(Self, File)> {
+        let mut live = in_flight();
+        let file = File::create(&path)?;
+        live.insert(path.clone());
+        Ok((TempPath { path, armed: true }, file))
+    }
+
+    /// The temporary file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the file to `target`.
+    pub fn persist(mut self, target: &Path) -> Result<()> {
+        std::fs::rename(&self.path, target).map_err(output_error("rename into place", target))?;
+        self.armed = false;
+        Ok(())
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        in_flight().remove(&self.path);
+        if self.armed {
+            // nothing more to do if it is already gone
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -96,10 +163,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
     let tmp = temp_path(path);
-    {
-        let mut f = File::create(&tmp).map_err(output_error("create", &tmp))?;
-        f.write_all(bytes).map_err(output_error("write", &tmp))?;
-        f.sync_all().ok();
-    }
-    std::fs::rename(&tmp, path).map_err(output_error("rename into place", path))
+    let (tmp, mut f) = TempPath::create(tmp.clone()).map_err(output_error("create", &tmp))?;
+    // on a failed write (a full disk) the TempPath removes the file
+    f.write_all(bytes)
+        .map_err(output_error("write", tmp.path()))?;
+    f.sync_all().ok();
+    drop(f);
+    tmp.persist(path)
 }

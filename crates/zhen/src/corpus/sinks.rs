@@ -12,7 +12,7 @@ use zhen_export::csv::EntityTable;
 use zhen_export::html::{self, Link};
 use zhen_export::{CsvOptions, EntityCounter, ErrorRow, ErrorTable, Format, Report};
 
-use super::{DocRecord, Failure, OutputDir, MANIFEST};
+use super::{DocRecord, Failure, OutputDir, TempPath, MANIFEST};
 use crate::Result;
 
 /// A corpus-level table or report: given every document that was annotated
@@ -95,7 +95,7 @@ impl CorpusSink for HtmlReport {
 /// table can be larger than memory) and renamed into place at the end.
 struct EntitiesCsv {
     table: EntityTable<BufWriter<File>>,
-    tmp: PathBuf,
+    tmp: TempPath,
     path: PathBuf,
 }
 
@@ -120,10 +120,10 @@ impl CorpusSink for EntitiesCsv {
             .into_inner()
             .map_err(|e| crate::Error::Output {
                 action: "write",
-                path: self.tmp.clone(),
+                path: self.tmp.path().to_path_buf(),
                 cause: e.into_error(),
             })?;
-        out.commit(&self.tmp, file, &self.path)
+        out.commit(self.tmp, file, &self.path)
     }
 }
 

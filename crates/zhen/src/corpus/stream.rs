@@ -3,10 +3,10 @@
 
 use std::io::{BufRead, Write};
 
-use serde::Deserialize;
 use zhen_export::jsonl;
 
 use super::{Failure, Progress};
+use crate::input::{DecodeOptions, InputError, LineDecoder};
 use crate::{par, Error, Pipeline, Result};
 
 /// What a stream did.
@@ -22,57 +22,71 @@ pub struct StreamSummary {
 enum Line {
     /// The annotated document's JSON line.
     Done(Vec<u8>),
-    /// A line that cannot be annotated: the message for its error line,
-    /// the line's id when it could be read, and the stream offset of a byte
-    /// that is not UTF-8.
+    /// A line that cannot be annotated: the message, the byte offset when
+    /// known, and the line's id when it has one.
     Bad {
         message: String,
-        id: Option<String>,
         byte_offset: Option<usize>,
+        id: Option<serde_json::Value>,
     },
     /// The input could not be read: the stream ends here.
     Unreadable(std::io::Error),
 }
 
 /// Annotates JSON lines from `input` to `output` on `jobs` threads (0:
-/// every core), in order and in parallel batches. A line that is not valid
-/// input (not JSON, or not UTF-8: each line is decoded on its own), or
-/// fails, becomes `{"error":"<stdin> line N…","line":N}` (with `"id"` when
-/// the line has one) and is reported to
-/// `progress`; the stream goes on. Fatal: `input` cannot be read (after the
-/// lines before it are written) or `output` cannot be written.
+/// every core), in order and in parallel batches. Each line is decoded on
+/// its own ([`LineDecoder`]: UTF-8 unless `decode` forces an encoding;
+/// `lossy` replaces bad bytes), so a bad byte fails its line only. A line
+/// that is not valid input, or fails, becomes
+/// `{"error":"<stdin> line N…","line":N}` (with the line's `"id"` when it
+/// can be read) and is reported to `progress`; the stream goes on: one
+/// output line per input line. Fatal: `decode` names an encoding that is
+/// not line-based (UTF-16), `input` cannot be read (after the lines before
+/// it are written), `output` cannot be written, or `progress` cancelled the
+/// stream (after the lines before are written).
 pub fn annotate_jsonl(
     pipeline: &Pipeline,
-    input: impl BufRead,
+    mut input: impl BufRead,
     mut output: impl Write,
+    decode: DecodeOptions,
     jobs: usize,
     progress: &mut dyn Progress,
 ) -> Result<StreamSummary> {
     let pool = par::pool(jobs)?;
+    let mut decoder = LineDecoder::new("<stdin>", decode)?;
     let mut summary = StreamSummary::default();
-    // lines as bytes, with the stream offset of each: a bad byte spoils
-    // only its own line
-    let mut offset = 0;
-    let lines = input.split(b'\n').enumerate().map(|(i, l)| {
-        let at = offset;
-        if let Ok(l) = &l {
-            offset += l.len() + 1;
+    let mut failed = false;
+    // raw lines, decoded in order (the decoder counts lines and offsets)
+    let lines = std::iter::from_fn(|| {
+        if failed {
+            return None;
         }
-        (i + 1, at, l)
+        let mut raw = Vec::new();
+        match input.read_until(b'\n', &mut raw) {
+            Ok(0) => None,
+            Ok(_) => {
+                let decoded = decoder.decode(&raw).map(|d| d.text);
+                Some((decoder.line(), Ok((decoded, raw))))
+            }
+            Err(e) => {
+                failed = true;
+                Some((decoder.line() + 1, Err(e)))
+            }
+        }
     });
     let write_err = |source| Error::Io {
         path: "<stdout>".into(),
         source,
     };
-    for (n, line) in par::ordered(pool.as_ref(), lines, |(n, at, l)| {
-        (n, annotate_line(pipeline, n, at, l))
+    for (n, line) in par::ordered(pool.as_ref(), lines, |(n, l)| {
+        (n, annotate_line(pipeline, n, l))
     }) {
         match line {
             Line::Done(bytes) => output.write_all(&bytes).map_err(write_err)?,
             Line::Bad {
                 message,
-                id,
                 byte_offset,
+                id,
             } => {
                 summary.failures += 1;
                 progress.failure(&Failure {
@@ -81,11 +95,11 @@ pub fn annotate_jsonl(
                     line: Some(n),
                     byte_offset,
                 });
-                let mut error = serde_json::json!({ "error": message, "line": n });
+                let mut err = serde_json::json!({ "error": message, "line": n });
                 if let Some(id) = id {
-                    error["id"] = serde_json::Value::String(id);
+                    err["id"] = id;
                 }
-                let mut line = serde_json::to_vec(&error).expect("a JSON object serializes");
+                let mut line = serde_json::to_vec(&err).expect("a JSON object serializes");
                 line.push(b'\n');
                 output.write_all(&line).map_err(write_err)?;
             }
@@ -98,76 +112,96 @@ pub fn annotate_jsonl(
             }
         }
         summary.lines += 1;
+        if progress.cancelled() {
+            output.flush().map_err(write_err)?;
+            return Err(Error::Cancelled {
+                documents: summary.lines,
+            });
+        }
     }
     output.flush().map_err(write_err)?;
     Ok(summary)
 }
 
-#[derive(Deserialize)]
-struct In {
-    id: serde_json::Value,
-    text: String,
+/// A line read: its decoded text (or why it is not text) and its bytes.
+type RawLine = std::io::Result<(std::result::Result<String, InputError>, Vec<u8>)>;
+
+/// The `id` of a line that is a JSON object, read even when the line has
+/// bad bytes (they become U+FFFD) or its `text` is wrong.
+fn id_of(raw: &[u8]) -> Option<serde_json::Value> {
+    let text = String::from_utf8_lossy(raw);
+    let value: serde_json::Value = serde_json::from_str(text.trim_end()).ok()?;
+    value.get("id").cloned()
 }
 
-fn id_of(input: &In) -> String {
-    match &input.id {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn annotate_line(pipeline: &Pipeline, n: usize, at: usize, line: std::io::Result<Vec<u8>>) -> Line {
-    let bad = |message: String, id: Option<String>| Line::Bad {
-        message,
-        id,
-        byte_offset: None,
-    };
-    let mut bytes = match line {
+fn annotate_line(pipeline: &Pipeline, n: usize, line: RawLine) -> Line {
+    let (decoded, raw) = match line {
         Ok(l) => l,
         Err(e) => return Line::Unreadable(e),
     };
-    if bytes.last() == Some(&b'\r') {
-        bytes.pop();
-    }
-    let line = match String::from_utf8(bytes) {
-        Ok(l) => l,
+    let line = match decoded {
+        Ok(text) => text,
         Err(e) => {
-            let col = e.utf8_error().valid_up_to();
-            // the id, if the rest of the line still parses
-            let id = serde_json::from_str::<In>(&String::from_utf8_lossy(e.as_bytes()))
-                .ok()
-                .map(|i| id_of(&i));
+            let byte_offset = match &e {
+                InputError::Undecodable { offset, .. } => Some(*offset),
+                _ => None,
+            };
             return Line::Bad {
-                message: format!(
-                    "<stdin> line {n}, byte {}: not UTF-8 (byte 0x{:02X}); this line is skipped, the others go on",
-                    at + col,
-                    e.as_bytes()[col]
-                ),
-                id,
-                byte_offset: Some(at + col),
+                message: e.to_string(),
+                byte_offset,
+                id: id_of(&raw),
             };
         }
     };
-    let input: In = match serde_json::from_str(&line) {
-        Ok(i) => i,
+    let bad = |message: String, id: Option<serde_json::Value>| Line::Bad {
+        message,
+        byte_offset: None,
+        id,
+    };
+    const EXPECTED: &str = "expected {\"id\":…,\"text\":\"…\"}";
+    let value: serde_json::Value = match serde_json::from_str(&line) {
+        Ok(v) => v,
         Err(e) => {
             return bad(
                 format!(
-                    "<stdin> line {n}, column {}: invalid JSON input: {e}; expected {{\"id\":…,\"text\":…}}",
+                    "<stdin> line {n}, column {}: invalid JSON input: {e}; {EXPECTED}",
                     e.column()
                 ),
                 None,
             )
         }
     };
-    let id = id_of(&input);
-    let doc = match pipeline.annotate(&id, &input.text) {
+    let Some(object) = value.as_object() else {
+        return bad(
+            format!("<stdin> line {n}: a JSON object is needed; {EXPECTED}"),
+            None,
+        );
+    };
+    let id_value = object.get("id").cloned();
+    let (Some(id), Some(text)) = (&id_value, object.get("text")) else {
+        let missing = if id_value.is_none() { "id" } else { "text" };
+        return bad(
+            format!("<stdin> line {n}: no \"{missing}\"; {EXPECTED}"),
+            id_value,
+        );
+    };
+    let Some(text) = text.as_str() else {
+        return bad(
+            format!("<stdin> line {n}: \"text\" must be a string; {EXPECTED}"),
+            id_value,
+        );
+    };
+    let id = match id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let doc = match pipeline.annotate(&id, text) {
         Ok(a) => a.document,
-        Err(e) => return bad(format!("<stdin> line {n}: {e}"), Some(id)),
+        Err(e) => return bad(format!("<stdin> line {n}: {e}"), id_value),
     };
     let mut buf = Vec::new();
     match jsonl::write(&mut buf, &doc) {
         Ok(()) => Line::Done(buf),
-        Err(e) => bad(e.to_string(), Some(id)),
+        Err(e) => bad(format!("<stdin> line {n}: {e}"), id_value),
     }
 }
