@@ -11,7 +11,7 @@
 //!   forms), all in the page: nothing is fetched.
 //! * The inputs that failed, with their errors.
 //!
-//! [`Report`] is an accumulator like [`EntityCounter`](crate::EntityCounter):
+//! [`Report`] is an accumulator like [`EntityCounter`]:
 //! the corpus runner [`add`](Report::add)s documents one at a time, in corpus
 //! order, then [`write`](Report::write)s the page. It keeps one small row per
 //! document and, per entity, at most [`DOCS_PER_ENTITY`] document indexes.

@@ -121,8 +121,10 @@ pub struct Finished<W> {
     pub entity_rows: Option<Vec<u8>>,
 }
 
-/// Writes one document, arriving in parts, in any number of formats; see
-/// the [module documentation](self).
+/// Writes one document, arriving in parts, in any number of formats: byte
+/// for byte what [`write_document`](crate::write_document) writes for the
+/// whole document, with offsets and sentence, paragraph, token and entity
+/// numbers running on across parts.
 ///
 /// ```
 /// use zhen_core::{Document, Entity, Label, Paragraph, Script, Sentence, Span, Token};

@@ -10,7 +10,7 @@
 //! The parts, each in one place: [`plan`] names every document and its
 //! output files before anything is read; [`read_input`] reads and decodes;
 //! the worker annotates and renders (a document over
-//! [`PART_BYTES`](crate::parts::PART_BYTES) a part at a time, written as it
+//! [`PART_BYTES`] a part at a time, written as it
 //! goes: [`crate::parts`]); [`OutputDir`] writes files atomically;
 //! [`ManifestWriter`] records documents; a [`CorpusSink`] builds a
 //! corpus-level table or report from the documents in input order.
