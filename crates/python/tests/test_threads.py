@@ -41,7 +41,17 @@ def test_two_threads_sharing_one_pipeline_equal_one_thread(nlp, paragraphs):
 
 
 def test_the_interpreter_runs_other_threads_while_rust_annotates(nlp, corpus):
-    text = "\n\n".join(t for _, t in corpus) * 6  # about a second of work
+    # Enough text for about half a second of work on this machine, whatever
+    # its speed: double it until one call takes that long.
+    base = "\n\n".join(t for _, t in corpus)
+    reps = 6
+    while True:
+        t0 = time.perf_counter()
+        nlp(base * reps)
+        if time.perf_counter() - t0 >= 0.5 or reps >= 6 * 256:
+            break
+        reps *= 2
+    text = base * reps
     done = threading.Event()
 
     def annotate():
