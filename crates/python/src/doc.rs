@@ -361,10 +361,8 @@ impl Doc {
     /// ``.jsonl`` file ``zhen annotate`` writes (and of a line of
     /// ``zhen annotate --jsonl``). Writing ``to_json()`` of each document to
     /// a file gives a JSONL corpus.
-    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        self.json()
-            .map(str::to_string)
-            .map_err(|f| f.into_pyerr(py))
+    fn to_json(&self, py: Python<'_>) -> PyResult<&str> {
+        self.json().map_err(|f| f.into_pyerr(py))
     }
 
     /// The document as CoNLL-U: the ``.conllu`` file of ``zhen annotate``
@@ -438,7 +436,7 @@ impl Doc {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let py = slf.py();
         let rebuild = py.import("zhen._zhen")?.getattr("_doc_from_json")?;
-        Ok((rebuild, (slf.get().to_json(py)?,)))
+        Ok((rebuild, (slf.get().to_json(py)?.to_string(),)))
     }
 
     /// The number of tokens.

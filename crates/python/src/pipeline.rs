@@ -2,14 +2,13 @@
 //! over many with `pipe` (in parallel, in order, the interpreter released
 //! while Rust works).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyIterator, PyString, PyTuple};
-use rayon::prelude::*;
 use zhen::Document;
 
 use crate::doc::Doc;
@@ -273,16 +272,18 @@ impl Pipeline {
     /// Annotates a stream of texts, yielding :class:`Doc` objects in input order.
     ///
     /// Items are ``str`` (or ``bytes``) — the n-th gets the id ``str(n)`` — or
-    /// ``(id, text)`` pairs. The stream is read ``batch_size`` items at a
-    /// time, each batch annotated on ``n_threads`` threads with the
-    /// interpreter released, so memory is bounded by the batch. The documents
-    /// are the same as calling the pipeline on each text, for any
+    /// ``(id, text)`` pairs. The texts are annotated with the interpreter
+    /// released: on ``n_threads`` worker threads, which keep annotating the
+    /// next ``batch_size`` items while Python handles the documents already
+    /// yielded, or (``n_threads=1``) in the calling thread, ``batch_size``
+    /// items at a time. Memory is bounded by ``batch_size`` documents. The
+    /// documents are the same as calling the pipeline on each text, for any
     /// ``n_threads``.
     ///
     /// Args:
     ///     texts: any iterable (a list, a generator, a file's lines, …).
     ///     n_threads: 0 for all cores, 1 to stay in the calling thread.
-    ///     batch_size: items read and annotated together.
+    ///     batch_size: items read ahead and annotated before they are asked for.
     ///
     /// A text that fails (undecodable bytes, a wrong item type) raises at its
     /// position; calling ``next()`` again goes on with the following texts.
@@ -314,7 +315,8 @@ impl Pipeline {
             source: PyIterator::from_object(texts)?.unbind(),
             workers,
             batch: batch_size,
-            ready: VecDeque::new(),
+            queue: VecDeque::new(),
+            finished: Arc::default(),
             next_index: 0,
             exhausted: false,
         })
@@ -380,78 +382,156 @@ impl Pipeline {
     }
 }
 
-/// Where `pipe` runs its batches.
+/// Where `pipe` annotates its documents.
 enum Workers {
+    /// The calling thread, a batch at a time (`n_threads=1`).
+    Caller,
     /// rayon's global pool (all cores, or `RAYON_NUM_THREADS`).
     Global,
-    /// The calling thread only.
-    Caller,
     /// A pool of its own.
     Pool(Arc<rayon::ThreadPool>),
 }
 
+impl Workers {
+    /// Runs `job` on a worker thread (not the caller's).
+    fn spawn(&self, job: impl FnOnce() + Send + 'static) {
+        match self {
+            Workers::Pool(pool) => pool.spawn(job),
+            Workers::Caller | Workers::Global => rayon::spawn(job),
+        }
+    }
+}
+
+/// Documents annotated by the workers, by item index, until `pipe` yields them.
+#[derive(Default)]
+struct Finished {
+    docs: Mutex<HashMap<usize, Result<Document, Failure>>>,
+    arrived: Condvar,
+}
+
+impl Finished {
+    fn put(&self, index: usize, doc: Result<Document, Failure>) {
+        let mut docs = self.docs.lock().unwrap_or_else(PoisonError::into_inner);
+        docs.insert(index, doc);
+        self.arrived.notify_all();
+    }
+
+    /// Waits for item `index` (every item handed to a worker arrives:
+    /// `annotate` catches panics).
+    fn take(&self, index: usize) -> Result<Document, Failure> {
+        let mut docs = self.docs.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(doc) = docs.remove(&index) {
+                return doc;
+            }
+            docs = self
+                .arrived
+                .wait(docs)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// An item of `pipe` on its way out.
+enum Slot {
+    /// The item is not a text (or the source failed): raised in its place.
+    Unread(PyErr),
+    /// Annotated (or failed) in the calling thread.
+    Done(Result<Document, Failure>),
+    /// Handed to a worker; its document arrives in `Finished` under this index.
+    Running(usize),
+}
+
 /// The iterator :meth:`Pipeline.pipe` returns: yields a :class:`Doc` per
 /// input item, in order.
+///
+/// With worker threads it keeps up to `batch_size` items in flight: each
+/// item read is handed to the pool at once and the next document is
+/// yielded as soon as it is done, so the workers never wait for a whole
+/// batch to finish, nor for Python to consume one — while Python handles a
+/// document the following ones are being annotated.
 #[pyclass(module = "zhen")]
 pub struct Pipe {
     pipeline: Arc<zhen::Pipeline>,
     source: Py<PyIterator>,
     workers: Workers,
     batch: usize,
-    ready: VecDeque<PyResult<Doc>>,
+    queue: VecDeque<Slot>,
+    finished: Arc<Finished>,
     next_index: usize,
     exhausted: bool,
 }
 
 impl Pipe {
-    /// Reads the next batch from the source and annotates it.
-    fn fill(&mut self, py: Python<'_>) -> PyResult<()> {
-        let mut source = self.source.bind(py).clone();
-        let mut items: Vec<PyResult<Input>> = Vec::with_capacity(self.batch);
-        while items.len() < self.batch {
-            match source.next() {
-                Some(Ok(obj)) => {
-                    items.push(item_of(&obj, self.next_index));
-                    self.next_index += 1;
-                }
-                // the source itself failed: give what was read, then its error
-                Some(Err(e)) => {
-                    items.push(Err(e));
-                    self.exhausted = true;
-                    break;
-                }
-                None => {
-                    self.exhausted = true;
-                    break;
-                }
+    /// The next item of the source, converted; `None` at its end. After
+    /// the source fails, its error is the last item.
+    fn read(&mut self, py: Python<'_>) -> Option<PyResult<Input>> {
+        if self.exhausted {
+            return None;
+        }
+        match self.source.bind(py).clone().next() {
+            Some(Ok(obj)) => {
+                let item = item_of(&obj, self.next_index);
+                self.next_index += 1;
+                Some(item)
+            }
+            Some(Err(e)) => {
+                self.exhausted = true;
+                Some(Err(e))
+            }
+            None => {
+                self.exhausted = true;
+                None
             }
         }
-        let inputs: Vec<Option<Input>> = items
-            .iter_mut()
-            .map(|r| match r {
-                Ok(x) => Some(std::mem::take(x)),
-                Err(_) => None,
-            })
-            .collect();
+    }
+
+    /// `n_threads=1`: reads the next batch and annotates it here, with the
+    /// interpreter released once for the whole batch.
+    fn fill_here(&mut self, py: Python<'_>) {
+        let mut items: Vec<PyResult<Input>> = Vec::with_capacity(self.batch);
+        while items.len() < self.batch {
+            match self.read(py) {
+                Some(item) => items.push(item),
+                None => break,
+            }
+        }
         let pipeline = &self.pipeline;
-        let run = |x: &Option<Input>| x.as_ref().map(|x| annotate(pipeline, x));
-        let workers = &self.workers;
-        let done: Vec<Option<Result<Document, Failure>>> = py.detach(|| match workers {
-            Workers::Caller => inputs.iter().map(run).collect(),
-            Workers::Global => inputs.par_iter().map(run).collect(),
-            Workers::Pool(pool) => pool.install(|| inputs.par_iter().map(run).collect()),
+        let done: Vec<Option<Result<Document, Failure>>> = py.detach(|| {
+            items
+                .iter()
+                .map(|x| x.as_ref().ok().map(|x| annotate(pipeline, x)))
+                .collect()
         });
         for (item, doc) in items.into_iter().zip(done) {
-            self.ready.push_back(match (item, doc) {
-                (Err(e), _) => Err(e),
-                (Ok(_), Some(Ok(d))) => Ok(Doc::new(d)),
-                (Ok(_), Some(Err(f))) => Err(f.into_pyerr(py)),
-                (Ok(_), None) => {
-                    Err(Failure::new(Kind::Internal, "an item was not annotated").into_pyerr(py))
-                }
+            self.queue.push_back(match (item, doc) {
+                (Err(e), _) => Slot::Unread(e),
+                (Ok(_), Some(doc)) => Slot::Done(doc),
+                (Ok(_), None) => Slot::Done(Err(Failure::new(
+                    Kind::Internal,
+                    "an item was not annotated",
+                ))),
             });
         }
-        Ok(())
+    }
+
+    /// Worker threads: reads items until `batch` are in flight (or the
+    /// source ends), handing each to the pool as it is read.
+    fn top_up(&mut self, py: Python<'_>) {
+        while self.queue.len() < self.batch {
+            let index = self.next_index;
+            match self.read(py) {
+                Some(Ok(input)) => {
+                    let pipeline = Arc::clone(&self.pipeline);
+                    let finished = Arc::clone(&self.finished);
+                    self.workers
+                        .spawn(move || finished.put(index, annotate(&pipeline, &input)));
+                    self.queue.push_back(Slot::Running(index));
+                }
+                Some(Err(e)) => self.queue.push_back(Slot::Unread(e)),
+                None => break,
+            }
+        }
     }
 }
 
@@ -462,9 +542,20 @@ impl Pipe {
     }
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Doc>> {
-        if self.ready.is_empty() && !self.exhausted {
-            self.fill(py)?;
+        match self.workers {
+            Workers::Caller if self.queue.is_empty() => self.fill_here(py),
+            Workers::Caller => {}
+            Workers::Global | Workers::Pool(_) => self.top_up(py),
         }
-        self.ready.pop_front().transpose()
+        let doc = match self.queue.pop_front() {
+            None => return Ok(None),
+            Some(Slot::Unread(e)) => return Err(e),
+            Some(Slot::Done(doc)) => doc,
+            Some(Slot::Running(index)) => {
+                let finished = &self.finished;
+                py.detach(|| finished.take(index))
+            }
+        };
+        doc.map(|d| Some(Doc::new(d))).map_err(|f| f.into_pyerr(py))
     }
 }

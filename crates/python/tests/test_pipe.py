@@ -78,3 +78,29 @@ def test_undecodable_bytes_in_pipe_name_the_item(nlp):
 def test_batch_size_must_be_positive(nlp):
     with pytest.raises(ValueError, match="batch_size"):
         nlp.pipe(["x"], batch_size=0)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_pipe_reads_at_most_batch_size_items_ahead(nlp, n_threads):
+    read = []
+
+    def source():
+        for i in range(50):
+            read.append(i)
+            yield f"第{i}篇。"
+
+    it = nlp.pipe(source(), n_threads=n_threads, batch_size=4)
+    for k in range(10):
+        assert next(it).id == str(k)
+        # memory is bounded by the batch: the source is read 4 items ahead at most
+        assert len(read) <= k + 1 + 4
+    assert [d.id for d in it] == [str(k) for k in range(10, 50)]
+
+
+def test_a_pipe_dropped_with_documents_in_flight_leaves_the_pipeline_usable(nlp):
+    texts = [f"崔现忠第{i}次前往罗定市新民村。" for i in range(40)]
+    for _ in range(3):
+        it = nlp.pipe(texts, n_threads=2, batch_size=16)
+        next(it)
+        del it
+    assert [d.text for d in nlp.pipe(texts, n_threads=2)] == texts
