@@ -9,7 +9,8 @@
 //! with `-DOCSTART-` lines holding the same sentences), `--prune-q N` (drop
 //! feature rows below N quantisation steps before tagging), `--dump FILE`
 //! (write `TOKEN GOLD PRED` columns for error analysis), `--repeat N` (also
-//! time N-1 extra tagging passes and print the fastest).
+//! time N-1 extra tagging passes and print the fastest), `--titles on|off`
+//! (switch the English title rule, `flags::TITLES`, for an ablation).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
     let mut prune: i16 = 0;
     let mut dump: Option<PathBuf> = None;
     let mut repeat = 1usize;
+    let mut titles: Option<bool> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--gold" => gold = args.next().map(PathBuf::from),
@@ -67,6 +69,14 @@ fn main() -> ExitCode {
             "--conll-docs" => docs = args.next().map(PathBuf::from),
             "--repeat" => repeat = args.next().and_then(|s| s.parse().ok()).unwrap_or(1),
             "--dump" => dump = args.next().map(PathBuf::from),
+            "--titles" => match args.next().as_deref() {
+                Some("on") => titles = Some(true),
+                Some("off") => titles = Some(false),
+                other => {
+                    eprintln!("error: --titles takes on or off, not {other:?}");
+                    return ExitCode::from(2);
+                }
+            },
             "--prune-q" => prune = args.next().and_then(|s| s.parse().ok()).unwrap_or(0),
             _ => {
                 eprintln!("error: unknown argument {a:?}");
@@ -87,6 +97,9 @@ fn main() -> ExitCode {
         }
     };
     let load = t0.elapsed().as_secs_f64();
+    if let Some(on) = titles {
+        model.set_title_rule(on);
+    }
     if prune > 0 {
         model.prune(prune);
         eprintln!("pruned to {} features", model.num_features());

@@ -458,8 +458,20 @@ pub mod flags {
     /// tokens pass them ([`crate::Text::words`]); otherwise a segmenter
     /// cuts the sentence ([`crate::TagOptions::segmenter`]).
     pub const SEGMENTS: u32 = 2048;
+    /// English, a step after decoding, not a feature: titles stay outside
+    /// the entities, as CoNLL-2003 tags them. An honorific
+    /// ([`crate::is_honorific`]: `Mr`, `Mrs`, `Ms`, `Miss`, `Mx`, `Dr`,
+    /// `Prof`, `Professor`, `Sir`, `Dame`, with or without a period) at the
+    /// start of a person entity is left out (`Mr/O Galloway/B-PER`,
+    /// `Sir/O John/B-PER Gorst/I-PER`); a member title
+    /// ([`crate::is_member_title`]: `MP`, `MEP` and their plurals) is never
+    /// inside an entity (an entity is cut there); an entity left empty is
+    /// dropped. Training ignores it (gold data follows the convention or
+    /// not); tagging and the dev scores of training apply it.
+    /// [`crate::NerModel::set_title_rule`] switches it on any English model.
+    pub const TITLES: u32 = 4096;
     /// Every flag this version knows; a model with other bits is refused.
-    pub const KNOWN: u32 = ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS;
+    pub const KNOWN: u32 = ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS | TITLES;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;

@@ -543,6 +543,64 @@ impl Decoder {
     }
 }
 
+/// Whether a token is an honorific that CoNLL-2003 leaves outside a
+/// person's name ([`flags::TITLES`]): `Mr`, `Mrs`, `Ms`, `Miss`, `Mx`, `Dr`,
+/// `Prof`, `Professor`, `Sir` or `Dame`, with or without a final period.
+/// `Lord` is not one (`Lord's` is a cricket ground in CoNLL-2003).
+///
+/// ```
+/// assert!(zhen_ner::is_honorific("Mr"));
+/// assert!(zhen_ner::is_honorific("Dr."));
+/// assert!(!zhen_ner::is_honorific("MP"));
+/// ```
+pub fn is_honorific(token: &str) -> bool {
+    const HONORIFICS: [&str; 10] = [
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Mx",
+        "Dr",
+        "Prof",
+        "Professor",
+        "Sir",
+        "Dame",
+    ];
+    HONORIFICS.contains(&token.strip_suffix('.').unwrap_or(token))
+}
+
+/// Whether a token is the title of a member of a parliament (`MP`, `MPs`,
+/// `MEP`, `MEPs`): a common noun, never part of a name (CoNLL-2003 tags
+/// every one of them outside the entities, `Conservative/B-MISC MP/O`).
+pub fn is_member_title(token: &str) -> bool {
+    matches!(token, "MP" | "MPs" | "MEP" | "MEPs")
+}
+
+/// The title rule ([`flags::TITLES`]): cuts each span at the member titles
+/// it holds ([`is_member_title`]), moves the start of each person span past
+/// its leading honorifics ([`is_honorific`]), and drops what is left empty.
+fn untitle(tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
+    let title = |i: usize| tokens.get(i).is_some_and(|t| is_member_title(t));
+    let mut out = Vec::with_capacity(spans.len());
+    for (a, b, label) in std::mem::take(spans) {
+        let mut start = a;
+        for end in a..=b {
+            if end < b && !title(end) {
+                continue;
+            }
+            let mut s = start;
+            while label == Label::Per && s < end && tokens.get(s).is_some_and(|t| is_honorific(t)) {
+                s += 1;
+            }
+            if s < end {
+                out.push((s, end, label.clone()));
+            }
+            start = end + 1;
+        }
+    }
+    *spans = out;
+}
+
 /// A trained named-entity tagger (`Send + Sync`; tag from many threads at once).
 ///
 /// Chinese models tag characters of simplified-Chinese text, English
@@ -622,7 +680,26 @@ impl NerModel {
         seg: Option<&[SegUnit]>,
     ) -> Vec<(usize, usize, Label)> {
         let tags = self.best_tags(units, extra, seg);
-        self.tags.decode(&tags)
+        let mut spans = self.tags.decode(&tags);
+        if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::TITLES != 0) {
+            untitle(t, &mut spans);
+        }
+        spans
+    }
+
+    /// Switches [`flags::TITLES`] (honorifics outside person entities) on
+    /// or off; a no-op for a Chinese model, which tags characters. The rule
+    /// is not learned, so it can be set on a trained model, for an ablation
+    /// or to give an older model the convention; it is stored with the
+    /// model's flags when the model is written.
+    pub fn set_title_rule(&mut self, on: bool) {
+        if self.ex.english {
+            if on {
+                self.ex.flags |= flags::TITLES;
+            } else {
+                self.ex.flags &= !flags::TITLES;
+            }
+        }
     }
 
     pub(crate) fn best_tags(
@@ -807,6 +884,38 @@ const MAX_FILE: u64 = 4 << 30;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_stay_outside_entities() {
+        let toks = [
+            "Mr", "Galloway", "met", "Dr.", "Sir", "John", "Smith", "at", "Dr", "Inc", "Labour",
+            "MEP", "Jo", "Cox", "MP",
+        ];
+        let mut spans = vec![
+            (0, 2, Label::Per),
+            (3, 7, Label::Per),
+            (8, 10, Label::Org),
+            (0, 1, Label::Per),
+            (10, 14, Label::Org),
+            (14, 15, Label::Loc),
+        ];
+        untitle(&toks, &mut spans);
+        // the honorifics leave the names; an organisation keeps its words; a
+        // person entity of a title alone is dropped; a member title cuts
+        // the span it is in and leaves it
+        assert_eq!(
+            spans,
+            [
+                (1, 2, Label::Per),
+                (5, 7, Label::Per),
+                (8, 10, Label::Org),
+                (10, 11, Label::Org),
+                (12, 14, Label::Org),
+            ]
+        );
+        assert!(!is_honorific("Lord") && !is_honorific("MR") && is_honorific("Mrs."));
+        assert!(is_member_title("MEPs") && !is_member_title("Mp"));
+    }
 
     #[test]
     fn viterbi_never_outputs_invalid_transitions() {
