@@ -136,7 +136,7 @@ fn shipped(name: &str) -> (std::path::PathBuf, Vec<u8>) {
 fn shipped_models_pass_every_check_of_the_current_format() {
     for (name, id) in [
         ("zh-news.zner", "zh-news-4"),
-        ("en-conll.zner", "en-conll-3"),
+        ("en-conll.zner", "en-conll-4"),
     ] {
         let (p, b) = shipped(name);
         assert_eq!(
@@ -219,6 +219,72 @@ fn embedded_en_tags_tokens() {
     let found = tag(NerModel::embedded_en(), &text);
     assert_eq!(&text[found[0].range.range()], "Peter Blackburn");
 }
+
+/// The English check set of modern news (`fixtures/modern-en.bio`: 40
+/// sentences written for zhen with CoNLL-2003's conventions; names newer than
+/// 2003, British titles without a period, MPs and MEPs).
+fn modern_en() -> Vec<zhen_ner::BioSentence> {
+    read_bio(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/modern-en.bio")).unwrap()
+}
+
+/// Issue 17's English errors that en-conll-4 fixes: `Mr Galloway` and `Ms
+/// King` were whole person entities, `MP` and `MEP` places or
+/// organisations. ("Barack Obama" is still tagged as an organisation: the
+/// models that learnt it fell below the CoNLL-2003 bar, see
+/// models/README.md.)
+#[test]
+fn embedded_en_keeps_titles_outside_entities() {
+    let m = NerModel::embedded_en();
+    let sents = modern_en();
+    let gold: Vec<_> = sents.iter().map(|s| s.spans()).collect();
+    let pred: Vec<Vec<(usize, usize, Label)>> = sents
+        .iter()
+        .map(|s| {
+            tag_tokens(m, &s.token_strs())
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        })
+        .collect();
+    // two of the sentences the issue quotes
+    let galloway = "Mr Galloway said the MP would resign .";
+    assert_eq!(sents[2].token_strs().join(" "), galloway);
+    assert_eq!(pred[2], gold[2], "{galloway}");
+    let king = "Ms King , a Labour MEP , spoke on Monday .";
+    assert_eq!(sents[3].token_strs().join(" "), king);
+    assert!(
+        pred[3].contains(&(1, 2, Label::Per)),
+        "{king}: {:?}",
+        pred[3]
+    );
+    for (s, p) in sents.iter().zip(&pred) {
+        let toks = s.token_strs();
+        for &(a, b, ref label) in p {
+            // no MP or MEP inside an entity, no title at the start of a name
+            assert!(
+                !toks[a..b].iter().any(|t| zhen_ner::is_member_title(t)),
+                "{:?} tagged {label:?} in {toks:?}",
+                &toks[a..b]
+            );
+            assert!(
+                *label != Label::Per || !zhen_ner::is_honorific(toks[a]),
+                "{:?} in {toks:?}",
+                &toks[a..b]
+            );
+        }
+    }
+    let s = score(&gold, &pred);
+    eprintln!("modern English check set: F1 {:.4}", s.micro.f1);
+    assert!(
+        s.micro.f1 > MODERN_EN_FLOOR,
+        "F1 {} below {MODERN_EN_FLOOR}",
+        s.micro.f1
+    );
+}
+
+/// Somewhat below the measured F1 of the shipped model on the check set,
+/// 0.883 (see models/README.md; en-conll-3 scored 0.769).
+const MODERN_EN_FLOOR: f64 = 0.85;
 
 /// Scores the embedded zh model on the first 300 sentences of MSRA test,
 /// when the research data is present on this machine.
