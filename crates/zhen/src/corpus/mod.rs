@@ -246,7 +246,9 @@ pub fn annotate_corpus_with(
         bytes,
         ..Summary::default()
     };
-    for done in par::ordered(pool.as_ref(), jobs.iter(), |job| worker.process(job)) {
+    // the documents are written here, in input order, while the threads
+    // annotate the next ones
+    let consume = |done: Done| -> Result<()> {
         summary.documents += 1;
         if let Some(f) = done.failure {
             progress.failure(&f);
@@ -275,7 +277,14 @@ pub fn annotate_corpus_with(
                 documents: summary.documents,
             });
         }
-    }
+        Ok(())
+    };
+    par::ordered_each(
+        pool.as_ref(),
+        jobs.iter(),
+        |job| worker.process(job),
+        consume,
+    )?;
     progress.finish();
     for sink in sinks {
         sink.finish(&out)?;

@@ -78,9 +78,7 @@ pub fn annotate_jsonl(
         path: "<stdout>".into(),
         source,
     };
-    for (n, line) in par::ordered(pool.as_ref(), lines, |(n, l)| {
-        (n, annotate_line(pipeline, n, l))
-    }) {
+    let consume = |(n, line): (usize, Line)| -> Result<()> {
         match line {
             Line::Done(bytes) => output.write_all(&bytes).map_err(write_err)?,
             Line::Bad {
@@ -118,7 +116,14 @@ pub fn annotate_jsonl(
                 documents: summary.lines,
             });
         }
-    }
+        Ok(())
+    };
+    par::ordered_each(
+        pool.as_ref(),
+        lines,
+        |(n, l)| (n, annotate_line(pipeline, n, l)),
+        consume,
+    )?;
     output.flush().map_err(write_err)?;
     Ok(summary)
 }
