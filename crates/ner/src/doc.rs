@@ -2,8 +2,7 @@
 //! document is also recognised at its other mentions
 //! ([`crate::TagOptions::consistency`]).
 
-use std::collections::HashMap;
-
+use rustc_hash::{FxHashMap, FxHashSet};
 use zhen_core::Label;
 
 /// Adds, in every sentence, the untagged mentions of entity strings that were
@@ -21,7 +20,9 @@ pub(crate) fn propagate(
     min_units: usize,
 ) {
     // the label of each tagged string, or None once two labels disagree
-    let mut labels: HashMap<&[u64], Option<Label>> = HashMap::new();
+    // (FxHash: the units are already hashes, and SipHash over every
+    // candidate slice was most of this function's time)
+    let mut labels: FxHashMap<&[u64], Option<Label>> = FxHashMap::default();
     let mut max_len = 0;
     for (u, sp) in units.iter().zip(spans.iter()) {
         for (s, e, l) in sp {
@@ -38,12 +39,19 @@ pub(crate) fn propagate(
             }
         }
     }
-    let best: HashMap<&[u64], Label> = labels
+    let best: FxHashMap<&[u64], Label> = labels
         .into_iter()
         .filter_map(|(k, l)| l.map(|l| (k, l)))
         .collect();
     if best.is_empty() {
         return;
+    }
+    // a position no string starts with, or a length no string has, cannot
+    // match: skipped without a lookup
+    let starts: FxHashSet<u64> = best.keys().filter_map(|k| k.first().copied()).collect();
+    let mut has_len = vec![false; max_len + 1];
+    for k in best.keys() {
+        has_len[k.len()] = true;
     }
     for (u, sp) in units.iter().zip(spans.iter_mut()) {
         let mut covered = vec![false; u.len()];
@@ -54,9 +62,9 @@ pub(crate) fn propagate(
         let mut i = 0;
         while i < u.len() {
             let mut hit = None;
-            if !covered[i] {
+            if !covered[i] && starts.contains(&u[i]) {
                 for len in (min_units..=max_len.min(u.len() - i)).rev() {
-                    if covered[i..i + len].iter().any(|&c| c) {
+                    if !has_len[len] || covered[i..i + len].iter().any(|&c| c) {
                         continue;
                     }
                     if let Some(l) = best.get(&u[i..i + len]) {
