@@ -89,8 +89,9 @@ where
 /// the threads are kept busy: an item starts as soon as a thread is free
 /// and at most a few items per thread are in flight (drawn, not yet
 /// consumed), so memory stays bounded while `consume` (writing files) runs
-/// beside the mapping instead of between batches. With one thread, it is
-/// [`ordered`]'s batches, consumed in turn. The first error of `consume`
+/// beside the mapping instead of between batches: with one thread too,
+/// where the calling thread's writing (waiting for `fsync`) would otherwise
+/// stop the annotating. The first error of `consume`
 /// ends the run (the items in flight are finished and dropped); a panic in
 /// `f` is resumed on the calling thread.
 pub(crate) fn ordered_each<I, R, F, E>(
@@ -108,13 +109,9 @@ where
     let threads = pool
         .map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
         .max(1);
-    if threads == 1 || rayon::current_thread_index().is_some() {
-        // One thread: batches, each handed to the pool's thread at once (a
-        // hand-off per item waits for the scheduler twice, which on a loaded
-        // machine cost a third of -j1's speed), so that what `f` runs in
-        // parallel (a big document's parts) sees one thread too. Called
-        // from a pool's thread: blocking it on the results could starve the
-        // pool; batches do not block.
+    if rayon::current_thread_index().is_some() {
+        // called from a pool's thread: blocking it on the results could
+        // starve the pool; batches do not block
         for r in ordered(pool, items, f) {
             consume(r)?;
         }
