@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn ordered_each_resumes_a_panic_of_f() {
         let p = pool(2).unwrap();
-        let r = std::panic::catch_unwind(|| {
+        let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let _ = ordered_each(
                 p.as_ref(),
                 0..100u32,
@@ -256,7 +256,7 @@ mod tests {
                 },
                 |_| Ok::<(), ()>(()),
             );
-        });
+        }));
         assert!(r.is_err());
     }
 }
