@@ -134,6 +134,97 @@ impl Pipeline {
                 text = Cow::Owned(rebuild(&text, &repls, &mut []));
             }
         }
+        match &self.segmentation {
+            None => {
+                let mut out = String::with_capacity(text.len() + text.len() / 16);
+                let ids = has_ids(&text);
+                self.chain_append(&text, 0..text.len(), ids, &mut out, &mut Default::default());
+                out
+            }
+            Some(seg) if memchr::memchr(0, text.as_bytes()).is_none() => {
+                self.convert_segmented(seg, &text)
+            }
+            // NUL cuts (see `segment`)
+            Some(_) => self.convert_by_steps(&text),
+        }
+    }
+
+    /// The conversion of a normalized text with segmentation and no NUL
+    /// byte, in one pass that writes the output once: each segment is
+    /// converted by the chain as soon as segmentation yields it, straight
+    /// into the output. A segment that is a dictionary key is the same text
+    /// wherever it occurs, so on large texts its conversion is computed
+    /// once and copied after that.
+    fn convert_segmented(&self, seg: &Matcher, text: &str) -> String {
+        // below this size the table costs more than it saves
+        const CACHE_FROM: usize = 1 << 16;
+        let mut out = String::with_capacity(text.len() + text.len() / 16);
+        let ids = has_ids(text);
+        let mut bufs = Default::default();
+        // per segmentation key: its conversion's range in `done`, once met
+        let mut cache: Vec<(usize, usize)> = if text.len() >= CACHE_FROM {
+            vec![(usize::MAX, 0); seg.keys()]
+        } else {
+            Vec::new()
+        };
+        let mut done = String::new();
+        let mut last = 0;
+        scan(seg, text, 0..text.len(), ids, |h| {
+            if h.start > last {
+                self.chain_append(text, last..h.start, ids, &mut out, &mut bufs);
+            }
+            match cache.get_mut(h.key as usize) {
+                None => self.chain_append(text, h.start..h.end, ids, &mut out, &mut bufs),
+                Some(c) => {
+                    if c.0 == usize::MAX {
+                        let from = done.len();
+                        self.chain_append(text, h.start..h.end, ids, &mut done, &mut bufs);
+                        *c = (from, done.len());
+                    }
+                    out.push_str(&done[c.0..c.1]);
+                }
+            }
+            last = h.end;
+        });
+        if last < text.len() {
+            self.chain_append(text, last..text.len(), ids, &mut out, &mut bufs);
+        }
+        out
+    }
+
+    /// The conversion chain over `text[range]` as a text of its own (one
+    /// segment), appended to `out`; `bufs` is scratch space. `ids`: whether
+    /// `text[range]` may contain an IDS operator (see [`has_ids`]).
+    fn chain_append(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        ids: bool,
+        out: &mut String,
+        bufs: &mut [String; 2],
+    ) {
+        match self.chain.as_slice() {
+            [] => out.push_str(&text[range]),
+            [m] => step_append(m, text, range, ids, out),
+            [first, rest @ ..] => {
+                let [a, b] = bufs;
+                a.clear();
+                step_append(first, text, range, ids, a);
+                for m in rest {
+                    b.clear();
+                    step_append(m, a, 0..a.len(), has_ids(a), b);
+                    std::mem::swap(a, b);
+                }
+                out.push_str(a);
+            }
+        }
+    }
+
+    /// [`Pipeline::convert`] after normalization, one whole-text pass per
+    /// step: the general way, which also handles NUL cuts.
+    fn convert_by_steps<'t>(&self, input: &'t str) -> String {
+        let mut repls = Vec::new();
+        let mut text: Cow<'t, str> = Cow::Borrowed(input);
         let (mut segs, cuts) = self.segment(&text);
         if !cuts.is_empty() {
             let dels: Vec<Repl<'_>> = cuts
@@ -230,6 +321,20 @@ impl Pipeline {
             cuts.into_iter().map(sh).collect(),
         )
     }
+}
+
+/// One conversion step over `text[range]` (as a text of its own), its
+/// output appended to `out`.
+fn step_append(m: &Matcher, text: &str, range: Range<usize>, ids: bool, out: &mut String) {
+    let mut pos = range.start;
+    scan(m, text, range.clone(), ids, |h| {
+        if !h.same {
+            out.push_str(&text[pos..h.start]);
+            out.push_str(h.value);
+            pos = h.end;
+        }
+    });
+    out.push_str(&text[pos..range.end]);
 }
 
 /// The segments after deleting `cuts` (sorted, disjoint): a segment moves

@@ -141,6 +141,12 @@ struct StartTable {
     bmp: Vec<u64>,
     // any key starts with a supplementary-plane char
     astral: bool,
+    // the UTF-8 lead bytes of every char that may start a key, when there
+    // are at most three (the normalization tables: U+F900.. and astral
+    // compatibility ideographs, and the IDS operators): `skip` then jumps
+    // from one such byte to the next with memchr instead of decoding
+    // every char
+    leads: Option<[u8; 3]>,
 }
 
 impl StartTable {
@@ -148,6 +154,7 @@ impl StartTable {
         let mut t = StartTable {
             bmp: vec![0; 0x10000 / 64],
             astral: false,
+            leads: None,
         };
         for c in keys
             .filter_map(|k| k.chars().next())
@@ -160,7 +167,41 @@ impl StartTable {
                 t.astral = true;
             }
         }
+        t.leads = Self::leads(&t.bmp, t.astral);
         t
+    }
+
+    /// The lead bytes of the chars in the table, if at most three.
+    fn leads(bmp: &[u64], astral: bool) -> Option<[u8; 3]> {
+        let mut seen = [false; 256];
+        for (w, &bits) in bmp.iter().enumerate() {
+            if w < 2 {
+                // ASCII: a char is its own lead byte
+                (0..64)
+                    .filter(|i| bits >> i & 1 != 0)
+                    .for_each(|i| seen[w * 64 + i] = true);
+            } else if bits != 0 {
+                // the 64 chars of any later word share their lead byte
+                let c = (w as u32) << 6;
+                let lead = if c < 0x800 {
+                    0xC0 | (c >> 6)
+                } else {
+                    0xE0 | (c >> 12)
+                };
+                seen[lead as usize] = true;
+            }
+        }
+        if astral {
+            seen[0xF0..0xF5].iter_mut().for_each(|b| *b = true);
+        }
+        let leads: Vec<u8> = (0..=255u8).filter(|&b| seen[b as usize]).collect();
+        match leads[..] {
+            [] => Some([0xFF; 3]), // 0xFF never occurs in UTF-8
+            [a] => Some([a, a, a]),
+            [a, b] => Some([a, b, b]),
+            [a, b, c] => Some([a, b, c]),
+            _ => None,
+        }
     }
 
     /// The first position at or after `p` (and before `end`) where a key or
@@ -168,6 +209,26 @@ impl StartTable {
     #[inline]
     fn skip(&self, text: &str, mut p: usize, end: usize) -> usize {
         let b = text.as_bytes();
+        if let Some([x, y, z]) = self.leads {
+            // only chars with these lead bytes can start a key
+            while p < end {
+                match memchr::memchr3(x, y, z, &b[p..end]) {
+                    None => return end,
+                    Some(i) => p += i,
+                }
+                let n = match b[p] {
+                    0..0x80 => 1,
+                    0x80..0xE0 => 2,
+                    0xE0..0xF0 => 3,
+                    _ => 4,
+                };
+                if self.starts_at(b, p) {
+                    return p;
+                }
+                p += n;
+            }
+            return end;
+        }
         while p < end {
             let lead = b[p];
             let (c, n) = if lead < 0x80 {
@@ -195,6 +256,24 @@ impl StartTable {
         }
         end
     }
+
+    /// Whether the char at byte `p` (a char boundary of a str) may start a key.
+    #[inline]
+    fn starts_at(&self, b: &[u8], p: usize) -> bool {
+        let lead = b[p];
+        let c = if lead < 0x80 {
+            lead as u32
+        } else if lead < 0xE0 {
+            ((lead as u32 & 0x1F) << 6) | (b[p + 1] as u32 & 0x3F)
+        } else if lead < 0xF0 {
+            ((lead as u32 & 0x0F) << 12)
+                | ((b[p + 1] as u32 & 0x3F) << 6)
+                | (b[p + 2] as u32 & 0x3F)
+        } else {
+            return self.astral;
+        };
+        (self.bmp[(c >> 6) as usize] >> (c & 63)) & 1 != 0
+    }
 }
 
 impl std::fmt::Debug for Matcher {
@@ -213,6 +292,9 @@ pub(crate) struct Hit<'m> {
     pub value: &'m str,
     /// The output equals the matched text (no edit needed).
     pub same: bool,
+    /// Which key matched (an index below [`Matcher::keys`]): hits with the
+    /// same key cover the same text and have the same output.
+    pub key: u32,
 }
 
 impl Matcher {
@@ -323,7 +405,7 @@ impl Matcher {
         }) {
             return None;
         }
-        let bmp = r
+        let bmp: Vec<u64> = r
             .take(8 * 1024)?
             .chunks_exact(8)
             .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
@@ -334,17 +416,17 @@ impl Matcher {
         if !rest.is_empty() || r.p != b.len() {
             return None;
         }
+        let leads = StartTable::leads(&bmp, astral);
         Some(Matcher {
             pma,
             answers,
             values,
-            starts: StartTable { bmp, astral },
+            starts: StartTable { bmp, astral, leads },
         })
     }
 
     /// Number of keys.
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub fn keys(&self) -> usize {
         self.answers.len()
     }
 }
@@ -471,6 +553,7 @@ pub(crate) fn scan<'m>(
                 end: hit_end,
                 value: m.value(a),
                 same: a.same,
+                key: found.value(),
             });
             p = hit_end;
             // restart (skipping non-starters) after a shorter answer, or
@@ -533,7 +616,7 @@ mod tests {
     fn first_dictionary_wins_a_merged_key() {
         let l = Leaf::build(&[dict("k\t1\n"), dict("k\t2\nkk\t3\n")]);
         let m = Matcher::compile(&[Arc::new(l)], &Tree::Leaf(0), "t").unwrap();
-        assert_eq!(m.len(), 2);
+        assert_eq!(m.keys(), 2);
         let l = Leaf::build(&[dict("k\t1\n"), dict("k\t2\nkk\t3\n")]);
         assert_eq!(
             run(vec![Arc::new(l)], Tree::Leaf(0), "k"),

@@ -200,7 +200,7 @@ pub fn decode(path: &Path, bytes: &[u8], opts: DecodeOptions) -> Result<Decoded,
 /// Detects the encoding of a body without BOM (see [`decode`]).
 fn detect(path: &Path, body: &[u8]) -> Result<&'static Encoding, InputError> {
     let nul = memchr_nul(body);
-    let utf8 = std::str::from_utf8(body).is_ok();
+    let utf8 = simdutf8::basic::from_utf8(body).is_ok();
     if utf8 && nul.is_none() {
         return Ok(UTF_8);
     }
@@ -373,7 +373,7 @@ fn utf16_by_nuls(body: &[u8]) -> Option<&'static str> {
 }
 
 fn memchr_nul(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == 0)
+    memchr::memchr(0, b)
 }
 
 /// Where a body starts in its file or stream.
@@ -400,7 +400,7 @@ fn decode_with(
     lossy: bool,
 ) -> Result<(String, usize), InputError> {
     if encoding == UTF_8 {
-        if let Ok(s) = std::str::from_utf8(body) {
+        if let Ok(s) = simdutf8::basic::from_utf8(body) {
             return Ok((s.to_string(), 0));
         }
     }
