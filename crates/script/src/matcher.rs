@@ -540,10 +540,18 @@ pub(crate) fn scan<'m>(
         for found in m.pma.leftmost_find_iter(&text[base..end]) {
             let start = base + found.start();
             if ids {
-                if let Some(o) = find_ids(text, p..start) {
+                // no key starts in text[p..start] (the match is leftmost),
+                // so the IDSs there are passed over without searching
+                // again; only an IDS that reaches past `start` restarts the
+                // search (searching again after each one was quadratic: a
+                // text of IDSs before a distant match was rescanned to the
+                // match once per IDS)
+                while let Some(o) = find_ids(text, p..start) {
                     let l = ids_len(&text[o..end]);
                     p = o + if l == 0 { 3 } else { l };
-                    continue 'restart;
+                    if p > start {
+                        continue 'restart;
+                    }
                 }
             }
             let a = &m.answers[found.value() as usize];
@@ -639,6 +647,24 @@ mod tests {
         assert_eq!(run1("⿰言"), vec![(3, 6, "X".into())]);
         assert_eq!(ids_len("⿲a⿱bcd!"), "⿲a⿱bcd".len());
         assert_eq!(ids_len("a"), 0);
+    }
+
+    /// Fuzzing found conversion quadratic in the IDS operators before a
+    /// distant match: each one restarted the search, which scanned on to
+    /// the match again. 300,000 of them before the only match took hours;
+    /// now one scan.
+    #[test]
+    fn many_ideographic_description_operators_before_a_distant_match_are_linear() {
+        let leaves = vec![Arc::new(Leaf::build(&[dict("ab\tX\nz\tZ\n")]))];
+        // "a" can start a key, so the search starts at each one; the "⿰"
+        // after it is an operator without its operands
+        let text = format!("{}z", "a⿰".repeat(300_000));
+        assert_eq!(
+            run(leaves.clone(), Tree::Leaf(0), &text),
+            vec![(text.len() - 1, text.len(), "Z".into())]
+        );
+        // an operator whose IDS reaches past the match hides it
+        assert_eq!(run(leaves, Tree::Leaf(0), "a⿰ab"), vec![]);
     }
 
     #[test]
