@@ -215,7 +215,13 @@ fn detect(path: &Path, body: &[u8]) -> Result<&'static Encoding, InputError> {
         return Ok(UTF_8);
     }
     if let Some(e) = sniff_utf16(body) {
-        return Ok(e);
+        // valid UTF-8 (with NULs) is UTF-16 only with UTF-16's NULs:
+        // read as UTF-16, pairs of ASCII letters are CJK ideographs ("tt"
+        // is U+7474), so the score alone took English text with a stray
+        // NUL for UTF-16 (found by fuzzing)
+        if !utf8 || utf16_zero_high_bytes(body, e) {
+            return Ok(e);
+        }
     }
     if let Some(off) = nul {
         return Err(InputError::Binary {
@@ -347,6 +353,16 @@ fn utf16_order(body: &[u8], percent: usize) -> Option<&'static Encoding> {
         (be, UTF_16BE)
     };
     (best != le.min(be) && best * 100 >= units * 4 * percent).then_some(enc)
+}
+
+/// Whether at least a quarter of `body`'s code units in `encoding`'s byte
+/// order (UTF-16LE or BE) have a zero high byte, as UTF-16 text with some
+/// ASCII in it has.
+pub fn utf16_zero_high_bytes(body: &[u8], encoding: &Encoding) -> bool {
+    let high = usize::from(encoding == UTF_16LE);
+    let units = body.len() / 2;
+    let zeros = body.chunks_exact(2).filter(|u| u[high] == 0).count();
+    units > 0 && zeros * 4 >= units
 }
 
 /// A char that Chinese or English text is made of.
@@ -836,6 +852,20 @@ mod tests {
         // English only
         let d = dec(&utf16("Peter Blackburn, Brussels.", false)).unwrap();
         assert_eq!(d.encoding, "UTF-16LE");
+    }
+
+    /// Fuzzing found English text with a few NULs (valid UTF-8) decoded as
+    /// UTF-16LE ideographs: "tt" is U+7474 in either byte order.
+    #[test]
+    fn utf8_with_stray_nuls_is_not_utf16() {
+        let mut body = b"\0\0".to_vec();
+        body.extend(b"t".repeat(86));
+        body.extend(b"\0\0\0\0\x08");
+        let err = dec(&body).unwrap_err().to_string();
+        assert!(err.contains("byte offset 0: NUL byte"), "{err}");
+        let mut body = b"Peter works in Brussels.".to_vec();
+        body.insert(6, 0);
+        assert!(dec(&body).unwrap_err().to_string().contains("NUL byte"));
     }
 
     #[test]
