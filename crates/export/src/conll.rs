@@ -397,6 +397,16 @@ pub fn read_str(input: &str, source: &str, opts: &ReadOptions) -> Result<Vec<Doc
                 ),
             ));
         }
+        if fs[0].1.trim().is_empty() {
+            // found by fuzzing: an empty token read into an empty sentence
+            // and entity, which no format writes back the same
+            return Err(Error::parse(
+                source,
+                line_no,
+                1,
+                "the token is empty (the line starts with a TAB); a token line starts with its token",
+            ));
+        }
         let (tag_col, tag) = fs[n - 1];
         let Some(tag) = tags::parse_tag(tag) else {
             return Err(Error::parse(
@@ -444,6 +454,10 @@ mod tests {
         assert_eq!(
             docs.to_string(),
             "t.conll:10:8: 2 columns, but line 3 has 4; every token line must have the same columns (a token containing a space? use TABs between columns)"
+        );
+        assert_eq!(
+            read("\tI-PER\tI-LOC\n\nA\tO\tO\n").unwrap_err().to_string(),
+            "t.conll:1:1: the token is empty (the line starts with a TAB); a token line starts with its token"
         );
         assert_eq!(
             read("tok\n").unwrap_err().to_string(),
