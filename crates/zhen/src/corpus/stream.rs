@@ -1,12 +1,20 @@
 //! Streaming: JSON lines `{"id":…,"text":…}` in, one annotated JSON line
 //! out per input line, in order (`zhen annotate --jsonl`).
+//!
+//! A text over [`PART_BYTES`] is annotated a part at a time
+//! ([`crate::parts`], as `zhen annotate` does with a large file) and its
+//! JSON line is written to an unnamed temporary file, copied to the output
+//! in its turn: memory is bounded by the line's text and the part, not by
+//! its annotations (a JSON line carries about 20 bytes per byte of text).
 
-use std::io::{BufRead, Write};
+use std::fs::File;
+use std::io::{BufRead, BufWriter, Seek, Write};
 
-use zhen_export::jsonl;
+use zhen_export::{jsonl, DocWriter, Format, WriteOptions};
 
 use super::{Failure, Progress};
 use crate::input::{DecodeOptions, InputError, LineDecoder};
+use crate::parts::PART_BYTES;
 use crate::{par, Error, Pipeline, Result};
 
 /// What a stream did.
@@ -22,6 +30,8 @@ pub struct StreamSummary {
 enum Line {
     /// The annotated document's JSON line.
     Done(Vec<u8>),
+    /// A large document's JSON line, in an unnamed temporary file.
+    DoneFile(File),
     /// A line that cannot be annotated: the message, the byte offset when
     /// known, and the line's id when it has one.
     Bad {
@@ -46,11 +56,24 @@ enum Line {
 /// stream (after the lines before are written).
 pub fn annotate_jsonl(
     pipeline: &Pipeline,
+    input: impl BufRead,
+    output: impl Write,
+    decode: DecodeOptions,
+    jobs: usize,
+    progress: &mut dyn Progress,
+) -> Result<StreamSummary> {
+    stream(pipeline, input, output, decode, jobs, progress, PART_BYTES)
+}
+
+/// [`annotate_jsonl`] with texts over `part_bytes` annotated in parts.
+fn stream(
+    pipeline: &Pipeline,
     mut input: impl BufRead,
     mut output: impl Write,
     decode: DecodeOptions,
     jobs: usize,
     progress: &mut dyn Progress,
+    part_bytes: usize,
 ) -> Result<StreamSummary> {
     let pool = par::pool(jobs)?;
     let mut decoder = LineDecoder::new("<stdin>", decode)?;
@@ -81,6 +104,11 @@ pub fn annotate_jsonl(
     let consume = |(n, line): (usize, Line)| -> Result<()> {
         match line {
             Line::Done(bytes) => output.write_all(&bytes).map_err(write_err)?,
+            Line::DoneFile(mut file) => {
+                file.rewind()
+                    .and_then(|()| std::io::copy(&mut file, &mut output))
+                    .map_err(write_err)?;
+            }
             Line::Bad {
                 message,
                 byte_offset,
@@ -121,7 +149,7 @@ pub fn annotate_jsonl(
     par::ordered_each(
         pool.as_ref(),
         lines,
-        |(n, l)| (n, annotate_line(pipeline, n, l)),
+        |(n, l)| (n, annotate_line(pipeline, n, l, part_bytes)),
         consume,
     )?;
     output.flush().map_err(write_err)?;
@@ -139,13 +167,16 @@ fn id_of(raw: &[u8]) -> Option<serde_json::Value> {
     value.get("id").cloned()
 }
 
-fn annotate_line(pipeline: &Pipeline, n: usize, line: RawLine) -> Line {
+fn annotate_line(pipeline: &Pipeline, n: usize, line: RawLine, part_bytes: usize) -> Line {
     let (decoded, raw) = match line {
         Ok(l) => l,
         Err(e) => return Line::Unreadable(e),
     };
     let line = match decoded {
-        Ok(text) => text,
+        Ok(text) => {
+            drop(raw);
+            text
+        }
         Err(e) => {
             let byte_offset = match &e {
                 InputError::Undecodable { offset, .. } => Some(*offset),
@@ -176,6 +207,7 @@ fn annotate_line(pipeline: &Pipeline, n: usize, line: RawLine) -> Line {
             )
         }
     };
+    drop(line);
     let Some(object) = value.as_object() else {
         return bad(
             format!("<stdin> line {n}: a JSON object is needed; {EXPECTED}"),
@@ -200,6 +232,12 @@ fn annotate_line(pipeline: &Pipeline, n: usize, line: RawLine) -> Line {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
+    if text.len() > part_bytes {
+        return match annotate_large(pipeline, &id, text, part_bytes) {
+            Ok(file) => Line::DoneFile(file),
+            Err(e) => bad(format!("<stdin> line {n}: {e}"), id_value),
+        };
+    }
     let doc = match pipeline.annotate(&id, text) {
         Ok(a) => a.document,
         Err(e) => return bad(format!("<stdin> line {n}: {e}"), id_value),
@@ -208,5 +246,81 @@ fn annotate_line(pipeline: &Pipeline, n: usize, line: RawLine) -> Line {
     match jsonl::write(&mut buf, &doc) {
         Ok(()) => Line::Done(buf),
         Err(e) => bad(format!("<stdin> line {n}: {e}"), id_value),
+    }
+}
+
+/// A text over `max` bytes: its JSON line, annotated and written a part at
+/// a time to an unnamed temporary file (removed by the system when it is
+/// closed, even if the process is killed).
+fn annotate_large(pipeline: &Pipeline, id: &str, text: &str, max: usize) -> Result<File> {
+    let temp = |source| Error::Io {
+        path: std::env::temp_dir(),
+        source,
+    };
+    let mut writer = DocWriter::new(id, &WriteOptions::default());
+    writer.spool(Box::new(tempfile::tempfile().map_err(temp)?));
+    let out = BufWriter::with_capacity(1 << 16, tempfile::tempfile().map_err(temp)?);
+    writer.add(Format::Jsonl, vec![out])?;
+    crate::parts::annotate_into(pipeline, id, text, max, &mut writer)?;
+    let done = writer.finish()?;
+    let out = done
+        .outputs
+        .into_iter()
+        .flat_map(|(_, outs)| outs)
+        .next()
+        .expect("one JSONL output");
+    out.into_inner().map_err(|e| temp(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line over the part size is annotated in parts and its JSON line
+    /// is what the small lines' is: one line, the whole text, in its place.
+    #[test]
+    fn large_lines_are_annotated_in_parts_in_order() {
+        let pipeline = Pipeline::builder().build().unwrap();
+        let big = "崔现忠前往罗定市新民村。李四在上海工作。".repeat(6);
+        let input = format!(
+            "{}\n{}\n{}\n",
+            serde_json::json!({"id": "a", "text": "王小明在北京工作。"}),
+            serde_json::json!({"id": "big", "text": big}),
+            serde_json::json!({"id": 3, "text": "李四在上海工作。"}),
+        );
+        let run = |max| {
+            let mut out = Vec::new();
+            let summary = stream(
+                &pipeline,
+                input.as_bytes(),
+                &mut out,
+                DecodeOptions::default(),
+                2,
+                &mut (),
+                max,
+            )
+            .unwrap();
+            assert_eq!(summary.lines, 3);
+            assert_eq!(summary.failures, 0);
+            String::from_utf8(out).unwrap()
+        };
+        let parts = run(100);
+        let whole = run(PART_BYTES);
+        let docs = jsonl::read_str(&parts, "out.jsonl").unwrap();
+        assert_eq!(parts.lines().count(), 3);
+        assert_eq!(
+            docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            ["a", "big", "3"]
+        );
+        assert_eq!(docs[1].text, big);
+        let shanghai = docs[1].entities.iter().filter(|e| e.text == "上海").count();
+        assert_eq!(shanghai, 6, "{:?}", docs[1].entities);
+        // the small lines are the same either way, the big one has the
+        // same sentences and tokens as when annotated whole
+        let whole_docs = jsonl::read_str(&whole, "out.jsonl").unwrap();
+        assert_eq!(docs[0], whole_docs[0]);
+        assert_eq!(docs[2], whole_docs[2]);
+        assert_eq!(docs[1].sentences.len(), whole_docs[1].sentences.len());
+        assert_eq!(docs[1].tokens, whole_docs[1].tokens);
     }
 }
