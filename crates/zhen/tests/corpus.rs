@@ -546,3 +546,40 @@ fn a_failed_write_leaves_no_temporary_file() {
         .collect();
     assert_eq!(names, ["taken"]);
 }
+
+/// Issue 12 case 7: a run killed outright (SIGKILL) leaves its `.NAME.PID.tmp`
+/// files; the next run into the folder removes those of dead processes,
+/// says so, and leaves everything else.
+#[test]
+fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_inputs(&input, &[("a.txt", "王小明在北京工作。")]);
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = out.join(format!(".a.conllu.{dead}.tmp"));
+    let live = out.join(format!(".b.conllu.{}.tmp", std::process::id()));
+    let other = out.join("notes.tmp");
+    for f in [&stale, &live, &other] {
+        fs::write(f, "half").unwrap();
+    }
+    let pipeline = Pipeline::builder().build().unwrap();
+    let config = CorpusConfig::new(vec![input], out.clone());
+    let mut log = Log::default();
+    annotate_corpus_with(&pipeline, &config, &mut log).unwrap();
+    assert!(!stale.exists());
+    assert!(live.exists() && other.exists());
+    assert!(
+        log.0
+            .iter()
+            .any(|l| l.starts_with("warn removed 1 temporary file(s)")),
+        "{:?}",
+        log.0
+    );
+}

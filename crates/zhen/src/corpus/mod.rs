@@ -29,7 +29,7 @@ mod output;
 mod sinks;
 mod stream;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -213,6 +213,25 @@ pub fn annotate_corpus_with(
         progress.warning(w);
     }
     let out = OutputDir::create(&config.output)?;
+    // a run that was killed (SIGKILL, a power cut) could not remove its
+    // temporary files: those of dead processes go now, in the folders this
+    // run writes to
+    let dirs: BTreeSet<&Path> = std::iter::once(out.root())
+        .chain(
+            jobs.iter()
+                .filter_map(|j| j.outputs.as_ref().ok())
+                .flatten()
+                .filter_map(|p| p.parent()),
+        )
+        .collect();
+    let stale = output::remove_stale_temp_files(dirs);
+    if !stale.is_empty() {
+        progress.warning(&format!(
+            "removed {} temporary file(s) left by an earlier run that was killed (e.g. {})",
+            stale.len(),
+            stale[0].display()
+        ));
+    }
     let write = WriteOptions {
         html: HtmlLinks::new(&config.formats, true),
         ..config.write

@@ -147,6 +147,60 @@ impl Drop for TempPath {
     }
 }
 
+/// Removes the temporary files a killed run left in `dirs` (SIGKILL, a
+/// power cut: no handler ran): files named as zhen names them,
+/// `.NAME.PID.tmp` or `.NAME.PID.spool`, whose process `PID` is not running.
+/// Files of a live process (another run writing to the same folder) and
+/// every other file stay. Returns the files removed. Where the system
+/// cannot say whether a process runs (no `/proc`), nothing is removed.
+pub fn remove_stale_temp_files<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return removed;
+    }
+    let me = std::process::id();
+    let mut seen = BTreeSet::new();
+    for dir in dirs {
+        if !seen.insert(dir) {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().and_then(temp_file_pid) else {
+                continue;
+            };
+            if pid == me || proc.join(pid.to_string()).exists() {
+                continue;
+            }
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                let path = entry.path();
+                if std::fs::remove_file(&path).is_ok() {
+                    removed.push(path);
+                }
+            }
+        }
+    }
+    removed
+}
+
+/// The PID in a temporary file's name as [`temp_path`] makes it
+/// (`.NAME.PID.tmp`, or `.spool`), or `None` for any other name.
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let rest = rest
+        .strip_suffix(".tmp")
+        .or_else(|| rest.strip_suffix(".spool"))?;
+    let (stem, pid) = rest.rsplit_once('.')?;
+    if stem.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok().filter(|&p| p > 0)
+}
+
 /// `.NAME.PID.tmp` beside `path`.
 fn temp_path(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -170,4 +224,72 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     f.sync_all().ok();
     drop(f);
     tmp.persist(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_file_names_are_recognised() {
+        assert_eq!(temp_file_pid(".x.conllu.4242.tmp"), Some(4242));
+        assert_eq!(temp_file_pid(".entities.csv.7.spool"), Some(7));
+        assert_eq!(
+            temp_file_pid(&format!(".y.txt.{}.tmp", u32::MAX)),
+            Some(u32::MAX)
+        );
+        for other in [
+            "x.conllu.4242.tmp",
+            "..4242.tmp",
+            ".x.tmp",
+            ".x.42a.tmp",
+            ".x.0.tmp",
+            ".x.4242.tmp.bak",
+            ".x.99999999999.tmp",
+            ".manifest.journal",
+        ] {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn stale_temp_files_of_dead_processes_are_removed() {
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        // a process that has exited: its PID is free
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let me = std::process::id();
+        let stale = [
+            dir.path().join(format!(".a.conllu.{dead}.tmp")),
+            sub.join(format!(".b.jsonl.{dead}.tmp")),
+            dir.path().join(format!(".entities.csv.{dead}.spool")),
+        ];
+        let kept = [
+            dir.path().join(format!(".c.conllu.{me}.tmp")),
+            dir.path().join(".d.conllu.1.tmp"), // init runs
+            dir.path().join(format!("e.conllu.{dead}.tmp")),
+            dir.path().join(format!(".f.{dead}.txt")),
+            dir.path().join("g.conllu"),
+        ];
+        for f in stale.iter().chain(&kept) {
+            std::fs::write(f, "x").unwrap();
+        }
+        let mut removed = remove_stale_temp_files([dir.path(), sub.as_path(), dir.path()]);
+        removed.sort();
+        let mut want = stale.to_vec();
+        want.sort();
+        assert_eq!(removed, want);
+        for f in &stale {
+            assert!(!f.exists(), "{} left", f.display());
+        }
+        for f in &kept {
+            assert!(f.exists(), "{} removed", f.display());
+        }
+    }
 }
