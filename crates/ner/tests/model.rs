@@ -227,6 +227,19 @@ fn modern_en() -> Vec<zhen_ner::BioSentence> {
     read_bio(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/modern-en.bio")).unwrap()
 }
 
+/// The model's spans for each gold sentence, tagged on its gold tokens.
+fn predict(m: &NerModel, sents: &[zhen_ner::BioSentence]) -> Vec<Vec<(usize, usize, Label)>> {
+    sents
+        .iter()
+        .map(|s| {
+            tag_tokens(m, &s.token_strs())
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        })
+        .collect()
+}
+
 /// Issue 17's English errors that en-conll-4 fixes: `Mr Galloway` and `Ms
 /// King` were whole person entities, `MP` and `MEP` places or
 /// organisations. ("Barack Obama" is still tagged as an organisation: the
@@ -237,15 +250,7 @@ fn embedded_en_keeps_titles_outside_entities() {
     let m = NerModel::embedded_en();
     let sents = modern_en();
     let gold: Vec<_> = sents.iter().map(|s| s.spans()).collect();
-    let pred: Vec<Vec<(usize, usize, Label)>> = sents
-        .iter()
-        .map(|s| {
-            tag_tokens(m, &s.token_strs())
-                .into_iter()
-                .map(Into::into)
-                .collect()
-        })
-        .collect();
+    let pred = predict(m, &sents);
     // two of the sentences the issue quotes
     let galloway = "Mr Galloway said the MP would resign .";
     assert_eq!(sents[2].token_strs().join(" "), galloway);
@@ -297,15 +302,7 @@ fn msra_test_head_above_floor() {
     let head = &sents[..300.min(sents.len())];
     let gold: Vec<_> = head.iter().map(|s| s.spans()).collect();
     let m = NerModel::embedded_zh();
-    let pred: Vec<Vec<_>> = head
-        .iter()
-        .map(|s| {
-            tag_tokens(m, &s.token_strs())
-                .into_iter()
-                .map(Into::into)
-                .collect()
-        })
-        .collect();
+    let pred = predict(m, head);
     let s = score(&gold, &pred);
     eprintln!(
         "MSRA test, first {} sentences: F1 {:.4}",
