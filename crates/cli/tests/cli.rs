@@ -25,6 +25,18 @@ fn stdout_of(cmd: &mut Command) -> String {
 }
 
 /// Slices `text` by char offsets.
+/// `zhen annotate --format jsonl -o OUT INPUT`, which must succeed; the path
+/// of the JSONL file written for `INPUT`.
+fn annotate_jsonl(out: &Path, input: &Path) -> PathBuf {
+    zhen()
+        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
+        .arg(out)
+        .arg(input)
+        .assert()
+        .success();
+    out.join(input.file_stem().unwrap()).with_extension("jsonl")
+}
+
 fn chars(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
@@ -412,13 +424,8 @@ fn annotate_handles_a_long_single_line() {
         i += 1;
     }
     fs::write(dir.path().join("long.txt"), &text).unwrap();
-    zhen()
-        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
-        .arg(dir.path().join("out"))
-        .arg(dir.path().join("long.txt"))
-        .assert()
-        .success();
-    let back = fs::read_to_string(dir.path().join("out/long.jsonl")).unwrap();
+    let out = annotate_jsonl(&dir.path().join("out"), &dir.path().join("long.txt"));
+    let back = fs::read_to_string(out).unwrap();
     let v: serde_json::Value = serde_json::from_str(back.trim_end()).unwrap();
     assert_eq!(v["text"].as_str().unwrap(), text);
     let ents = v["entities"].as_array().unwrap();
@@ -512,13 +519,10 @@ fn eval_prints_json_scores() {
 #[test]
 fn convert_format_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    zhen()
-        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
-        .arg(dir.path().join("a"))
-        .arg(corpus().join("004_3e3c862e4ff4ca39.txt"))
-        .assert()
-        .success();
-    let jsonl = dir.path().join("a/004_3e3c862e4ff4ca39.jsonl");
+    let jsonl = annotate_jsonl(
+        &dir.path().join("a"),
+        &corpus().join("004_3e3c862e4ff4ca39.txt"),
+    );
     let conllu = dir.path().join("x.conllu");
     zhen()
         .args(["convert-format", "--to", "conllu", "-o"])
@@ -630,17 +634,15 @@ fn annotate_html_is_the_same_for_any_thread_count() {
 #[test]
 fn convert_format_to_html_writes_views_and_a_report() {
     let dir = tempfile::tempdir().unwrap();
-    zhen()
-        .args(["annotate", "--quiet", "--format", "jsonl", "-o"])
-        .arg(dir.path().join("a"))
-        .arg(corpus().join("001_6935bd13527f7fd9.txt"))
-        .assert()
-        .success();
+    let jsonl = annotate_jsonl(
+        &dir.path().join("a"),
+        &corpus().join("001_6935bd13527f7fd9.txt"),
+    );
     let view = dir.path().join("view");
     zhen()
         .args(["convert-format", "--to", "html", "-o"])
         .arg(&view)
-        .arg(dir.path().join("a/001_6935bd13527f7fd9.jsonl"))
+        .arg(&jsonl)
         .assert()
         .success();
     let page = fs::read_to_string(view.join("001_6935bd13527f7fd9.html")).unwrap();
