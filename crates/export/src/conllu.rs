@@ -257,6 +257,16 @@ impl Reader<'_> {
                 (text, rel)
             }
         };
+        if text.is_empty() {
+            // found by fuzzing: an empty sentence sits at the same char as the
+            // next one, so which paragraph holds it is ambiguous and zhen's
+            // JSONL read it back in another
+            return Err(self.err(
+                block.line,
+                1,
+                "this sentence has no text (no # text and every token is empty: `_` with start_char = end_char)".into(),
+            ));
+        }
         let norm_text: Vec<char> = cmp(&text.iter().collect::<String>());
         let form_chars = |r: &Row| -> Vec<char> {
             if r.form == "_" && r.offsets.is_some_and(|(s, e)| s == e) {
@@ -651,6 +661,18 @@ mod tests {
         let d = &read_str(bare, "bare.conllu").unwrap()[0];
         let toks: Vec<&str> = d.tokens.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(toks, ["两  市", "合作"]);
+    }
+
+    #[test]
+    fn a_sentence_without_text_is_an_error() {
+        // fuzz/regressions/read_conllu/: an empty sentence before another at
+        // the same char read back into a different paragraph
+        let input = "1\t_\t_\t_\t_\t_\t_\t_\t_\tstart_char=0|end_char=0\n\n# text = 他 在\n1\t他\t_\t_\t_\t_\t_\t_\t_\t_\n2\t在\t_\t_\t_\t_\t_\t_\t_\t_\n";
+        let msg = read_str(input, "x.conllu").unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "x.conllu:1:1: this sentence has no text (no # text and every token is empty: `_` with start_char = end_char)"
+        );
     }
 
     #[test]
