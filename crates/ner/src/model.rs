@@ -73,9 +73,17 @@ impl Extractor {
 /// bytes of a version 3 model file used in place (see `format.rs`). A
 /// lookup probes each slot at most once, so any bytes of the right length
 /// are safe to search.
+///
+/// Beside the slots, built when the table is made and never stored, is a
+/// fingerprint of every slot's key ([`fingerprint`]; 0 for an empty slot):
+/// 4 bytes per slot instead of the slot's 40–232, so the probes of a lookup,
+/// and all of a missing key's, read a small array that stays in cache, and
+/// the slot itself is read once, where its key is.
 #[derive(Clone)]
 pub(crate) struct Table {
     bytes: Cow<'static, [u8]>,
+    /// The fingerprint of each slot's key.
+    fps: Vec<u32>,
     /// Bytes per slot: the 8-byte key, then `width` rows of `padded` weights.
     stride: usize,
     cap: usize,
@@ -102,6 +110,18 @@ fn slot_key(s: &[u8]) -> u64 {
     u64::from_le_bytes(s[..8].try_into().expect("a slot starts with its key"))
 }
 
+/// The fingerprint of a non-zero slot key: bits 4–35 (the low 4 bits are a
+/// grouped key's member index, the high bits pick the home slot, so
+/// neighbouring slots share them), never 0. Equal keys have equal
+/// fingerprints; a lookup checks the whole key where the fingerprints match.
+#[inline(always)]
+fn fingerprint(key: u64) -> u32 {
+    (key >> 4) as u32 | 1
+}
+
+/// A slot index meaning "no slot" ([`Table::candidate`]).
+const NO_SLOT: u32 = u32::MAX;
+
 impl Table {
     fn with_capacity(ntags: usize, width: usize, n: usize) -> Table {
         let cap = (n + n / 2).max(16);
@@ -109,6 +129,7 @@ impl Table {
         let stride = Table::stride_for(width, padded);
         Table {
             bytes: Cow::Owned(zeroed(cap * stride, 0u8)),
+            fps: vec![0; cap],
             stride,
             cap,
             width,
@@ -138,8 +159,16 @@ impl Table {
                 bytes.len()
             ));
         }
+        let fps = bytes
+            .chunks_exact(stride)
+            .map(|s| match slot_key(s) {
+                0 => 0,
+                k => fingerprint(k),
+            })
+            .collect();
         Ok(Table {
             bytes,
+            fps,
             stride,
             cap,
             width,
@@ -171,6 +200,7 @@ impl Table {
             let k = slot_key(slot);
             if k == 0 || k == key {
                 slot[..8].copy_from_slice(&key.to_le_bytes());
+                self.fps[i] = fingerprint(key);
                 let off = 8 + 2 * sub * padded;
                 for (b, w) in slot[off..off + 2 * row.len()].chunks_exact_mut(2).zip(row) {
                     b.copy_from_slice(&w.to_le_bytes());
@@ -182,32 +212,72 @@ impl Table {
         }
     }
 
+    /// Asks for the fingerprints a lookup of `key` starts with.
     #[inline(always)]
-    fn prefetch(&self, key: u64) {
-        prefetch(
-            self.bytes
-                .as_ptr()
-                .wrapping_add(self.home(key) * self.stride),
-        );
+    fn prefetch_fingerprint(&self, key: u64) {
+        prefetch(self.fps.as_ptr().wrapping_add(self.home(key)));
     }
 
     /// The slot of `key`, if present.
-    #[inline(always)]
+    #[cfg(test)]
     fn slot(&self, key: u64) -> Option<&[u8]> {
-        let bytes: &[u8] = &self.bytes;
-        let mut i = self.home(key);
+        self.slot_from(key, self.home(key) as u32)
+    }
+
+    /// The slot of `key`, probing from slot `i` (its home slot, or a
+    /// [`Table::candidate`]: no slot between the home and `i` holds the key).
+    #[inline(always)]
+    fn slot_from(&self, key: u64, i: u32) -> Option<&[u8]> {
+        if i == NO_SLOT {
+            return None;
+        }
+        let f = fingerprint(key);
+        let mut i = i as usize;
         for _ in 0..self.cap {
-            let slot = &bytes[i * self.stride..(i + 1) * self.stride];
-            let k = slot_key(slot);
-            if k == key {
-                return Some(slot);
-            }
-            if k == 0 {
-                return None;
+            match self.fps[i] {
+                0 => return None,
+                g if g == f => {
+                    let slot = &self.bytes[i * self.stride..(i + 1) * self.stride];
+                    if slot_key(slot) == key {
+                        return Some(slot);
+                    }
+                }
+                _ => {}
             }
             i = if i + 1 == self.cap { 0 } else { i + 1 };
         }
         None
+    }
+
+    /// The first slot from `key`'s home whose fingerprint is `key`'s, or
+    /// [`NO_SLOT`] when an empty slot comes first: reads fingerprints only.
+    /// The key is in that slot or, rarely (another key with the same
+    /// fingerprint), further on ([`Table::slot_from`]).
+    #[inline(always)]
+    fn candidate(&self, key: u64) -> u32 {
+        let f = fingerprint(key);
+        let mut i = self.home(key);
+        for _ in 0..self.cap {
+            match self.fps[i] {
+                0 => return NO_SLOT,
+                g if g == f => return i as u32,
+                _ => {}
+            }
+            i = if i + 1 == self.cap { 0 } else { i + 1 };
+        }
+        NO_SLOT
+    }
+
+    /// Asks for every cache line of slot `i` (not [`NO_SLOT`]).
+    #[inline(always)]
+    fn prefetch_slot(&self, i: u32) {
+        let p = self.bytes.as_ptr().wrapping_add(i as usize * self.stride);
+        let mut off = 0;
+        while off < self.stride {
+            prefetch(p.wrapping_add(off));
+            off += 64;
+        }
+        prefetch(p.wrapping_add(self.stride - 1));
     }
 
     /// Adds row `sub` of a slot to `acc` (`padded` long).
@@ -223,7 +293,7 @@ impl Table {
     }
 
     /// Adds row `sub` of `key`, if present, to `acc` (`padded` long).
-    #[inline(always)]
+    #[cfg(test)]
     fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
         if let Some(slot) = self.slot(key) {
             self.add_row(slot, sub, acc);
@@ -378,41 +448,67 @@ impl FeatTable {
         self.narrow.padded
     }
 
+    /// The table, key and row of a feature key: a grouped key's slot is
+    /// its n-gram's, the row its member index.
     #[inline(always)]
-    pub fn prefetch(&self, key: u64) {
+    fn table_of(&self, key: u64) -> (&Table, u64, usize) {
         if key & GROUPED != 0 {
-            self.group_table(key).prefetch(key & !15)
+            (self.group_table(key), key & !15, (key & 7) as usize)
         } else {
-            self.narrow.prefetch(key)
+            (&self.narrow, key, 0)
         }
     }
 
     /// Adds the row of `key`, if present, to `acc`.
-    #[inline(always)]
+    #[cfg(test)]
     pub fn add(&self, key: u64, acc: &mut [i32]) {
-        if key & GROUPED != 0 {
-            self.group_table(key)
-                .add(key & !15, (key & 7) as usize, acc)
-        } else {
-            self.narrow.add(key, 0, acc)
-        }
+        let (table, k, sub) = self.table_of(key);
+        table.add(k, sub, acc)
     }
 
-    /// Adds the grouped features of [`FeatBuf::spread`] to the score rows
-    /// `acc` (`w` = [`FeatTable::acc_len`] per position): one table lookup
-    /// per n-gram serves every position that sees it.
-    pub fn add_spread(&self, spread: &[(u64, u32, u32)], acc: &mut [i32], w: usize) {
-        const AHEAD: usize = 8;
-        for &(k, _, _) in spread.iter().take(AHEAD) {
-            self.prefetch(k);
+    /// Adds the weights of a sentence's features to its score rows `acc`
+    /// (`w` = [`FeatTable::acc_len`] per position): the grouped features of
+    /// [`FeatBuf::spread`] (one lookup per n-gram serves every position
+    /// that sees it) and each position's own features. `cands` is scratch.
+    ///
+    /// The lookups are random reads of tables much larger than the cache,
+    /// so they are made in two passes: the first finds every feature's slot
+    /// in the fingerprints (asked for a few features ahead) and asks for the
+    /// slot; the second, when the slots have arrived, adds their rows. The
+    /// sums are the same as one lookup after the other (integer adds).
+    pub fn score(&self, buf: &FeatBuf, acc: &mut [i32], w: usize, cands: &mut Vec<u32>) {
+        const AHEAD: usize = 16;
+        let (spread, feats) = (&buf.spread, &buf.feats);
+        let ns = spread.len();
+        let total = ns + feats.len();
+        let key_at = |j: usize| {
+            if j < ns {
+                spread[j].0
+            } else {
+                feats[j - ns]
+            }
+        };
+        for j in 0..total.min(AHEAD) {
+            let (table, k, _) = self.table_of(key_at(j));
+            table.prefetch_fingerprint(k);
+        }
+        cands.clear();
+        for j in 0..total {
+            if j + AHEAD < total {
+                let (table, k, _) = self.table_of(key_at(j + AHEAD));
+                table.prefetch_fingerprint(k);
+            }
+            let (table, k, _) = self.table_of(key_at(j));
+            let c = table.candidate(k);
+            if c != NO_SLOT {
+                table.prefetch_slot(c);
+            }
+            cands.push(c);
         }
         let n = acc.len() / w;
-        for (j, &(key, anchor, width)) in spread.iter().enumerate() {
-            if let Some(&(k, _, _)) = spread.get(j + AHEAD) {
-                self.prefetch(k);
-            }
-            let table = self.group_table(key);
-            let Some(slot) = table.slot(key & !15) else {
+        for (&(key, anchor, width), &c) in spread.iter().zip(&cands[..ns]) {
+            let (table, k, _) = self.table_of(key);
+            let Some(slot) = table.slot_from(k, c) else {
                 continue;
             };
             for sub in 0..width as usize {
@@ -420,6 +516,16 @@ impl FeatTable {
                     continue;
                 };
                 table.add_row(slot, sub, &mut acc[pos * w..(pos + 1) * w]);
+            }
+        }
+        let cands = &cands[ns..];
+        for (i, row) in acc.chunks_exact_mut(w).enumerate() {
+            let (a, b) = (buf.offsets[i] as usize, buf.offsets[i + 1] as usize);
+            for (&key, &c) in feats[a..b].iter().zip(&cands[a..b]) {
+                let (table, k, sub) = self.table_of(key);
+                if let Some(slot) = table.slot_from(k, c) {
+                    table.add_row(slot, sub, row);
+                }
             }
         }
     }
@@ -620,8 +726,9 @@ pub struct NerModel {
     pub(crate) end: Vec<f32>,
 }
 
-/// Per-thread tagging buffers: features, score accumulator, emissions, back pointers.
-type Scratch = (FeatBuf, Vec<i32>, Vec<f32>, Vec<u16>);
+/// Per-thread tagging buffers: features, score accumulator, emissions, back
+/// pointers, table slots.
+type Scratch = (FeatBuf, Vec<i32>, Vec<f32>, Vec<u16>, Vec<u32>);
 
 thread_local! {
     static BUF: RefCell<Scratch> = RefCell::new(Default::default());
@@ -709,29 +816,13 @@ impl NerModel {
         seg: Option<&[SegUnit]>,
     ) -> Vec<u16> {
         BUF.with(|b| {
-            let (buf, acc, emit, back) = &mut *b.borrow_mut();
+            let (buf, acc, emit, back, cands) = &mut *b.borrow_mut();
             self.ex.extract(units, extra, seg, buf);
             let n = buf.offsets.len().saturating_sub(1);
             let w = self.table.acc_len();
             acc.clear();
             acc.resize(n * w, 0);
-            self.table.add_spread(&buf.spread, acc, w);
-            // Rows come from random places in a large table: ask for each
-            // a few features before it is needed.
-            const AHEAD: usize = 16;
-            let feats = &buf.feats;
-            for &k in feats.iter().take(AHEAD) {
-                self.table.prefetch(k);
-            }
-            for (i, row) in acc.chunks_exact_mut(w).enumerate() {
-                let (a, b) = (buf.offsets[i] as usize, buf.offsets[i + 1] as usize);
-                for j in a..b {
-                    if let Some(&k) = feats.get(j + AHEAD) {
-                        self.table.prefetch(k);
-                    }
-                    self.table.add(feats[j], row);
-                }
-            }
+            self.table.score(buf, acc, w, cands);
             let t = self.tags.len();
             emit.clear();
             for row in acc.chunks_exact(w) {
@@ -946,6 +1037,30 @@ mod tests {
             d.decode(&emit, &zeros, &vec![0.0; t], &vec![0.0; t]),
             vec![1, 2, 3, 0]
         );
+    }
+
+    #[test]
+    fn lookups_probe_past_keys_with_the_same_fingerprint() {
+        // three keys whose bits 4–35 agree: one fingerprint, one home slot
+        let k = |i: u64| (i << 40) | 16;
+        assert_eq!(fingerprint(k(1)), fingerprint(k(2)));
+        let rows = vec![(k(1), vec![1i16, 0, 0]), (k(2), vec![0, 2, 0])];
+        let t = FeatTable::build(3, 0, &rows);
+        let mut acc = vec![0i32; t.acc_len()];
+        t.add(k(2), &mut acc);
+        assert_eq!(acc[..3], [0, 2, 0]);
+        t.add(k(3), &mut acc); // absent, its fingerprint present
+        t.add(k(1), &mut acc);
+        assert_eq!(acc[..3], [1, 2, 0]);
+        // the two-pass scoring of a sentence adds the same rows
+        let mut buf = FeatBuf::default();
+        buf.feats.extend([k(2), k(3), k(1), k(1)]);
+        buf.offsets.extend([0, 1, 4]);
+        let w = t.acc_len();
+        let mut acc = vec![0i32; 2 * w];
+        t.score(&buf, &mut acc, w, &mut Vec::new());
+        assert_eq!(acc[..3], [0, 2, 0]);
+        assert_eq!(acc[w..w + 3], [2, 0, 0]);
     }
 
     #[test]

@@ -24,7 +24,12 @@ pub fn run(args: Args) -> Result<i32> {
             }
             for t in doc.sentence_tokens(si) {
                 let (a, b) = idx.char_span(t.span);
-                let text = t.text.replace(['\n', '\t'], " ");
+                // (a copy only for the rare token with a line break or tab)
+                let text: std::borrow::Cow<str> = if t.text.contains(['\n', '\t']) {
+                    t.text.replace(['\n', '\t'], " ").into()
+                } else {
+                    t.text.as_str().into()
+                };
                 writeln!(out, "{a}\t{b}\t{text}\t{}", t.pos)?;
             }
             writeln!(out)?;
