@@ -189,6 +189,7 @@ pub fn annotate_corpus<'py>(
         write,
         resume,
         jobs,
+        fsync: true,
     };
     let mut interrupt = Interrupt::default();
     let result = py.detach(|| {

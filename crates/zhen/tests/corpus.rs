@@ -583,3 +583,145 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
         log.0
     );
 }
+
+/// Checks, each time a document is reported, that every document the
+/// journal lists has all its files in place (and no temporary file of
+/// them is left): the journal is what `--resume` trusts after a crash.
+struct JournalWatch {
+    out: PathBuf,
+    checks: usize,
+    listed: usize,
+}
+
+impl JournalWatch {
+    fn check(&mut self) {
+        let Ok(journal) = fs::read_to_string(self.out.join(zhen::corpus::JOURNAL)) else {
+            return;
+        };
+        let mut listed = 0;
+        // the header, then one complete line per document
+        for line in journal.lines().skip(1) {
+            let record: DocRecord = serde_json::from_str(line).unwrap();
+            for output in &record.outputs {
+                let path = self.out.join(output);
+                assert!(
+                    path.is_file(),
+                    "{} is journaled before {output} is in place",
+                    record.id
+                );
+            }
+            listed += 1;
+        }
+        assert!(listed >= self.listed, "the journal shrank");
+        self.listed = listed;
+        self.checks += 1;
+    }
+}
+
+impl Progress for JournalWatch {
+    fn document(&mut self, _record: &DocRecord) {
+        self.check();
+    }
+    fn cancelled(&mut self) -> bool {
+        self.check();
+        false
+    }
+}
+
+/// Issue 14: the documents' files are written by the threads that annotate
+/// them and synced many at a time; the bytes are the same for any thread
+/// count, synced or not, and a document is journaled only once its files are
+/// in place.
+#[test]
+fn files_written_beside_the_annotating_are_the_same_for_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let texts = [
+        "王小明在北京工作。",
+        "李华去了上海，见到了张伟。",
+        "Hello Paris. Alice met Bob in London.",
+        "臺北市政府發布新聞稿。",
+    ];
+    let names: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("d{i:02}.txt"),
+                texts[i % texts.len()].repeat(1 + i % 5),
+            )
+        })
+        .collect();
+    let named: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    write_inputs(&input, &named);
+    let pipeline = Pipeline::builder().build().unwrap();
+    let mut trees = Vec::new();
+    for (jobs, fsync) in [(1, true), (0, true), (2, true), (3, true), (2, false)] {
+        let out = tmp.path().join(format!("out{jobs}{fsync}"));
+        let mut config = CorpusConfig::new(vec![input.clone()], out.clone());
+        config.jobs = jobs;
+        config.fsync = fsync;
+        config.formats = vec![
+            zhen::export::Format::Jsonl,
+            zhen::export::Format::Conllu,
+            zhen::export::Format::Csv,
+            zhen::export::Format::Brat,
+        ];
+        let mut watch = JournalWatch {
+            out: out.clone(),
+            checks: 0,
+            listed: 0,
+        };
+        let summary = annotate_corpus_with(&pipeline, &config, &mut watch).unwrap();
+        assert_eq!(summary.documents, 40);
+        assert!(watch.checks >= 80, "{} checks", watch.checks);
+        let tree = files(&out);
+        assert!(
+            tree.iter()
+                .all(|(p, _)| !p.to_string_lossy().ends_with(".tmp")),
+            "a temporary file is left"
+        );
+        trees.push(((jobs, fsync), tree));
+    }
+    let (first, one) = &trees[0];
+    assert_eq!(one.len(), 40 * 5 + 4, "{first:?}: {} files", one.len());
+    for (which, tree) in &trees[1..] {
+        assert!(tree == one, "{which:?} differs from {first:?}");
+    }
+}
+
+/// A document's file that cannot be put in place (its name is taken by a
+/// folder) stops the run with an error naming it, and leaves no temporary
+/// file, synced or not.
+#[test]
+fn a_file_that_cannot_be_renamed_into_place_stops_the_run_cleanly() {
+    for fsync in [true, false] {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in");
+        write_inputs(
+            &input,
+            &[("a.txt", "王小明在北京工作。"), ("b.txt", "李华去了上海。")],
+        );
+        let out = tmp.path().join("out");
+        fs::create_dir_all(out.join("b.conllu")).unwrap();
+        let pipeline = Pipeline::builder().build().unwrap();
+        let mut config = CorpusConfig::new(vec![input], out.clone());
+        config.jobs = 2;
+        config.fsync = fsync;
+        let err = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("b.conllu"), "{msg}");
+        let names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.ends_with(".tmp")),
+            "fsync {fsync}: {names:?}"
+        );
+        // the journal never lists b
+        let journal = fs::read_to_string(out.join(zhen::corpus::JOURNAL)).unwrap();
+        assert!(!journal.contains("\"b.txt\""), "{journal}");
+    }
+}

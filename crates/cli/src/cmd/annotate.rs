@@ -56,6 +56,13 @@ pub struct Args {
     /// CoNLL-2003 output with one Chinese character per line.
     #[arg(long)]
     char_level: bool,
+    /// Do not sync output files to disk before renaming them into place:
+    /// faster on a busy disk. A killed run still leaves every file complete
+    /// or absent, but after a system crash or power cut files may be empty
+    /// or truncated and --resume may skip them: annotate again without
+    /// --resume then.
+    #[arg(long)]
+    no_fsync: bool,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -87,6 +94,7 @@ pub fn run(args: Args) -> Result<i32> {
         write: write_options(&args),
         resume: args.resume,
         jobs,
+        fsync: !args.no_fsync,
     };
     let started = Instant::now();
     let summary = corpus::annotate_corpus(&config, &mut Reporter::new(args.quiet))?;

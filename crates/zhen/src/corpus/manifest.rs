@@ -12,12 +12,16 @@
 //!
 //! A document's line is appended after its files are synced and renamed
 //! into place, and the journal is synced to disk every [`SYNC_EVERY`]
-//! documents or [`SYNC_INTERVAL`], whichever comes first: a killed process
-//! loses no line the system has (a line cut short ends the journal), and a
-//! crash of the whole system (a power cut) loses at most the lines of that
-//! last batch, whose documents the next `--resume` annotates again.
+//! documents or [`SYNC_INTERVAL`], whichever comes first, after the folders
+//! those documents' files were renamed in (so that the renames are on disk
+//! before the lines that list them): a killed process loses no line the
+//! system has (a line cut short ends the journal), and a crash of the whole
+//! system (a power cut) loses at most the lines of that last batch, whose
+//! documents the next `--resume` annotates again. Without fsync
+//! ([`OutputDir::with_fsync`]) nothing is synced: after a crash of the
+//! system the journal may list documents whose files were lost.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -193,6 +197,17 @@ fn read_journal(path: &Path, header: &JournalHeader) -> BTreeMap<String, DocReco
     records
 }
 
+/// Syncs folders, so that the files renamed in them stay after a crash of
+/// the system. (A folder opens for reading on Unix; elsewhere a rename is as
+/// durable as the system makes it.)
+fn sync_dirs(dirs: BTreeSet<PathBuf>) {
+    for dir in dirs {
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
 /// Collects the records of a run, appends each to the journal as it
 /// arrives, and writes `manifest.json` at the end. (Records arrive in input
 /// order, one per document.)
@@ -206,6 +221,10 @@ pub struct ManifestWriter {
     /// Lines written since the journal was last synced, and when that was.
     unsynced: usize,
     synced_at: Instant,
+    /// The folders their documents' files were renamed in, synced first.
+    dirs: BTreeSet<PathBuf>,
+    /// Sync at all.
+    fsync: bool,
 }
 
 impl ManifestWriter {
@@ -243,6 +262,8 @@ impl ManifestWriter {
             journal: Some(journal),
             unsynced: 0,
             synced_at: Instant::now(),
+            dirs: BTreeSet::new(),
+            fsync: out.fsyncs(),
         })
     }
 
@@ -250,6 +271,16 @@ impl ManifestWriter {
     /// journal, and syncs the journal every 64 documents or every second.
     /// Fails if the journal cannot be written.
     pub fn add(&mut self, record: DocRecord) -> Result<()> {
+        if self.fsync {
+            let root = self.path.parent().unwrap_or(Path::new("."));
+            for output in &record.outputs {
+                if let Some(dir) = root.join(output).parent() {
+                    if !self.dirs.contains(dir) {
+                        self.dirs.insert(dir.to_path_buf());
+                    }
+                }
+            }
+        }
         if let Some(j) = &mut self.journal {
             journal_line(j, &record).map_err(|cause| Error::Output {
                 action: "write",
@@ -265,11 +296,14 @@ impl ManifestWriter {
         Ok(())
     }
 
-    /// Syncs the journal's lines to disk (a failure is not an error: the
-    /// lines stay with the system, and only a crash of the system loses them).
+    /// Syncs the folders the journaled documents' files were renamed in,
+    /// then the journal's lines, to disk (a failure is not an error: the
+    /// lines stay with the system, and only a crash of the system loses
+    /// them). Without fsync, nothing.
     fn sync(&mut self) {
-        if let Some(j) = &self.journal {
+        if let (Some(j), true) = (&self.journal, self.fsync) {
             if self.unsynced > 0 {
+                sync_dirs(std::mem::take(&mut self.dirs));
                 let _ = j.sync_data();
             }
         }
@@ -278,12 +312,20 @@ impl ManifestWriter {
     }
 
     /// Writes `manifest.json` (pretty-printed, with a final newline) and
-    /// removes the journal.
+    /// removes the journal; with fsync, the folders of the documents not yet
+    /// synced and the output folder (with the corpus tables and the
+    /// manifest) are synced, so that every file of the run is on disk when
+    /// it returns.
     pub fn finish(mut self, out: &OutputDir) -> Result<()> {
         let mut json =
             serde_json::to_vec_pretty(&self.manifest).expect("a manifest serializes to JSON");
         json.push(b'\n');
         out.write(&self.path, &json)?;
+        if self.fsync {
+            let root = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+            self.dirs.insert(root);
+            sync_dirs(std::mem::take(&mut self.dirs));
+        }
         self.journal = None;
         let _ = std::fs::remove_file(&self.journal_path);
         Ok(())

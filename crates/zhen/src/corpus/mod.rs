@@ -11,9 +11,12 @@
 //! output files before anything is read; [`read_input`] reads and decodes;
 //! the worker annotates and renders (a document over
 //! [`PART_BYTES`] a part at a time, written as it
-//! goes: [`crate::parts`]); [`OutputDir`] writes files atomically;
-//! [`ManifestWriter`] records documents; a [`CorpusSink`] builds a
-//! corpus-level table or report from the documents in input order.
+//! goes: [`crate::parts`]) and writes its files to temporary files;
+//! [`OutputDir`] writes files atomically, and its committer syncs the
+//! documents' files many at a time and renames them into place;
+//! [`ManifestWriter`] records a document once its files are in place; a
+//! [`CorpusSink`] builds a corpus-level table or report from the documents
+//! in input order.
 //!
 //! ```no_run
 //! use zhen::corpus::{annotate_corpus, CorpusConfig};
@@ -74,6 +77,12 @@ pub struct CorpusConfig {
     pub resume: bool,
     /// Threads; 0 uses every core. The output is the same for any number.
     pub jobs: usize,
+    /// Sync every output file to disk before it is renamed into place (the
+    /// default). Without, a run is faster on a busy disk and a killed
+    /// process still leaves every file complete or absent, but after a
+    /// crash of the system (a power cut) files may be empty or truncated,
+    /// and `resume` may skip documents whose files were lost.
+    pub fsync: bool,
 }
 
 impl CorpusConfig {
@@ -90,6 +99,7 @@ impl CorpusConfig {
             write: WriteOptions::default(),
             resume: false,
             jobs: 0,
+            fsync: true,
         }
     }
 
@@ -167,7 +177,9 @@ pub struct Summary {
 pub trait Progress {
     /// Before the first document: the number of inputs and their bytes.
     fn start(&mut self, _inputs: usize, _bytes: u64) {}
-    /// A document is done (in input order), annotated or not.
+    /// A document is done (in input order), annotated or not (its files
+    /// may still be on their way to disk: the journal lists it once they
+    /// are in place).
     fn document(&mut self, _record: &DocRecord) {}
     /// An input failed (also reported to [`Progress::document`] for files).
     fn failure(&mut self, _failure: &Failure) {}
@@ -212,7 +224,7 @@ pub fn annotate_corpus_with(
     for w in &warnings {
         progress.warning(w);
     }
-    let out = OutputDir::create(&config.output)?;
+    let out = OutputDir::create(&config.output)?.with_fsync(config.fsync);
     // a run that was killed (SIGKILL, a power cut) could not remove its
     // temporary files: those of dead processes go now, in the folders this
     // run writes to
@@ -265,9 +277,14 @@ pub fn annotate_corpus_with(
         bytes,
         ..Summary::default()
     };
-    // the documents are written here, in input order, while the threads
-    // annotate the next ones
-    let consume = |done: Done| -> Result<()> {
+    // the documents' files, written by the threads that annotated them, are
+    // synced (many at a time) and renamed into place by the committer; a
+    // document is journaled once they are
+    let mut committer = output::Committer::new(out.fsyncs());
+    // the documents come here in input order while the threads annotate
+    // the next ones
+    let consume = |done: Result<Done>| -> Result<()> {
+        let done = done?;
         summary.documents += 1;
         if let Some(f) = done.failure {
             progress.failure(&f);
@@ -275,12 +292,6 @@ pub fn annotate_corpus_with(
                 sink.failure(&f);
             }
             summary.failures.push(f);
-        }
-        for (path, file) in done.files {
-            match file {
-                Written::Bytes(bytes) => out.write(&path, &bytes)?,
-                Written::Temp(tmp) => out.place(tmp, &path)?,
-            }
         }
         if let Some(doc) = &done.doc {
             for sink in sinks.iter_mut() {
@@ -290,8 +301,14 @@ pub fn annotate_corpus_with(
         }
         summary.resumed += done.resumed as usize;
         progress.document(&done.record);
-        manifest.add(done.record)?;
-        if progress.cancelled() {
+        committer.submit(done.record, done.files)?;
+        let cancelled = progress.cancelled();
+        // with `cancelled`, the files of the documents done are put in
+        // place and journaled before the run stops
+        for record in committer.ready(cancelled)? {
+            manifest.add(record)?;
+        }
+        if cancelled {
             return Err(Error::Cancelled {
                 documents: summary.documents,
             });
@@ -304,6 +321,10 @@ pub fn annotate_corpus_with(
         |job| worker.process(job),
         consume,
     )?;
+    for record in committer.ready(true)? {
+        manifest.add(record)?;
+    }
+    drop(committer);
     progress.finish();
     for sink in sinks {
         sink.finish(&out)?;
@@ -316,8 +337,8 @@ pub fn annotate_corpus_with(
 /// One document's result, from the worker to the writer.
 struct Done {
     record: DocRecord,
-    /// Output files and their contents.
-    files: Vec<(PathBuf, Written)>,
+    /// Output files and their complete temporary files, not yet synced.
+    files: Vec<(PathBuf, TempPath)>,
     /// The document, for the corpus tables (none if it failed): without
     /// its tokens if it was annotated a part at a time
     /// ([`Part::outline_into`](crate::parts::Part::outline_into)).
@@ -327,13 +348,6 @@ struct Done {
     failure: Option<Failure>,
     /// Unchanged since the previous run: read back, not annotated.
     resumed: bool,
-}
-
-/// An output file's contents: bytes to write, or a complete temporary file
-/// to rename into place.
-enum Written {
-    Bytes(Vec<u8>),
-    Temp(TempPath),
 }
 
 /// The per-document work, run in parallel: read, decode, annotate, render.
@@ -346,7 +360,9 @@ struct Worker<'a> {
 }
 
 impl Worker<'_> {
-    fn process(&self, job: &Job) -> Done {
+    /// The document's result; `Err` only when the output folder cannot be
+    /// written (fatal, as for every other output file).
+    fn process(&self, job: &Job) -> Result<Done> {
         let path = job.file.path.display().to_string();
         let input = read_input(&job.file, self.config.decode);
         let (size, sha256) = match &input {
@@ -373,7 +389,7 @@ impl Worker<'_> {
             Ok((d, _)) => d,
             Err(e) => {
                 let (line, byte_offset) = inputs::location(&e);
-                return fail(record, e.to_string(), line, byte_offset);
+                return Ok(fail(record, e.to_string(), line, byte_offset));
             }
         };
         record.encoding = Some(decoded.encoding.to_string());
@@ -383,54 +399,55 @@ impl Worker<'_> {
                 .insert("replaced_bytes".into(), decoded.replaced);
         }
         if let Some(done) = self.resume(job, &record) {
-            return done;
+            return Ok(done);
         }
         let outputs = match &job.outputs {
             Ok(o) => o,
-            Err(msg) => return fail(record, msg.clone(), None, None),
+            Err(msg) => return Ok(fail(record, msg.clone(), None, None)),
         };
         if decoded.text.len() > PART_BYTES {
-            return self.in_parts(job, record, outputs, &decoded.text);
+            return Ok(self.in_parts(job, record, outputs, &decoded.text));
         }
         let doc = match self.pipeline.annotate(&job.name, &decoded.text) {
             Ok(a) => a.document,
-            Err(e) => return fail(record, format!("{path}: {e}"), None, None),
+            Err(e) => return Ok(fail(record, format!("{path}: {e}"), None, None)),
         };
         let mut parts = Vec::new();
         for format in &self.config.formats {
             match export::write_document(*format, &doc, self.write) {
                 Ok(p) => parts.extend(p),
-                Err(e) => return fail(record, format!("{path}: {e}"), None, None),
+                Err(e) => return Ok(fail(record, format!("{path}: {e}"), None, None)),
             }
         }
+        if let Some(target) = outputs.iter().find(|t| same_file(t, &job.file.path)) {
+            let msg = format!(
+                "{path}: refusing to overwrite the input with output {}",
+                target.display()
+            );
+            return Ok(fail(record, msg, None, None));
+        }
+        // written here, beside the annotating, not by the ordered writer
         let mut files = Vec::with_capacity(parts.len());
         for (target, part) in outputs.iter().zip(parts) {
-            if same_file(target, &job.file.path) {
-                let msg = format!(
-                    "{path}: refusing to overwrite the input with output {}",
-                    target.display()
-                );
-                return fail(record, msg, None, None);
-            }
             let rel = target.strip_prefix(self.out.root()).unwrap_or(target);
             record.outputs.push(rel.display().to_string());
-            files.push((target.clone(), Written::Bytes(part.bytes)));
+            files.push((target.clone(), self.out.stage(target, &part.bytes)?));
         }
         let stats = doc.stats();
         record.set_stats(&stats);
-        Done {
+        Ok(Done {
             record,
             files,
             doc: Some(doc),
             stats,
             failure: None,
             resumed: false,
-        }
+        })
     }
 
     /// A document over [`PART_BYTES`]: annotated a part at a time
     /// ([`crate::parts`]) and written as it goes to temporary files beside
-    /// its outputs, renamed into place in input order; the corpus tables get
+    /// its outputs, synced and renamed into place by the committer; the corpus tables get
     /// its outline. Memory is bounded by the part, not the document.
     fn in_parts(&self, job: &Job, mut record: DocRecord, outputs: &[PathBuf], text: &str) -> Done {
         let path = job.file.path.display().to_string();
@@ -452,7 +469,7 @@ impl Worker<'_> {
                 for (target, tmp) in outputs.iter().zip(temps) {
                     let rel = target.strip_prefix(self.out.root()).unwrap_or(target);
                     record.outputs.push(rel.display().to_string());
-                    files.push((target.clone(), Written::Temp(tmp)));
+                    files.push((target.clone(), tmp));
                 }
                 record.set_stats(&stats);
                 Done {
@@ -512,12 +529,12 @@ impl Worker<'_> {
         let done = writer.finish()?;
         let files = done.outputs.into_iter().flat_map(|(_, outs)| outs);
         for (out, tmp) in files.zip(temps.iter()) {
-            let file = out.into_inner().map_err(|e| crate::Error::Output {
+            // flushed here; the committer syncs the file
+            out.into_inner().map_err(|e| crate::Error::Output {
                 action: "write",
                 path: tmp.path().to_path_buf(),
                 cause: e.into_error(),
             })?;
-            file.sync_all().ok();
         }
         Ok((outline, done.stats))
     }
