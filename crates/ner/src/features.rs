@@ -279,8 +279,14 @@ impl Lexicon {
 
     /// Categories of `word` (0 when absent).
     pub fn get(&self, word: &str) -> u16 {
+        self.get_units(&self.units(word))
+    }
+
+    /// Categories of the entry made of `units` ([`unit_hash_char`] or
+    /// [`unit_hash_token`] values; 0 when absent).
+    pub(crate) fn get_units(&self, units: &[u64]) -> u16 {
         let mut h = LEX_SEED;
-        for u in self.units(word) {
+        for &u in units {
             h = mix(h, u);
         }
         self.map.get(h).map_or(0, |v| (v >> 1) as u16)
@@ -470,8 +476,15 @@ pub mod flags {
     /// not); tagging and the dev scores of training apply it.
     /// [`crate::NerModel::set_title_rule`] switches it on any English model.
     pub const TITLES: u32 = 4096;
+    /// Chinese, with [`SEGMENTS`]: a segmenter word that the lexicon lists
+    /// as a place ([`crate::cat::LOC`]) gets the place tag `ns` in the
+    /// segment features whatever the segmenter tagged it, so a prefecture
+    /// that jieba's dictionary calls an adjective (清远 `a`) looks like one it
+    /// calls a place (韶关 `ns`). Off in the shipped zh-news-4.
+    pub const LEX_POS: u32 = 8192;
     /// Every flag this version knows; a model with other bits is refused.
-    pub const KNOWN: u32 = ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS | TITLES;
+    pub const KNOWN: u32 =
+        ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS | TITLES | LEX_POS;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;
@@ -548,6 +561,9 @@ pub(crate) struct FeatBuf {
     char_clusters: Vec<u32>,
     /// Packed cluster ids of each character's segmenter word.
     word_clusters: Vec<u32>,
+    /// The segmenter's tag of each character's word, `ns` where the
+    /// lexicon lists the word as a place ([`flags::LEX_POS`]).
+    seg_tags: Vec<u64>,
 }
 
 impl FeatBuf {
@@ -767,6 +783,22 @@ pub(crate) fn extract_zh(
             buf.word_clusters.push(here);
         }
     }
+    let lex_pos = seg.is_some() && flags & flags::LEX_POS != 0;
+    if let Some(seg) = seg.filter(|_| lex_pos) {
+        let ns = str_hash("ns");
+        buf.seg_tags.clear();
+        let mut here = 0;
+        for (i, u) in seg.iter().enumerate() {
+            if u.2 == 0 || u.2 == 3 {
+                here = u.1;
+                let end = i + u.3 as usize;
+                if end <= n && lex.get_units(&buf.units[i..end]) & (1 << cat::LOC) != 0 {
+                    here = ns;
+                }
+            }
+            buf.seg_tags.push(here);
+        }
+    }
     buf.offsets.push(0);
     for i in 0..n {
         let x = i as isize;
@@ -819,7 +851,10 @@ pub(crate) fn extract_zh(
             }
         }
         if let Some(seg) = seg {
-            let (w, tag, part, len) = seg[i];
+            let tags = &buf.seg_tags;
+            let tag_at = |j: usize| if lex_pos { tags[j] } else { seg[j].1 };
+            let (w, _, part, len) = seg[i];
+            let tag = tag_at(i);
             let f = &mut buf.feats;
             if word_clusters {
                 // the word's clusters with the character's place in it; the
@@ -850,10 +885,10 @@ pub(crate) fn extract_zh(
             f.push(f2(71, w, part as u64));
             f.push(f3(72, tag, part as u64, len.min(4) as u64));
             if part == 0 || part == 3 {
-                f.push(f2(73, if i > 0 { seg[i - 1].1 } else { BOS }, tag));
+                f.push(f2(73, if i > 0 { tag_at(i - 1) } else { BOS }, tag));
             }
             if part == 2 || part == 3 {
-                f.push(f2(74, tag, if i + 1 < n { seg[i + 1].1 } else { EOS }));
+                f.push(f2(74, tag, if i + 1 < n { tag_at(i + 1) } else { EOS }));
             }
         }
         if let Some(extra) = extra {
@@ -1114,6 +1149,31 @@ mod tests {
         let bad = vec![(0..6, "a"), (3..12, "b"), (20..40, "c")];
         assert_eq!(seg_units(s, &bad).len(), 9);
         assert_eq!(seg_units(s, &[]).len(), 9);
+    }
+
+    #[test]
+    fn lex_pos_gives_listed_places_the_place_tag() {
+        let mut lex = Lexicon::new(false);
+        lex.insert("清远", (1 << cat::WORD) | (1 << cat::LOC));
+        lex.insert("清新", 1 << cat::WORD);
+        let cl = Clusters::default();
+        let feats = |s: &str, tag: &str, flags: u32| {
+            let chars: Vec<char> = s.chars().collect();
+            let words = vec![(0..6, tag), (6..9, "v")];
+            let seg = seg_units(s, &words);
+            let mut buf = FeatBuf::default();
+            extract_zh(&chars, &lex, &cl, flags, None, Some(&seg), &mut buf);
+            buf.flatten();
+            (0..3).map(|i| buf.of(i).to_vec()).collect::<Vec<_>>()
+        };
+        let on = flags::DEFAULT | flags::SEGMENTS | flags::LEX_POS;
+        let off = flags::DEFAULT | flags::SEGMENTS;
+        // a listed place tagged `a` by the segmenter: as if tagged `ns`, at
+        // its own characters and at the next word's edge
+        assert_eq!(feats("清远说", "a", on), feats("清远说", "ns", off));
+        assert_ne!(feats("清远说", "a", off), feats("清远说", "ns", off));
+        // a word the lexicon does not list as a place keeps its tag
+        assert_eq!(feats("清新说", "a", on), feats("清新说", "a", off));
     }
 
     #[test]

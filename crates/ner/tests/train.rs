@@ -250,8 +250,10 @@ fn model_with_unknown_feature_flags_is_refused() {
     let at = meta + (4 + 2) + (4 + 1) + 1;
     let fl = u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
     assert_eq!(fl, zhen_ner::flags::DEFAULT);
-    b[at..at + 4].copy_from_slice(&(fl | 1 << 13).to_le_bytes()); // bit 13: no such flag
-                                                                  // with a valid checksum, as a newer zhen would write it
+    // the lowest bit no flag uses, with a valid checksum, as a newer zhen
+    // would write it
+    let unknown = 1u32 << (!zhen_ner::flags::KNOWN).trailing_zeros();
+    b[at..at + 4].copy_from_slice(&(fl | unknown).to_le_bytes());
     b[16..20].fill(0);
     let crc = crc32fast::hash(&b);
     b[16..20].copy_from_slice(&crc.to_le_bytes());
