@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use zhen::corpus::{input_files, read_input};
+use zhen::corpus::{input_files, read_input_text};
 use zhen::input::DecodeOptions;
 
 pub use zhen::corpus::write_atomic;
@@ -54,8 +54,8 @@ pub fn for_each_input(
     let many = files.len() > 1;
     let mut failures = 0;
     for f in &files {
-        match read_input(f, opts) {
-            Ok((d, _)) => each(&f.relative, d.text, many)?,
+        match read_input_text(f, opts) {
+            Ok(d) => each(&f.relative, d.text, many)?,
             Err(e) => {
                 eprintln!("zhen: error: {e}");
                 failures += 1;

@@ -29,7 +29,7 @@ fn run() -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut write = |s: &str| -> Result<(), String> {
-        match out.write_all(s.as_bytes()) {
+        match converter.convert_to(s, &mut out) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             r => r.map_err(|e| format!("cannot write stdout: {e}")),
         }
@@ -39,12 +39,13 @@ fn run() -> Result<(), String> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read stdin as UTF-8: {e}"))?;
-        write(&converter.convert(&text))?;
+        write(&text)?;
     }
     for f in &files {
         let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
-        write(&converter.convert(&text))?;
+        write(&text)?;
     }
+    drop(write);
     out.flush().ok();
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! matchers ([`Compiled::pipeline`]): a copy and a check of the automaton,
 //! no parsing, no generation, no automaton construction.
 //!
-//! Layout (little-endian): magic `ZOCC0001`; `u32` matcher count, then per
+//! Layout (little-endian): magic `ZOCC0002`; `u32` matcher count, then per
 //! matcher `u64` offset and `u64` length of its bytes ([`Matcher::write`]);
 //! `u32` config count, then per config its name (`u8` length + bytes),
 //! `u32` count + ids of its normalization matchers, `u32` id of its
@@ -31,7 +31,7 @@ pub(crate) const NAMES: [&str; 16] = [
     "tw2t", "t2hk", "hk2t", "t2jp", "jp2t",
 ];
 
-const MAGIC: &[u8; 8] = b"ZOCC0001";
+const MAGIC: &[u8; 8] = b"ZOCC0002";
 const NONE: u32 = u32::MAX;
 
 #[cfg_attr(not(test), allow(dead_code))] // used by build.rs

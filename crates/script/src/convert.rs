@@ -75,9 +75,14 @@ impl Pipeline {
     }
 
     /// The replacements of one conversion step over each of `segments`.
-    fn step<'m>(m: &'m Matcher, text: &str, segments: &[Range<usize>], out: &mut Vec<Repl<'m>>) {
+    fn step<'m>(
+        m: &'m Matcher,
+        text: &str,
+        segments: &[Range<usize>],
+        ids: bool,
+        out: &mut Vec<Repl<'m>>,
+    ) {
         out.clear();
-        let ids = has_ids(text);
         for seg in segments {
             scan(m, text, seg.clone(), ids, |h| {
                 if !h.same {
@@ -125,27 +130,32 @@ impl Pipeline {
 
     /// Converts a string.
     pub fn convert(&self, input: &str) -> String {
+        let mut out = String::with_capacity(input.len() + input.len() / 16);
+        self.convert_into(input, &mut out);
+        out
+    }
+
+    /// Converts a string, its output appended to `out` piece by piece.
+    pub fn convert_into(&self, input: &str, out: &mut impl Output) {
         let mut text: Cow<'_, str> = Cow::Borrowed(input);
         let mut repls = Vec::new();
+        // whether the text has IDS operators (one search per text)
+        let mut ids = has_ids(input);
         for m in &self.normalization {
             let whole = 0..text.len();
-            Self::step(m, &text, std::slice::from_ref(&whole), &mut repls);
+            Self::step(m, &text, std::slice::from_ref(&whole), ids, &mut repls);
             if !repls.is_empty() {
                 text = Cow::Owned(rebuild(&text, &repls, &mut []));
+                ids = has_ids(&text);
             }
         }
         match &self.segmentation {
-            None => {
-                let mut out = String::with_capacity(text.len() + text.len() / 16);
-                let ids = has_ids(&text);
-                self.chain_append(&text, 0..text.len(), ids, &mut out, &mut Default::default());
-                out
-            }
+            None => self.chain_append(&text, 0..text.len(), ids, out, &mut Default::default()),
             Some(seg) if memchr::memchr(0, text.as_bytes()).is_none() => {
-                self.convert_segmented(seg, &text)
+                self.convert_segmented(seg, &text, ids, out)
             }
             // NUL cuts (see `segment`)
-            Some(_) => self.convert_by_steps(&text),
+            Some(_) => out.push(&self.convert_by_steps(&text)),
         }
     }
 
@@ -155,11 +165,9 @@ impl Pipeline {
     /// into the output. A segment that is a dictionary key is the same text
     /// wherever it occurs, so on large texts its conversion is computed
     /// once and copied after that.
-    fn convert_segmented(&self, seg: &Matcher, text: &str) -> String {
+    fn convert_segmented(&self, seg: &Matcher, text: &str, ids: bool, out: &mut impl Output) {
         // below this size the table costs more than it saves
         const CACHE_FROM: usize = 1 << 16;
-        let mut out = String::with_capacity(text.len() + text.len() / 16);
-        let ids = has_ids(text);
         let mut bufs = Default::default();
         // per segmentation key: its conversion's range in `done`, once met
         let mut cache: Vec<(usize, usize)> = if text.len() >= CACHE_FROM {
@@ -171,25 +179,24 @@ impl Pipeline {
         let mut last = 0;
         scan(seg, text, 0..text.len(), ids, |h| {
             if h.start > last {
-                self.chain_append(text, last..h.start, ids, &mut out, &mut bufs);
+                self.chain_append(text, last..h.start, ids, out, &mut bufs);
             }
             match cache.get_mut(h.key as usize) {
-                None => self.chain_append(text, h.start..h.end, ids, &mut out, &mut bufs),
+                None => self.chain_append(text, h.start..h.end, ids, out, &mut bufs),
                 Some(c) => {
                     if c.0 == usize::MAX {
                         let from = done.len();
                         self.chain_append(text, h.start..h.end, ids, &mut done, &mut bufs);
                         *c = (from, done.len());
                     }
-                    out.push_str(&done[c.0..c.1]);
+                    out.push(&done[c.0..c.1]);
                 }
             }
             last = h.end;
         });
         if last < text.len() {
-            self.chain_append(text, last..text.len(), ids, &mut out, &mut bufs);
+            self.chain_append(text, last..text.len(), ids, out, &mut bufs);
         }
-        out
     }
 
     /// The conversion chain over `text[range]` as a text of its own (one
@@ -200,11 +207,11 @@ impl Pipeline {
         text: &str,
         range: Range<usize>,
         ids: bool,
-        out: &mut String,
+        out: &mut impl Output,
         bufs: &mut [String; 2],
     ) {
         match self.chain.as_slice() {
-            [] => out.push_str(&text[range]),
+            [] => out.push(&text[range]),
             [m] => step_append(m, text, range, ids, out),
             [first, rest @ ..] => {
                 let [a, b] = bufs;
@@ -215,7 +222,7 @@ impl Pipeline {
                     step_append(m, a, 0..a.len(), has_ids(a), b);
                     std::mem::swap(a, b);
                 }
-                out.push_str(a);
+                out.push(a);
             }
         }
     }
@@ -236,7 +243,7 @@ impl Pipeline {
             text = Cow::Owned(rebuild(&text, &dels, &mut []));
         }
         for m in &self.chain {
-            Self::step(m, &text, &segs, &mut repls);
+            Self::step(m, &text, &segs, has_ids(&text), &mut repls);
             if !repls.is_empty() {
                 text = Cow::Owned(rebuild(&text, &repls, &mut segs));
             }
@@ -275,7 +282,7 @@ impl Pipeline {
         let mut rs = ranges.to_vec();
         let mut repls = Vec::new();
         for m in &self.normalization {
-            Self::step(m, text.current(), &rs, &mut repls);
+            Self::step(m, text.current(), &rs, has_ids(text.current()), &mut repls);
             if !repls.is_empty() {
                 remap(&repls, &mut rs);
                 text.apply(to_edits(&repls))?;
@@ -302,7 +309,13 @@ impl Pipeline {
             text.apply(cuts.into_iter().map(Edit::delete))?;
         }
         for m in &self.chain {
-            Self::step(m, text.current(), &segs, &mut repls);
+            Self::step(
+                m,
+                text.current(),
+                &segs,
+                has_ids(text.current()),
+                &mut repls,
+            );
             if !repls.is_empty() {
                 remap(&repls, &mut segs);
                 remap(&repls, &mut rs);
@@ -325,16 +338,86 @@ impl Pipeline {
 
 /// One conversion step over `text[range]` (as a text of its own), its
 /// output appended to `out`.
-fn step_append(m: &Matcher, text: &str, range: Range<usize>, ids: bool, out: &mut String) {
+fn step_append(m: &Matcher, text: &str, range: Range<usize>, ids: bool, out: &mut impl Output) {
     let mut pos = range.start;
     scan(m, text, range.clone(), ids, |h| {
         if !h.same {
-            out.push_str(&text[pos..h.start]);
-            out.push_str(h.value);
+            out.push(&text[pos..h.start]);
+            out.push(h.value);
             pos = h.end;
         }
     });
-    out.push_str(&text[pos..range.end]);
+    out.push(&text[pos..range.end]);
+}
+
+/// Where a conversion writes: a string, or pieces handed on as they come
+/// ([`Spill`]).
+pub(crate) trait Output {
+    /// Appends `s`.
+    fn push(&mut self, s: &str);
+}
+
+impl Output for String {
+    #[inline]
+    fn push(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+/// Output written to `w` whenever a [`Spill::LIMIT`] of it has gathered:
+/// a conversion of any size needs only this buffer, which stays in cache,
+/// instead of a string of the whole output. The first write error stops
+/// the writing and is returned by [`Spill::finish`].
+pub(crate) struct Spill<'w> {
+    buf: String,
+    w: &'w mut dyn std::io::Write,
+    err: Option<std::io::Error>,
+}
+
+impl<'w> Spill<'w> {
+    const LIMIT: usize = 1 << 18;
+
+    pub fn new(w: &'w mut dyn std::io::Write) -> Spill<'w> {
+        Spill {
+            buf: String::with_capacity(Self::LIMIT + 64),
+            w,
+            err: None,
+        }
+    }
+
+    fn write(&mut self, s: &str) {
+        if self.err.is_none() {
+            if let Err(e) = self.w.write_all(s.as_bytes()) {
+                self.err = Some(e);
+            }
+        }
+    }
+
+    /// Writes what is left; the first write error, if any.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let buf = std::mem::take(&mut self.buf);
+        self.write(&buf);
+        self.err.map_or(Ok(()), Err)
+    }
+}
+
+impl Output for Spill<'_> {
+    #[inline]
+    fn push(&mut self, s: &str) {
+        if self.buf.len() + s.len() <= Self::LIMIT {
+            self.buf.push_str(s);
+            return;
+        }
+        let buf = std::mem::take(&mut self.buf);
+        self.write(&buf);
+        self.buf = buf;
+        self.buf.clear();
+        if s.len() >= Self::LIMIT {
+            self.write(s);
+        } else {
+            self.buf.push_str(s);
+        }
+    }
 }
 
 /// The segments after deleting `cuts` (sorted, disjoint): a segment moves

@@ -301,6 +301,25 @@ impl Converter {
         self.inner.pipeline.convert(text)
     }
 
+    /// [`Converter::convert`] written to `w` as it is produced, a few
+    /// hundred kB at a time: no string of the whole output is built (on a
+    /// 20 MB text that saves 20 MB of memory and its page faults). Stops
+    /// writing at the first error and returns it.
+    ///
+    /// ```
+    /// use zhen_script::{Config, Converter};
+    ///
+    /// let mut out = Vec::new();
+    /// Converter::new(Config::T2s)?.convert_to("頭髮乾燥", &mut out)?;
+    /// assert_eq!(out, "头发干燥".as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn convert_to(&self, text: &str, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        let mut out = convert::Spill::new(w);
+        self.inner.pipeline.convert_into(text, &mut out);
+        out.finish()
+    }
+
     /// Converts the whole current text of `text`, keeping the alignment to
     /// the original. Afterwards `text.current()` equals
     /// `self.convert(old current)`.
@@ -386,5 +405,45 @@ mod tests {
         let b = Converter::new(Config::S2t).unwrap();
         assert!(Arc::ptr_eq(&a.inner, &b.inner));
         assert_eq!(a.name(), "s2t");
+    }
+
+    /// Written in pieces, the output is `convert`'s, byte for byte — for
+    /// texts below, around and well above the piece size, with segmentation
+    /// (s2twp) and without, and with a long run of unchanged text.
+    #[test]
+    fn convert_to_writes_what_convert_returns() {
+        let unit = "頭髮乾燥，鼠标和软件，⿰言兌。\n";
+        let texts = [
+            String::new(),
+            unit.to_string(),
+            unit.repeat(20_000),
+            format!("{}{}{}", unit, "x".repeat(600_000), unit.repeat(9_000)),
+        ];
+        for c in [Config::T2s, Config::S2t, Config::S2twp] {
+            let conv = Converter::new(c).unwrap();
+            for t in &texts {
+                let mut out = Vec::new();
+                conv.convert_to(t, &mut out).unwrap();
+                assert!(out == conv.convert(t).as_bytes(), "{c}, {} bytes", t.len());
+            }
+        }
+    }
+
+    #[test]
+    fn convert_to_returns_the_first_write_error() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let conv = Converter::new(Config::T2s).unwrap();
+        let e = conv
+            .convert_to(&"頭髮".repeat(200_000), &mut Full)
+            .unwrap_err();
+        assert_eq!(e.to_string(), "disk full");
     }
 }

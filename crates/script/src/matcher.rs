@@ -14,12 +14,16 @@
 //! Whatever the group, the keys that match at a position are exactly the
 //! prefixes of the longest key `k` of all its dictionaries that matches
 //! there. So the group's answer at that position depends on `k` alone, and
-//! is precomputed for every key: evaluate the group on the text `k`. One
-//! leftmost-longest automaton over all keys then finds, in a single pass,
-//! the next position where anything matches and its `k`; the walk emits the
-//! precomputed answer and jumps past it (restarting the search when the
-//! answer is shorter than `k`). For a plain dictionary this is the classic
-//! leftmost-longest, non-overlapping search.
+//! is precomputed for every key: evaluate the group on the text `k`.
+//!
+//! The walk then needs, at each position, only the longest key there. Most
+//! positions are settled by a per-char table: a char that starts no key
+//! passes; one that starts no longer key, or whose next char cannot
+//! continue one (a pair filter says so), matches alone if it is a key.
+//! Only where a longer key may start does a leftmost-longest automaton over
+//! all keys search a window as long as the longest such key. The walk emits
+//! the precomputed answer and goes on after it. For a plain dictionary this
+//! is the classic leftmost-longest, non-overlapping search.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -130,149 +134,215 @@ pub(crate) struct Matcher {
     answers: Vec<Answer>,
     /// The outputs of all answers, one after another.
     values: String,
-    starts: StartTable,
+    chars: CharTable,
+    /// The byte length of the longest key.
+    longest: usize,
 }
 
-/// Which chars may begin a key (OpenCC's `Utf8SkipTable`): the walk skips
-/// runs of other chars without touching the automaton. Ideographic
-/// description operators always count, since they stop a skip.
-struct StartTable {
-    // one bit per BMP code point
-    bmp: Vec<u64>,
-    // any key starts with a supplementary-plane char
-    astral: bool,
-    // the UTF-8 lead bytes of every char that may start a key, when there
-    // are at most three (the normalization tables: U+F900.. and astral
-    // compatibility ideographs, and the IDS operators): `skip` then jumps
-    // from one such byte to the next with memchr instead of decoding
-    // every char
+/// A char's entry in the [`CharTable`]: 0 when no key starts with it;
+/// otherwise the flags [`MULTI`] and [`IDS_OP`], the byte length of the
+/// longest key that starts with it (bits 22–29; 0 if over 255: the
+/// matcher's longest key applies) and, in the low bits, one more than the
+/// index of its own single-char key (0: it is no key).
+const MULTI: u32 = 1 << 31;
+/// The char is an ideographic description operator.
+const IDS_OP: u32 = 1 << 30;
+const LONGEST_SHIFT: u32 = 22;
+const SINGLE: u32 = (1 << LONGEST_SHIFT) - 1;
+
+/// Which chars may begin a key and what they match alone (the role of
+/// OpenCC's `Utf8SkipTable`, extended): the walk skips runs of chars that
+/// start no key without touching the automaton, and a char that starts no
+/// longer key — or whose next char cannot continue one — is answered by a
+/// table lookup. Only where a key of two or more chars may begin does the
+/// automaton run. Ideographic description operators always stop the walk.
+struct CharTable {
+    /// The entry of every BMP code point.
+    bmp: Box<[u32; 0x10000]>,
+    /// The entries of supplementary-plane chars, sorted by char.
+    astral: Vec<(u32, u32)>,
+    /// A Bloom-style bit set over the (first, second) char pairs of the keys
+    /// of two or more chars, hashed ([`CharTable::pair_bit`]): a clear bit
+    /// proves that no such key starts with the pair.
+    pairs: Vec<u64>,
+    /// log2 of the bit count of `pairs`.
+    pair_bits: u32,
+    /// The UTF-8 lead bytes of every char with an entry, when there are at
+    /// most three (the normalization tables: U+F900.. and astral
+    /// compatibility ideographs, and the IDS operators): the walk then
+    /// jumps from one such byte to the next with memchr instead of
+    /// decoding every char.
     leads: Option<[u8; 3]>,
 }
 
-impl StartTable {
-    fn new<'a>(keys: impl Iterator<Item = &'a str>) -> StartTable {
-        let mut t = StartTable {
-            bmp: vec![0; 0x10000 / 64],
-            astral: false,
-            leads: None,
-        };
-        for c in keys
-            .filter_map(|k| k.chars().next())
-            .chain('\u{2FF0}'..='\u{2FFF}')
-        {
-            let c = c as u32;
-            if c < 0x10000 {
-                t.bmp[(c >> 6) as usize] |= 1 << (c & 63);
-            } else {
-                t.astral = true;
+/// Decodes the char at byte `p`, a char boundary of a str's bytes: (code
+/// point, byte length).
+#[inline(always)]
+fn decode_at(b: &[u8], p: usize) -> (u32, usize) {
+    let lead = b[p];
+    if lead < 0x80 {
+        (lead as u32, 1)
+    } else if lead < 0xE0 {
+        (((lead as u32 & 0x1F) << 6) | (b[p + 1] as u32 & 0x3F), 2)
+    } else if lead < 0xF0 {
+        (
+            ((lead as u32 & 0x0F) << 12)
+                | ((b[p + 1] as u32 & 0x3F) << 6)
+                | (b[p + 2] as u32 & 0x3F),
+            3,
+        )
+    } else {
+        (
+            ((lead as u32 & 0x07) << 18)
+                | ((b[p + 1] as u32 & 0x3F) << 12)
+                | ((b[p + 2] as u32 & 0x3F) << 6)
+                | (b[p + 3] as u32 & 0x3F),
+            4,
+        )
+    }
+}
+
+impl CharTable {
+    /// The table of `keys` (in answer order; fewer than [`SINGLE`]).
+    fn new(keys: &[&str]) -> CharTable {
+        let mut entries: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut longest: FxHashMap<u32, usize> = FxHashMap::default();
+        let mut pairs = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            let mut cs = k.chars();
+            let Some(c) = cs.next() else { continue };
+            let e = entries.entry(c as u32).or_insert(0);
+            match cs.next() {
+                None => *e |= i as u32 + 1,
+                Some(c2) => {
+                    *e |= MULTI;
+                    pairs.push((c as u32, c2 as u32));
+                }
+            }
+            let l = longest.entry(c as u32).or_insert(0);
+            *l = (*l).max(k.len());
+        }
+        for (c, l) in longest {
+            if l <= 0xFF {
+                *entries.get_mut(&c).expect("an entry per first char") |=
+                    (l as u32) << LONGEST_SHIFT;
             }
         }
-        t.leads = Self::leads(&t.bmp, t.astral);
-        t
+        for c in 0x2FF0..=0x2FFF {
+            *entries.entry(c).or_insert(0) |= IDS_OP;
+        }
+        let mut entries: Vec<(u32, u32)> = entries.into_iter().collect();
+        entries.sort_unstable();
+        pairs.sort_unstable();
+        pairs.dedup();
+        // about 16 bits per pair: a false positive (which only costs an
+        // automaton search) on about 1 in 20 unrelated pairs
+        let pair_bits = (pairs.len() * 16)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(6, 21);
+        let mut set = vec![0u64; 1 << (pair_bits - 6)];
+        for &(a, b) in &pairs {
+            let bit = Self::pair_bit(pair_bits, a, b);
+            set[bit >> 6] |= 1 << (bit & 63);
+        }
+        Self::from_parts(&entries, set, pair_bits)
     }
 
-    /// The lead bytes of the chars in the table, if at most three.
-    fn leads(bmp: &[u64], astral: bool) -> Option<[u8; 3]> {
+    /// The table of sorted `(char, entry)` pairs and a pair set.
+    fn from_parts(entries: &[(u32, u32)], pairs: Vec<u64>, pair_bits: u32) -> CharTable {
+        let mut bmp: Box<[u32; 0x10000]> = vec![0u32; 0x10000]
+            .into_boxed_slice()
+            .try_into()
+            .expect("0x10000 entries");
+        let mut astral = Vec::new();
         let mut seen = [false; 256];
-        for (w, &bits) in bmp.iter().enumerate() {
-            if w < 2 {
-                // ASCII: a char is its own lead byte
-                (0..64)
-                    .filter(|i| bits >> i & 1 != 0)
-                    .for_each(|i| seen[w * 64 + i] = true);
-            } else if bits != 0 {
-                // the 64 chars of any later word share their lead byte
-                let c = (w as u32) << 6;
-                let lead = if c < 0x800 {
-                    0xC0 | (c >> 6)
-                } else {
-                    0xE0 | (c >> 12)
-                };
-                seen[lead as usize] = true;
+        for &(c, e) in entries {
+            let mut utf8 = [0; 4];
+            if let Some(ch) = char::from_u32(c) {
+                seen[ch.encode_utf8(&mut utf8).as_bytes()[0] as usize] = true;
+            }
+            if c < 0x10000 {
+                bmp[c as usize] = e;
+            } else {
+                astral.push((c, e));
             }
         }
-        if astral {
-            seen[0xF0..0xF5].iter_mut().for_each(|b| *b = true);
-        }
         let leads: Vec<u8> = (0..=255u8).filter(|&b| seen[b as usize]).collect();
-        match leads[..] {
+        let leads = match leads[..] {
             [] => Some([0xFF; 3]), // 0xFF never occurs in UTF-8
             [a] => Some([a, a, a]),
             [a, b] => Some([a, b, b]),
             [a, b, c] => Some([a, b, c]),
             _ => None,
+        };
+        CharTable {
+            bmp,
+            astral,
+            pairs,
+            pair_bits,
+            leads,
         }
     }
 
-    /// The first position at or after `p` (and before `end`) where a key or
-    /// an IDS may start.
-    #[inline]
-    fn skip(&self, text: &str, mut p: usize, end: usize) -> usize {
-        let b = text.as_bytes();
+    /// The bit of the pair (`a`, `b`) in a pair set of 2^`bits` bits.
+    #[inline(always)]
+    fn pair_bit(bits: u32, a: u32, b: u32) -> usize {
+        let h = ((a as u64) << 21 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - bits)) as usize
+    }
+
+    /// Whether a key of two or more chars may start with `a` followed by
+    /// `b`.
+    #[inline(always)]
+    fn may_pair(&self, a: u32, b: u32) -> bool {
+        let bit = Self::pair_bit(self.pair_bits, a, b);
+        self.pairs[bit >> 6] >> (bit & 63) & 1 != 0
+    }
+
+    /// The entry of code point `c`.
+    #[inline(always)]
+    fn entry(&self, c: u32) -> u32 {
+        if c < 0x10000 {
+            self.bmp[c as usize]
+        } else {
+            match self.astral.binary_search_by_key(&c, |&(k, _)| k) {
+                Ok(i) => self.astral[i].1,
+                Err(_) => 0,
+            }
+        }
+    }
+
+    /// The first char at or after byte `p` (and before `end`) with an
+    /// entry: (position, entry, code point, byte length); `p == end` when
+    /// there is none.
+    #[inline(always)]
+    fn next(&self, b: &[u8], mut p: usize, end: usize) -> (usize, u32, u32, usize) {
         if let Some([x, y, z]) = self.leads {
-            // only chars with these lead bytes can start a key
+            // only chars with these lead bytes have entries
             while p < end {
                 match memchr::memchr3(x, y, z, &b[p..end]) {
-                    None => return end,
+                    None => break,
                     Some(i) => p += i,
                 }
-                let n = match b[p] {
-                    0..0x80 => 1,
-                    0x80..0xE0 => 2,
-                    0xE0..0xF0 => 3,
-                    _ => 4,
-                };
-                if self.starts_at(b, p) {
-                    return p;
+                let (c, n) = decode_at(b, p);
+                let e = self.entry(c);
+                if e != 0 {
+                    return (p, e, c, n);
                 }
                 p += n;
             }
-            return end;
+            return (end, 0, 0, 0);
         }
         while p < end {
-            let lead = b[p];
-            let (c, n) = if lead < 0x80 {
-                (lead as u32, 1)
-            } else if lead < 0xE0 {
-                (((lead as u32 & 0x1F) << 6) | (b[p + 1] as u32 & 0x3F), 2)
-            } else if lead < 0xF0 {
-                (
-                    ((lead as u32 & 0x0F) << 12)
-                        | ((b[p + 1] as u32 & 0x3F) << 6)
-                        | (b[p + 2] as u32 & 0x3F),
-                    3,
-                )
-            } else {
-                if self.astral {
-                    return p;
-                }
-                p += 4;
-                continue;
-            };
-            if (self.bmp[(c >> 6) as usize] >> (c & 63)) & 1 != 0 {
-                return p;
+            let (c, n) = decode_at(b, p);
+            let e = self.entry(c);
+            if e != 0 {
+                return (p, e, c, n);
             }
             p += n;
         }
-        end
-    }
-
-    /// Whether the char at byte `p` (a char boundary of a str) may start a key.
-    #[inline]
-    fn starts_at(&self, b: &[u8], p: usize) -> bool {
-        let lead = b[p];
-        let c = if lead < 0x80 {
-            lead as u32
-        } else if lead < 0xE0 {
-            ((lead as u32 & 0x1F) << 6) | (b[p + 1] as u32 & 0x3F)
-        } else if lead < 0xF0 {
-            ((lead as u32 & 0x0F) << 12)
-                | ((b[p + 1] as u32 & 0x3F) << 6)
-                | (b[p + 2] as u32 & 0x3F)
-        } else {
-            return self.astral;
-        };
-        (self.bmp[(c >> 6) as usize] >> (c & 63)) & 1 != 0
+        (end, 0, 0, 0)
     }
 }
 
@@ -318,7 +388,14 @@ impl Matcher {
             }
         }
         keys.sort_unstable();
-        let starts = StartTable::new(keys.iter().copied());
+        if keys.len() >= SINGLE as usize {
+            return Err(Error::Generate {
+                name: name.to_string(),
+                message: format!("{} keys: more than the matcher holds", keys.len()),
+            });
+        }
+        let chars = CharTable::new(&keys);
+        let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
         let mut answers = Vec::with_capacity(keys.len());
         let mut values = String::new();
         let mut patterns = Vec::with_capacity(keys.len());
@@ -351,7 +428,8 @@ impl Matcher {
             pma,
             answers,
             values,
-            starts,
+            chars,
+            longest,
         })
     }
 
@@ -374,10 +452,22 @@ impl Matcher {
         }
         put_u32(out, self.values.len() as u32);
         out.extend_from_slice(self.values.as_bytes());
-        for w in &self.starts.bmp {
+        let t = &self.chars;
+        let entries: Vec<(u32, u32)> = (0..0x10000u32)
+            .map(|c| (c, t.bmp[c as usize]))
+            .filter(|&(_, e)| e != 0)
+            .chain(t.astral.iter().copied())
+            .collect();
+        put_u32(out, entries.len() as u32);
+        for (c, e) in entries {
+            put_u32(out, c);
+            put_u32(out, e);
+        }
+        out.push(t.pair_bits as u8);
+        for w in &t.pairs {
             out.extend_from_slice(&w.to_le_bytes());
         }
-        out.push(self.starts.astral as u8);
+        put_u32(out, self.longest as u32);
         let pma = self.pma.serialize();
         put_u32(out, pma.len() as u32);
         out.extend_from_slice(&pma);
@@ -405,23 +495,42 @@ impl Matcher {
         }) {
             return None;
         }
-        let bmp: Vec<u64> = r
-            .take(8 * 1024)?
+        let n = r.u32()? as usize;
+        let mut entries = Vec::with_capacity(n.min(b.len() / 8));
+        for _ in 0..n {
+            let (c, e) = (r.u32()?, r.u32()?);
+            // sorted chars; a single-char key's answer covers that char
+            let ch = char::from_u32(c)?;
+            let single = (e & SINGLE) as usize;
+            if entries.last().is_some_and(|&(l, _)| l >= c)
+                || e == 0
+                || (single != 0 && answers.get(single - 1)?.len as usize != ch.len_utf8())
+            {
+                return None;
+            }
+            entries.push((c, e));
+        }
+        let pair_bits = r.take(1)?[0] as u32;
+        if !(6..=24).contains(&pair_bits) {
+            return None;
+        }
+        let pairs: Vec<u64> = r
+            .take(1 << (pair_bits - 3))?
             .chunks_exact(8)
             .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
             .collect();
-        let astral = r.take(1)?[0] != 0;
+        let longest = r.u32()? as usize;
         let len = r.u32()? as usize;
         let (pma, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(r.take(len)?).ok()?;
         if !rest.is_empty() || r.p != b.len() {
             return None;
         }
-        let leads = StartTable::leads(&bmp, astral);
         Some(Matcher {
             pma,
             answers,
             values,
-            starts: StartTable { bmp, astral, leads },
+            chars: CharTable::from_parts(&entries, pairs, pair_bits),
+            longest,
         })
     }
 
@@ -475,14 +584,6 @@ pub(crate) fn has_ids(text: &str) -> bool {
     })
 }
 
-/// The first ideographic description operator in `text[range]`.
-fn find_ids(text: &str, range: Range<usize>) -> Option<usize> {
-    let bytes = &text.as_bytes()[range.clone()];
-    memchr::memmem::find_iter(bytes, b"\xE2\xBF")
-        .find(|&i| bytes.get(i + 2).is_some_and(|b| (0xB0..=0xBF).contains(b)))
-        .map(|i| range.start + i)
-}
-
 /// `UTF8Util::NextIdeographicDescriptionSequenceLength`: the byte length of
 /// a complete IDS starting at the start of `s`, or 0.
 fn ids_len(s: &str) -> usize {
@@ -529,49 +630,59 @@ pub(crate) fn scan<'m>(
     if m.answers.is_empty() {
         return;
     }
+    let t = &m.chars;
+    let b = text.as_bytes();
     let end = range.end;
     let mut p = range.start;
-    'restart: while p < end {
-        p = m.starts.skip(text, p, end);
-        if p >= end {
+    while p < end {
+        let (at, e, c, n) = t.next(b, p, end);
+        if at >= end {
             break;
         }
-        let base = p;
-        for found in m.pma.leftmost_find_iter(&text[base..end]) {
-            let start = base + found.start();
-            if ids {
-                // no key starts in text[p..start] (the match is leftmost),
-                // so the IDSs there are passed over without searching
-                // again; only an IDS that reaches past `start` restarts the
-                // search (searching again after each one was quadratic: a
-                // text of IDSs before a distant match was rescanned to the
-                // match once per IDS)
-                while let Some(o) = find_ids(text, p..start) {
-                    let l = ids_len(&text[o..end]);
-                    p = o + if l == 0 { 3 } else { l };
-                    if p > start {
-                        continue 'restart;
-                    }
+        p = at;
+        // the longest key at `p`: the char alone (or none) unless a longer
+        // key starts with it and the next char; then the automaton's
+        // leftmost-longest match in a window as long as the longest key
+        // starting with the char, if it starts at `p`
+        let single = e & SINGLE;
+        let key = if e & MULTI != 0 && p + n < end && t.may_pair(c, decode_at(b, p + n).0) {
+            let longest = match (e >> LONGEST_SHIFT) & 0xFF {
+                0 => m.longest,
+                l => l as usize,
+            };
+            let mut w = (p + longest).min(end);
+            while !text.is_char_boundary(w) {
+                w -= 1;
+            }
+            m.pma
+                .leftmost_find_iter(&text[p..w])
+                .next()
+                .filter(|f| f.start() == 0)
+                .map(|f| f.value())
+        } else {
+            single.checked_sub(1)
+        };
+        match key {
+            Some(k) => {
+                let a = &m.answers[k as usize];
+                on_hit(Hit {
+                    start: p,
+                    end: p + a.len as usize,
+                    value: m.value(a),
+                    same: a.same,
+                    key: k,
+                });
+                p += a.len as usize;
+            }
+            // nothing matches here: the char passes, or a whole IDS
+            None if ids && e & IDS_OP != 0 => {
+                p += match ids_len(&text[p..end]) {
+                    0 => n,
+                    l => l,
                 }
             }
-            let a = &m.answers[found.value() as usize];
-            let hit_end = start + a.len as usize;
-            on_hit(Hit {
-                start,
-                end: hit_end,
-                value: m.value(a),
-                same: a.same,
-                key: found.value(),
-            });
-            p = hit_end;
-            // restart (skipping non-starters) after a shorter answer, or
-            // when the next char cannot start a key
-            if hit_end != base + found.end() || m.starts.skip(text, p, (p + 4).min(end)) != p {
-                continue 'restart;
-            }
+            None => p += n,
         }
-        // no key starts anywhere in text[p..end]
-        break;
     }
 }
 

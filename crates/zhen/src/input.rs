@@ -197,6 +197,31 @@ pub fn decode(path: &Path, bytes: &[u8], opts: DecodeOptions) -> Result<Decoded,
     })
 }
 
+/// [`decode`] of bytes it may keep: plain UTF-8 (no BOM, no NUL, valid)
+/// becomes the text without a copy — a 20 MB file is then read once and
+/// validated once. Anything else is decoded as [`decode`] does.
+pub fn decode_owned(
+    path: &Path,
+    bytes: Vec<u8>,
+    opts: DecodeOptions,
+) -> Result<Decoded, InputError> {
+    if opts.encoding.is_none_or(|e| e == UTF_8)
+        && Encoding::for_bom(&bytes).is_none()
+        && memchr_nul(&bytes).is_none()
+        && simdutf8::basic::from_utf8(&bytes).is_ok()
+    {
+        // SAFETY: `bytes` was just validated as UTF-8.
+        let text = unsafe { String::from_utf8_unchecked(bytes) };
+        return Ok(Decoded {
+            text,
+            encoding: UTF_8.name(),
+            bom: false,
+            replaced: 0,
+        });
+    }
+    decode(path, &bytes, opts)
+}
+
 /// Detects the encoding of a body without BOM (see [`decode`]).
 fn detect(path: &Path, body: &[u8]) -> Result<&'static Encoding, InputError> {
     let nul = memchr_nul(body);
@@ -568,6 +593,16 @@ impl LineDecoder {
     }
 }
 
+/// Reads and decodes one file, keeping its bytes as the text when it is
+/// plain UTF-8 (see [`decode_owned`]).
+pub fn read_file_text(path: &Path, opts: DecodeOptions) -> Result<Decoded, InputError> {
+    let bytes = fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode_owned(path, bytes, opts)
+}
+
 /// Reads and decodes one file.
 pub fn read_file(path: &Path, opts: DecodeOptions) -> Result<(Decoded, Vec<u8>), InputError> {
     let bytes = fs::read(path).map_err(|source| InputError::Io {
@@ -688,6 +723,45 @@ mod tests {
 
     fn dec(bytes: &[u8]) -> Result<Decoded, InputError> {
         decode(Path::new("in.txt"), bytes, DecodeOptions::default())
+    }
+
+    /// `decode_owned` keeps plain UTF-8 and otherwise is `decode`: same
+    /// text, encoding, BOM flag, replacements, and the same errors.
+    #[test]
+    fn decode_owned_is_decode() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("东莞市选派了干部");
+        let inputs: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            "頭髮 plain UTF-8".as_bytes().to_vec(),
+            b"\xEF\xBB\xBFwith BOM".to_vec(),
+            b"a\0NUL".to_vec(),
+            b"bad \xFF byte".to_vec(),
+            gbk.into_owned(),
+        ];
+        let forced = DecodeOptions {
+            encoding: Some(UTF_8),
+            ..Default::default()
+        };
+        let lossy = DecodeOptions {
+            lossy: true,
+            ..Default::default()
+        };
+        for b in &inputs {
+            for opts in [DecodeOptions::default(), forced, lossy] {
+                let p = Path::new("in.txt");
+                let (d, o) = (decode(p, b, opts), decode_owned(p, b.clone(), opts));
+                match (d, o) {
+                    (Ok(d), Ok(o)) => {
+                        assert_eq!(
+                            (d.text, d.encoding, d.bom, d.replaced),
+                            (o.text, o.encoding, o.bom, o.replaced)
+                        );
+                    }
+                    (Err(d), Err(o)) => assert_eq!(d.to_string(), o.to_string()),
+                    (d, o) => panic!("{b:?}: {d:?} vs {o:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn run(args: Args) -> Result<i32> {
     let conv = Converter::new(args.config).context("loading the OpenCC tables")?;
     let mut out = stdout();
     let status = for_each_input(&args.input, |_, text, _| {
-        out.write_all(conv.convert(&text).as_bytes())?;
+        conv.convert_to(&text, &mut out)?;
         Ok(())
     })?;
     out.flush()?;

@@ -83,6 +83,25 @@ pub fn corpus_files(
     Ok((kept, warnings))
 }
 
+/// Reads and decodes one input (standard input for `-`) when its bytes are
+/// not needed: plain UTF-8 becomes the text without a copy.
+pub fn read_input_text(
+    file: &InputFile,
+    opts: DecodeOptions,
+) -> std::result::Result<Decoded, InputError> {
+    if file.path != Path::new("-") {
+        return input::read_file_text(&file.path, opts);
+    }
+    let mut bytes = Vec::new();
+    match std::io::stdin().lock().read_to_end(&mut bytes) {
+        Ok(_) => input::decode_owned(Path::new("<stdin>"), bytes, opts),
+        Err(source) => Err(InputError::Io {
+            path: "<stdin>".into(),
+            source,
+        }),
+    }
+}
+
 /// Reads and decodes one input (standard input for `-`); also returns the
 /// bytes read.
 pub fn read_input(

@@ -42,7 +42,7 @@ use zhen_core::{Document, Stats};
 use zhen_export::html::HtmlLinks;
 use zhen_export::{self as export, DocWriter, Format, WriteOptions};
 
-pub use inputs::{corpus_files, input_files, is_stdin, plan, read_input, Job};
+pub use inputs::{corpus_files, input_files, is_stdin, plan, read_input, read_input_text, Job};
 pub use manifest::{DocRecord, Manifest, ManifestWriter, Status, JOURNAL, MANIFEST};
 pub use output::{remove_temp_files, write_atomic, OutputDir, TempPath};
 pub use sinks::CorpusSink;
