@@ -45,7 +45,6 @@ fn run() -> Result<(), String> {
         let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
         write(&text)?;
     }
-    drop(write);
     out.flush().ok();
     Ok(())
 }
