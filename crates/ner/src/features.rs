@@ -557,6 +557,10 @@ pub(crate) struct FeatBuf {
     word: Vec<(u64, u8, u8)>,
     end_len: Vec<[u8; cat::COUNT]>,
     inside: Vec<u16>,
+    /// Per unit, the categories with an entry starting there (`start_len`
+    /// above 0) and ending there (`end_len` above 0).
+    start_mask: Vec<u16>,
+    end_mask: Vec<u16>,
     /// Packed cluster ids per character ([`flags::CLUSTERS`]).
     char_clusters: Vec<u32>,
     /// Packed cluster ids of each character's segmenter word.
@@ -650,25 +654,59 @@ fn lexicon_pass(buf: &mut FeatBuf, lex: &Lexicon, n: usize) {
     buf.end_len.resize(n, [0; cat::COUNT]);
     buf.inside.clear();
     buf.inside.resize(n, 0);
+    buf.start_mask.clear();
+    buf.start_mask.resize(n, 0);
+    buf.end_mask.clear();
+    buf.end_mask.resize(n, 0);
     let (sl, el, ins) = (&mut buf.start_len, &mut buf.end_len, &mut buf.inside);
+    let (sm, em) = (&mut buf.start_mask, &mut buf.end_mask);
     lex.matches(&buf.units, |s, e, mask| {
+        let mask = mask & CATS;
+        if mask == 0 {
+            return;
+        }
         let len = (e - s).min(255) as u8;
-        for g in 0..cat::COUNT {
-            if mask & (1 << g) != 0 {
-                sl[s][g] = sl[s][g].max(len);
-                el[e - 1][g] = el[e - 1][g].max(len);
-                if e - s > 2 {
-                    for x in &mut ins[s + 1..e - 1] {
-                        *x |= 1 << g;
-                    }
-                }
+        sm[s] |= mask;
+        em[e - 1] |= mask;
+        if e - s > 2 {
+            for x in &mut ins[s + 1..e - 1] {
+                *x |= mask;
             }
+        }
+        for g in bits(mask) {
+            sl[s][g] = sl[s][g].max(len);
+            el[e - 1][g] = el[e - 1][g].max(len);
         }
     });
 }
 
+/// Every category ([`cat`]) bit of a mask.
+const CATS: u16 = (1 << cat::COUNT) - 1;
+
+/// The set bits of `mask`, lowest first.
+#[inline(always)]
+fn bits(mut mask: u16) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let g = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            g
+        })
+    })
+}
+
 fn push_lexicon_feats(buf: &mut FeatBuf, i: usize, n: usize, flags: u32) {
-    for g in 0..cat::COUNT {
+    // only the categories with a feature here, in category order
+    let mut here = buf.start_mask[i] | buf.end_mask[i] | buf.inside[i];
+    if flags & flags::LEX_CONTEXT != 0 {
+        if i > 0 {
+            here |= buf.end_mask[i - 1];
+        }
+        if i + 1 < n {
+            here |= buf.start_mask[i + 1];
+        }
+    }
+    for g in bits(here & CATS) {
         let gs = g as u64;
         let s = buf.start_len[i][g];
         if s > 0 {
