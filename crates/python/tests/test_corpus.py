@@ -53,6 +53,16 @@ def test_options_equal_the_cli_flags(tmp_path):
     assert tree(py) == tree(cli)
 
 
+def test_fsync_false_is_no_fsync_and_writes_the_same_files(tmp_path):
+    cli, py, synced = tmp_path / "cli", tmp_path / "py", tmp_path / "synced"
+    run_cli("annotate", str(CORPUS), "-o", str(cli), "--format", "jsonl,csv", "--no-fsync", "-j", "2", "--quiet")
+    zhen.annotate_corpus(CORPUS, py, formats=["jsonl", "csv"], jobs=2, fsync=False)
+    zhen.annotate_corpus(CORPUS, synced, formats=["jsonl", "csv"], jobs=1)
+    assert tree(py) == tree(cli)
+    assert tree(py) == tree(synced)
+    assert not [p for p in py.rglob("*.tmp")]
+
+
 def test_failures_are_reported_and_the_rest_completes(tmp_path):
     src = tmp_path / "in"
     src.mkdir()

@@ -210,6 +210,7 @@ def annotate_corpus(
     char_level: bool = False,
     excel: bool = False,
     raw_cells: bool = False,
+    fsync: bool = True,
 ) -> _CorpusSummary: ...
 def evaluate(
     gold: Union[_Path, Sequence[_Path]],
