@@ -596,21 +596,22 @@ impl LineDecoder {
 /// Reads and decodes one file, keeping its bytes as the text when it is
 /// plain UTF-8 (see [`decode_owned`]).
 pub fn read_file_text(path: &Path, opts: DecodeOptions) -> Result<Decoded, InputError> {
-    let bytes = fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    decode_owned(path, bytes, opts)
+    decode_owned(path, file_bytes(path)?, opts)
 }
 
 /// Reads and decodes one file.
 pub fn read_file(path: &Path, opts: DecodeOptions) -> Result<(Decoded, Vec<u8>), InputError> {
-    let bytes = fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = file_bytes(path)?;
     let d = decode(path, &bytes, opts)?;
     Ok((d, bytes))
+}
+
+/// The bytes of one file, or an I/O error naming it.
+fn file_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
+    fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// One input found by [`discover`].

@@ -92,14 +92,7 @@ pub fn read_input_text(
     if file.path != Path::new("-") {
         return input::read_file_text(&file.path, opts);
     }
-    let mut bytes = Vec::new();
-    match std::io::stdin().lock().read_to_end(&mut bytes) {
-        Ok(_) => input::decode_owned(Path::new("<stdin>"), bytes, opts),
-        Err(source) => Err(InputError::Io {
-            path: "<stdin>".into(),
-            source,
-        }),
-    }
+    input::decode_owned(Path::new(STDIN), stdin_bytes()?, opts)
 }
 
 /// Reads and decodes one input (standard input for `-`); also returns the
@@ -111,14 +104,24 @@ pub fn read_input(
     if file.path != Path::new("-") {
         return input::read_file(&file.path, opts);
     }
+    let bytes = stdin_bytes()?;
+    input::decode(Path::new(STDIN), &bytes, opts).map(|d| (d, bytes))
+}
+
+/// The name standard input's errors carry.
+const STDIN: &str = "<stdin>";
+
+/// All of standard input, or an I/O error naming it.
+fn stdin_bytes() -> std::result::Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
-    match std::io::stdin().lock().read_to_end(&mut bytes) {
-        Ok(_) => input::decode(Path::new("<stdin>"), &bytes, opts).map(|d| (d, bytes)),
-        Err(source) => Err(InputError::Io {
-            path: "<stdin>".into(),
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: STDIN.into(),
             source,
-        }),
-    }
+        })?;
+    Ok(bytes)
 }
 
 /// Line and byte offset of a decoding error, when it has them.
