@@ -469,7 +469,9 @@ pub mod flags {
     /// ([`crate::is_honorific`]: `Mr`, `Mrs`, `Ms`, `Miss`, `Mx`, `Dr`,
     /// `Prof`, `Professor`, `Sir`, `Dame`, with or without a period) at the
     /// start of a person entity is left out (`Mr/O Galloway/B-PER`,
-    /// `Sir/O John/B-PER Gorst/I-PER`); a member title
+    /// `Sir/O John/B-PER Gorst/I-PER`), and a place, organisation or other
+    /// entity that starts with one (not `Miss`: `Miss Universe`) is a person
+    /// after it (`Dr/O Fauci/B-PER`); a member title
     /// ([`crate::is_member_title`]: `MP`, `MEP` and their plurals) is never
     /// inside an entity (an entity is cut there); an entity left empty is
     /// dropped. Training ignores it (gold data follows the convention or
