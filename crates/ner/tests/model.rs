@@ -136,7 +136,7 @@ fn shipped(name: &str) -> (std::path::PathBuf, Vec<u8>) {
 fn shipped_models_pass_every_check_of_the_current_format() {
     for (name, id) in [
         ("zh-news.zner", "zh-news-4"),
-        ("en-conll.zner", "en-conll-4"),
+        ("en-conll.zner", "en-conll-5"),
     ] {
         let (p, b) = shipped(name);
         assert_eq!(
@@ -288,8 +288,30 @@ fn embedded_en_keeps_titles_outside_entities() {
 }
 
 /// Somewhat below the measured F1 of the shipped model on the check set,
-/// 0.883 (see models/README.md; en-conll-3 scored 0.769).
-const MODERN_EN_FLOOR: f64 = 0.85;
+/// 0.945 (see models/README.md; en-conll-4 scored 0.920, en-conll-3 0.769).
+const MODERN_EN_FLOOR: f64 = 0.90;
+
+/// The second modern check set (121 sentences of 2005-2025 news written for
+/// zhen): names newer than CoNLL's Reuters 1996, the issue's "Barack Obama
+/// visited Paris." first.
+#[test]
+fn embedded_en_tags_modern_names() {
+    let m = NerModel::embedded_en();
+    let sents =
+        read_bio(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/modern-en-2.bio"))
+            .unwrap();
+    let gold: Vec<_> = sents.iter().map(|s| s.spans()).collect();
+    let pred = predict(m, &sents);
+    let obama = "Barack Obama visited Paris .";
+    assert_eq!(sents[0].token_strs().join(" "), obama);
+    assert_eq!(pred[0], gold[0], "{obama}");
+    assert_eq!(pred[0], [(0, 2, Label::Per), (3, 4, Label::Loc)]);
+    let s = score(&gold, &pred);
+    eprintln!("second modern English check set: F1 {:.4}", s.micro.f1);
+    // measured 0.923 (en-conll-4: 0.912); the floor leaves room for a
+    // retrained model, not for losing the names
+    assert!(s.micro.f1 > 0.90, "F1 {} below 0.90", s.micro.f1);
+}
 
 /// Scores the embedded zh model on the first 300 sentences of MSRA test,
 /// when the research data is present on this machine.
