@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyType};
+use pyo3::types::{PyList, PyString, PyType};
 use zhen::core::CharIndex;
 use zhen::export::{self, Scheme};
 use zhen::Document;
@@ -134,7 +134,7 @@ impl Paragraph {
 pub struct Doc {
     doc: Document,
     index: OnceLock<CharIndex>,
-    json: OnceLock<Result<String, Failure>>,
+    json: OnceLock<Result<Vec<u8>, Failure>>,
     summary: OnceLock<(String, String)>,
     tokens: PyOnceLock<Vec<Py<Token>>>,
     entities: PyOnceLock<Vec<Py<Entity>>>,
@@ -165,16 +165,17 @@ impl Doc {
         self.index().char_span(span)
     }
 
-    /// The JSONL line (with its newline), written once.
-    fn json(&self) -> Result<&str, Failure> {
-        self.json
+    /// The JSONL line (with its newline) as a `str`, rendered once.
+    fn json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        let bytes = self
+            .json
             .get_or_init(|| {
                 render(|buf| export::jsonl::write(buf, &self.doc))
                     .map_err(|f| f.context(&self.doc.id))
             })
             .as_ref()
-            .map(String::as_str)
-            .map_err(Clone::clone)
+            .map_err(|f| f.clone().into_pyerr(py))?;
+        text(py, bytes)
     }
 
     /// The document's language and script: `Document::stats`, the one
@@ -213,13 +214,30 @@ impl Doc {
     }
 }
 
-/// Runs a writer into a string.
+/// Runs a writer into a buffer (the exporters write UTF-8).
 fn render(
     write: impl FnOnce(&mut Vec<u8>) -> Result<(), export::Error>,
-) -> Result<String, Failure> {
+) -> Result<Vec<u8>, Failure> {
     let mut buf = Vec::new();
     write(&mut buf).map_err(|e| export_failure(&e))?;
-    String::from_utf8(buf).map_err(|e| Failure::new(Kind::Internal, e.to_string()))
+    Ok(buf)
+}
+
+/// An export's bytes as a Python `str`. CPython checks the UTF-8 as it
+/// decodes it, so it is not checked twice (as `String::from_utf8` would:
+/// 2 % of `nlp.pipe` + `to_json` at one thread, 17 bytes of JSON a byte of
+/// input); bytes that are not UTF-8 would be a `UnicodeDecodeError`.
+fn text<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    PyString::from_bytes(py, bytes)
+}
+
+/// Renders an export as a Python `str`.
+fn export_str<'py>(
+    py: Python<'py>,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), export::Error>,
+) -> PyResult<Bound<'py, PyString>> {
+    let bytes = render(write).map_err(|f| f.into_pyerr(py))?;
+    text(py, &bytes)
 }
 
 fn scheme(py: Python<'_>, name: &str) -> PyResult<Scheme> {
@@ -353,7 +371,7 @@ impl Doc {
 
     /// The document as a dict, exactly the JSON object of :meth:`to_json`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = self.json().map_err(|f| f.into_pyerr(py))?;
+        let json = self.json(py)?;
         py.import("json")?.call_method1("loads", (json,))
     }
 
@@ -361,51 +379,57 @@ impl Doc {
     /// ``.jsonl`` file ``zhen annotate`` writes (and of a line of
     /// ``zhen annotate --jsonl``). Writing ``to_json()`` of each document to
     /// a file gives a JSONL corpus.
-    fn to_json(&self, py: Python<'_>) -> PyResult<&str> {
-        self.json().map_err(|f| f.into_pyerr(py))
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        self.json(py)
     }
 
     /// The document as CoNLL-U: the ``.conllu`` file of ``zhen annotate``
     /// (``scheme``: the tag scheme of ``NER=`` in MISC, ``"iob2"``,
     /// ``"iob1"`` or ``"bioes"``).
     #[pyo3(signature = (scheme = "iob2"))]
-    fn to_conllu(&self, py: Python<'_>, scheme: &str) -> PyResult<String> {
+    fn to_conllu<'py>(&self, py: Python<'py>, scheme: &str) -> PyResult<Bound<'py, PyString>> {
         let opts = export::ConlluOptions {
             scheme: self::scheme(py, scheme)?,
         };
-        render(|b| export::conllu::write(b, &self.doc, &opts)).map_err(|f| f.into_pyerr(py))
+        export_str(py, |b| export::conllu::write(b, &self.doc, &opts))
     }
 
     /// The document as CoNLL-2003 columns (``TOKEN POS CHUNK NER``): the
     /// ``.conll`` file of ``zhen annotate --scheme SCHEME [--char-level]``.
     #[pyo3(signature = (scheme = "iob2", char_level = false))]
-    fn to_conll(&self, py: Python<'_>, scheme: &str, char_level: bool) -> PyResult<String> {
+    fn to_conll<'py>(
+        &self,
+        py: Python<'py>,
+        scheme: &str,
+        char_level: bool,
+    ) -> PyResult<Bound<'py, PyString>> {
         let opts = export::ConllOptions {
             scheme: self::scheme(py, scheme)?,
             char_level,
         };
-        render(|b| export::conll::write(b, &self.doc, &opts)).map_err(|f| f.into_pyerr(py))
+        export_str(py, |b| export::conll::write(b, &self.doc, &opts))
     }
 
     /// The token table as CSV: the ``.csv`` file of ``zhen annotate``
     /// (``excel``: with a UTF-8 BOM; ``raw_cells``: without the ``'`` that
     /// keeps spreadsheets from running cells as formulas).
     #[pyo3(signature = (scheme = "iob2", excel = false, raw_cells = false))]
-    fn to_csv(
+    fn to_csv<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         scheme: &str,
         excel: bool,
         raw_cells: bool,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyString>> {
         let opts = export::CsvOptions {
             excel,
             raw_cells,
             crlf: false,
             scheme: self::scheme(py, scheme)?,
         };
-        render(|b| export::csv::write_tokens(b, &self.doc, &opts).map(drop))
-            .map_err(|f| f.into_pyerr(py))
+        export_str(py, |b| {
+            export::csv::write_tokens(b, &self.doc, &opts).map(drop)
+        })
     }
 
     /// A spaCy ``Doc`` with the same text, tokens (split at entity
@@ -433,10 +457,12 @@ impl Doc {
     }
 
     /// Pickles as its JSONL line.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyString>,))> {
         let py = slf.py();
         let rebuild = py.import("zhen._zhen")?.getattr("_doc_from_json")?;
-        Ok((rebuild, (slf.get().to_json(py)?.to_string(),)))
+        Ok((rebuild, (slf.get().json(py)?,)))
     }
 
     /// The number of tokens.
