@@ -15,6 +15,8 @@ mod dict;
 mod error;
 #[path = "src/matcher.rs"]
 mod matcher;
+#[path = "src/trie.rs"]
+mod trie;
 
 use error::{Error, Result};
 
@@ -26,6 +28,7 @@ fn main() {
         "src/dict.rs",
         "src/error.rs",
         "src/matcher.rs",
+        "src/trie.rs",
         "data/config",
         "data/dictionary",
     ] {

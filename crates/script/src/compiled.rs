@@ -5,12 +5,12 @@
 //! by converting every Hong Kong and Taiwan phrase) — at every start of
 //! every process. `build.rs` runs the same code ([`build`]) once, at build
 //! time, over `data/`, and writes every distinct matcher (answers, their
-//! outputs, start table, and the daachorse automaton serialised) and which
+//! outputs, char table, and the double-array trie of its keys) and which
 //! matchers each config uses. At run time a converter reads only its own
-//! matchers ([`Compiled::pipeline`]): a copy and a check of the automaton,
-//! no parsing, no generation, no automaton construction.
+//! matchers ([`Compiled::pipeline`]): a copy and a check of the tables,
+//! no parsing, no generation, no trie construction.
 //!
-//! Layout (little-endian): magic `ZOCC0002`; `u32` matcher count, then per
+//! Layout (little-endian): magic `ZOCC0003`; `u32` matcher count, then per
 //! matcher `u64` offset and `u64` length of its bytes ([`Matcher::write`]);
 //! `u32` config count, then per config its name (`u8` length + bytes),
 //! `u32` count + ids of its normalization matchers, `u32` id of its
@@ -31,7 +31,7 @@ pub(crate) const NAMES: [&str; 16] = [
     "tw2t", "t2hk", "hk2t", "t2jp", "jp2t",
 ];
 
-const MAGIC: &[u8; 8] = b"ZOCC0002";
+const MAGIC: &[u8; 8] = b"ZOCC0003";
 const NONE: u32 = u32::MAX;
 
 #[cfg_attr(not(test), allow(dead_code))] // used by build.rs

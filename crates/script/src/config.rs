@@ -403,7 +403,7 @@ impl Loader {
             }
             DictSpec::Group { policy, dicts, .. } => {
                 // A tree of unions over plain dictionaries is one merged
-                // automaton (OpenCC's CanFlattenAsUnion).
+                // dictionary (OpenCC's CanFlattenAsUnion).
                 if self.flattens(spec, include_tofu) {
                     let mut group = Vec::new();
                     self.flat_union(spec, include_tofu, &mut group)?;

@@ -59,6 +59,7 @@ mod detect;
 mod dict;
 mod error;
 mod matcher;
+mod trie;
 
 use std::fmt;
 use std::ops::Range;

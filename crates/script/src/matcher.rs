@@ -1,5 +1,5 @@
 //! OpenCC's prefix matching (`PrefixMatch.cpp`, `DictGroup.cpp`) compiled
-//! into one leftmost-longest automaton per conversion step.
+//! into one longest-match table per conversion step.
 //!
 //! OpenCC walks a text left to right; at each position it asks the
 //! dictionary (or group) for its match there, emits the value and jumps past
@@ -20,19 +20,18 @@
 //! positions are settled by a per-char table: a char that starts no key
 //! passes; one that starts no longer key, or whose next char cannot
 //! continue one (a pair filter says so), matches alone if it is a key.
-//! Only where a longer key may start does a leftmost-longest automaton over
-//! all keys search a window as long as the longest such key. The walk emits
+//! Only where a longer key may start does a trie of all keys ([`Trie`])
+//! walk on from the position, as far as some key continues. The walk emits
 //! the precomputed answer and goes on after it. For a plain dictionary this
 //! is the classic leftmost-longest, non-overlapping search.
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::dict::Dict;
+use crate::trie::{Trie, ROOT};
 use crate::{Error, Result};
 
 /// How a dictionary group combines its children (OpenCC `match_policy`).
@@ -119,7 +118,7 @@ impl Tree {
     }
 }
 
-/// The answer for one automaton key: how much to consume, what to emit (a
+/// The answer for one key: how much to consume, what to emit (a
 /// range of [`Matcher::values`]), and whether that equals the consumed text.
 #[derive(Clone, Copy, Debug)]
 struct Answer {
@@ -128,46 +127,47 @@ struct Answer {
     value: (u32, u32),
 }
 
-/// A dictionary or dictionary group compiled into one automaton.
+/// A dictionary or dictionary group compiled for maximum forward matching.
 pub(crate) struct Matcher {
-    pma: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// All keys; key `i` has answer `i`.
+    trie: Trie,
     answers: Vec<Answer>,
     /// The outputs of all answers, one after another.
     values: String,
     chars: CharTable,
-    /// The byte length of the longest key.
-    longest: usize,
 }
 
-/// A char's entry in the [`CharTable`]: 0 when no key starts with it;
-/// otherwise the flags [`MULTI`] and [`IDS_OP`], the byte length of the
-/// longest key that starts with it (bits 22–29; 0 if over 255: the
-/// matcher's longest key applies) and, in the low bits, one more than the
-/// index of its own single-char key (0: it is no key).
-const MULTI: u32 = 1 << 31;
+/// A char's entry in the [`CharTable`]. The low 32 bits ("the start"): 0
+/// when no key starts with it; otherwise the flags [`MULTI`] and [`IDS_OP`]
+/// and, in the low bits, one more than the index of its own single-char key
+/// (0: it is no key). The high 32 bits: its code in the [`Trie`] (0: no key
+/// contains it).
+type Entry = u64;
+/// A key of two or more chars starts with the char.
+const MULTI: u64 = 1 << 31;
 /// The char is an ideographic description operator.
-const IDS_OP: u32 = 1 << 30;
-const LONGEST_SHIFT: u32 = 22;
-const SINGLE: u32 = (1 << LONGEST_SHIFT) - 1;
+const IDS_OP: u64 = 1 << 30;
+const SINGLE: u64 = (1 << 30) - 1;
+const CODE_SHIFT: u32 = 32;
 
-/// Which chars may begin a key and what they match alone (the role of
+/// Which chars may begin a key, what they match alone and their trie codes (the role of
 /// OpenCC's `Utf8SkipTable`, extended): the walk skips runs of chars that
-/// start no key without touching the automaton, and a char that starts no
+/// start no key without touching the trie, and a char that starts no
 /// longer key — or whose next char cannot continue one — is answered by a
 /// table lookup. Only where a key of two or more chars may begin does the
-/// automaton run. Ideographic description operators always stop the walk.
+/// trie walk run. Ideographic description operators always stop the walk.
 struct CharTable {
     /// The entry of every BMP code point.
-    bmp: Box<[u32; 0x10000]>,
+    bmp: Box<[Entry; 0x10000]>,
     /// The entries of supplementary-plane chars, sorted by char.
-    astral: Vec<(u32, u32)>,
+    astral: Vec<(u32, Entry)>,
     /// A Bloom-style bit set over the (first, second) char pairs of the keys
     /// of two or more chars, hashed ([`CharTable::pair_bit`]): a clear bit
     /// proves that no such key starts with the pair.
     pairs: Vec<u64>,
     /// log2 of the bit count of `pairs`.
     pair_bits: u32,
-    /// The UTF-8 lead bytes of every char with an entry, when there are at
+    /// The UTF-8 lead bytes of every char that starts a key, when there are at
     /// most three (the normalization tables: U+F900.. and astral
     /// compatibility ideographs, and the IDS operators): the walk then
     /// jumps from one such byte to the next with memchr instead of
@@ -203,40 +203,35 @@ fn decode_at(b: &[u8], p: usize) -> (u32, usize) {
 }
 
 impl CharTable {
-    /// The table of `keys` (in answer order; fewer than [`SINGLE`]).
-    fn new(keys: &[&str]) -> CharTable {
-        let mut entries: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut longest: FxHashMap<u32, usize> = FxHashMap::default();
+    /// The table of `keys` (in answer order; fewer than [`SINGLE`]) and
+    /// the codes of their chars in the [`Trie`] (`(char, code)`).
+    fn new(keys: &[&str], codes: &[(u32, u32)]) -> CharTable {
+        let mut entries: FxHashMap<u32, Entry> = FxHashMap::default();
         let mut pairs = Vec::new();
         for (i, k) in keys.iter().enumerate() {
             let mut cs = k.chars();
             let Some(c) = cs.next() else { continue };
             let e = entries.entry(c as u32).or_insert(0);
             match cs.next() {
-                None => *e |= i as u32 + 1,
+                None => *e |= i as Entry + 1,
                 Some(c2) => {
                     *e |= MULTI;
                     pairs.push((c as u32, c2 as u32));
                 }
             }
-            let l = longest.entry(c as u32).or_insert(0);
-            *l = (*l).max(k.len());
         }
-        for (c, l) in longest {
-            if l <= 0xFF {
-                *entries.get_mut(&c).expect("an entry per first char") |=
-                    (l as u32) << LONGEST_SHIFT;
-            }
+        for &(c, code) in codes {
+            *entries.entry(c).or_insert(0) |= (code as Entry) << CODE_SHIFT;
         }
         for c in 0x2FF0..=0x2FFF {
             *entries.entry(c).or_insert(0) |= IDS_OP;
         }
-        let mut entries: Vec<(u32, u32)> = entries.into_iter().collect();
+        let mut entries: Vec<(u32, Entry)> = entries.into_iter().collect();
         entries.sort_unstable();
         pairs.sort_unstable();
         pairs.dedup();
-        // about 16 bits per pair: a false positive (which only costs an
-        // automaton search) on about 1 in 20 unrelated pairs
+        // about 16 bits per pair: a false positive (which only costs a
+        // trie walk) on about 1 in 20 unrelated pairs
         let pair_bits = (pairs.len() * 16)
             .next_power_of_two()
             .trailing_zeros()
@@ -250,8 +245,8 @@ impl CharTable {
     }
 
     /// The table of sorted `(char, entry)` pairs and a pair set.
-    fn from_parts(entries: &[(u32, u32)], pairs: Vec<u64>, pair_bits: u32) -> CharTable {
-        let mut bmp: Box<[u32; 0x10000]> = vec![0u32; 0x10000]
+    fn from_parts(entries: &[(u32, Entry)], pairs: Vec<u64>, pair_bits: u32) -> CharTable {
+        let mut bmp: Box<[Entry; 0x10000]> = vec![0; 0x10000]
             .into_boxed_slice()
             .try_into()
             .expect("0x10000 entries");
@@ -259,7 +254,7 @@ impl CharTable {
         let mut seen = [false; 256];
         for &(c, e) in entries {
             let mut utf8 = [0; 4];
-            if let Some(ch) = char::from_u32(c) {
+            if let Some(ch) = char::from_u32(c).filter(|_| e as u32 != 0) {
                 seen[ch.encode_utf8(&mut utf8).as_bytes()[0] as usize] = true;
             }
             if c < 0x10000 {
@@ -302,7 +297,7 @@ impl CharTable {
 
     /// The entry of code point `c`.
     #[inline(always)]
-    fn entry(&self, c: u32) -> u32 {
+    fn entry(&self, c: u32) -> Entry {
         if c < 0x10000 {
             self.bmp[c as usize]
         } else {
@@ -313,11 +308,11 @@ impl CharTable {
         }
     }
 
-    /// The first char at or after byte `p` (and before `end`) with an
-    /// entry: (position, entry, code point, byte length); `p == end` when
-    /// there is none.
+    /// The first char at or after byte `p` (and before `end`) that starts
+    /// a key or is an IDS operator: (position, entry, code point, byte
+    /// length); `p == end` when there is none.
     #[inline(always)]
-    fn next(&self, b: &[u8], mut p: usize, end: usize) -> (usize, u32, u32, usize) {
+    fn next(&self, b: &[u8], mut p: usize, end: usize) -> (usize, Entry, u32, usize) {
         if let Some([x, y, z]) = self.leads {
             // only chars with these lead bytes have entries
             while p < end {
@@ -327,7 +322,7 @@ impl CharTable {
                 }
                 let (c, n) = decode_at(b, p);
                 let e = self.entry(c);
-                if e != 0 {
+                if e as u32 != 0 {
                     return (p, e, c, n);
                 }
                 p += n;
@@ -337,7 +332,7 @@ impl CharTable {
         while p < end {
             let (c, n) = decode_at(b, p);
             let e = self.entry(c);
-            if e != 0 {
+            if e as u32 != 0 {
                 return (p, e, c, n);
             }
             p += n;
@@ -394,11 +389,10 @@ impl Matcher {
                 message: format!("{} keys: more than the matcher holds", keys.len()),
             });
         }
-        let chars = CharTable::new(&keys);
-        let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
+        let (trie, codes) = Trie::build(&keys);
+        let chars = CharTable::new(&keys, &codes);
         let mut answers = Vec::with_capacity(keys.len());
         let mut values = String::new();
-        let mut patterns = Vec::with_capacity(keys.len());
         for k in keys {
             let (len, value) = tree
                 .eval(leaves, k)
@@ -409,27 +403,12 @@ impl Matcher {
                 value: (values.len() as u32, value.len() as u32),
             });
             values.push_str(value);
-            patterns.push((k, patterns.len() as u32));
         }
-        let builder =
-            CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest);
-        let pma = if patterns.is_empty() {
-            // daachorse cannot build an empty automaton; a placeholder
-            // stands in, never searched (see `scan`).
-            builder.build_with_values([("\u{FFFF}\u{FFFF}\u{FFFF}\u{FFFF}", u32::MAX)])
-        } else {
-            builder.build_with_values(patterns)
-        }
-        .map_err(|e| Error::Generate {
-            name: name.to_string(),
-            message: format!("cannot build the matcher: {e}"),
-        })?;
         Ok(Matcher {
-            pma,
+            trie,
             answers,
             values,
             chars,
-            longest,
         })
     }
 
@@ -441,7 +420,7 @@ impl Matcher {
 
     #[cfg_attr(not(test), allow(dead_code))] // used by build.rs
     /// Appends the matcher in the form [`Matcher::read`] reads (see
-    /// `compiled.rs`): answers, their outputs, the start table, the automaton.
+    /// `compiled.rs`): answers, their outputs, the char table, the trie.
     pub fn write(&self, out: &mut Vec<u8>) {
         put_u32(out, self.answers.len() as u32);
         for a in &self.answers {
@@ -453,7 +432,7 @@ impl Matcher {
         put_u32(out, self.values.len() as u32);
         out.extend_from_slice(self.values.as_bytes());
         let t = &self.chars;
-        let entries: Vec<(u32, u32)> = (0..0x10000u32)
+        let entries: Vec<(u32, Entry)> = (0..0x10000u32)
             .map(|c| (c, t.bmp[c as usize]))
             .filter(|&(_, e)| e != 0)
             .chain(t.astral.iter().copied())
@@ -461,16 +440,13 @@ impl Matcher {
         put_u32(out, entries.len() as u32);
         for (c, e) in entries {
             put_u32(out, c);
-            put_u32(out, e);
+            out.extend_from_slice(&e.to_le_bytes());
         }
         out.push(t.pair_bits as u8);
         for w in &t.pairs {
             out.extend_from_slice(&w.to_le_bytes());
         }
-        put_u32(out, self.longest as u32);
-        let pma = self.pma.serialize();
-        put_u32(out, pma.len() as u32);
-        out.extend_from_slice(&pma);
+        self.trie.write(out);
     }
 
     /// A matcher written by [`Matcher::write`]; `None` if the bytes are not one.
@@ -496,9 +472,9 @@ impl Matcher {
             return None;
         }
         let n = r.u32()? as usize;
-        let mut entries = Vec::with_capacity(n.min(b.len() / 8));
+        let mut entries = Vec::with_capacity(n.min(b.len() / 12));
         for _ in 0..n {
-            let (c, e) = (r.u32()?, r.u32()?);
+            let (c, e) = (r.u32()?, r.u64()?);
             // sorted chars; a single-char key's answer covers that char
             let ch = char::from_u32(c)?;
             let single = (e & SINGLE) as usize;
@@ -519,19 +495,42 @@ impl Matcher {
             .chunks_exact(8)
             .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
             .collect();
-        let longest = r.u32()? as usize;
-        let len = r.u32()? as usize;
-        let (pma, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(r.take(len)?).ok()?;
-        if !rest.is_empty() || r.p != b.len() {
+        let (trie, rest) = Trie::read(&b[r.p..], answers.len())?;
+        if !rest.is_empty() {
             return None;
         }
         Some(Matcher {
-            pma,
+            trie,
             answers,
             values,
             chars: CharTable::from_parts(&entries, pairs, pair_bits),
-            longest,
         })
+    }
+
+    /// The index of the longest key that starts with the char of code
+    /// `first` and goes on at byte `p` of `b` (a char boundary, not past
+    /// `end`, which is one).
+    #[inline(always)]
+    fn longest_at(&self, b: &[u8], mut p: usize, end: usize, first: u32) -> Option<u32> {
+        let t = &self.trie;
+        let mut s = t.step(ROOT, first)?;
+        let mut best = t.key(s);
+        while p < end {
+            let (c, n) = decode_at(b, p);
+            let code = (self.chars.entry(c) >> CODE_SHIFT) as u32;
+            if code == 0 {
+                break;
+            }
+            match t.step(s, code) {
+                Some(next) => s = next,
+                None => break,
+            }
+            p += n;
+            if let Some(k) = t.key(s) {
+                best = Some(k);
+            }
+        }
+        best
     }
 
     /// Number of keys.
@@ -561,6 +560,9 @@ impl<'a> Reader<'a> {
     }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 }
 
@@ -641,24 +643,10 @@ pub(crate) fn scan<'m>(
         }
         p = at;
         // the longest key at `p`: the char alone (or none) unless a longer
-        // key starts with it and the next char; then the automaton's
-        // leftmost-longest match in a window as long as the longest key
-        // starting with the char, if it starts at `p`
-        let single = e & SINGLE;
+        // key starts with it and the next char; then the trie's
+        let single = (e & SINGLE) as u32;
         let key = if e & MULTI != 0 && p + n < end && t.may_pair(c, decode_at(b, p + n).0) {
-            let longest = match (e >> LONGEST_SHIFT) & 0xFF {
-                0 => m.longest,
-                l => l as usize,
-            };
-            let mut w = (p + longest).min(end);
-            while !text.is_char_boundary(w) {
-                w -= 1;
-            }
-            m.pma
-                .leftmost_find_iter(&text[p..w])
-                .next()
-                .filter(|f| f.start() == 0)
-                .map(|f| f.value())
+            m.longest_at(b, p + n, end, (e >> CODE_SHIFT) as u32)
         } else {
             single.checked_sub(1)
         };
