@@ -27,11 +27,28 @@ pub struct GoldSentence {
 pub fn gold_sentences(docs: &[Document]) -> Vec<GoldSentence> {
     let mut out = Vec::new();
     for d in docs {
+        // Tokens are in order (`Document::validate`) and entities normally in
+        // order of their start, so a sentence's share is found by binary
+        // search; scanning the whole document for every sentence was
+        // quadratic for a gold file read as one document (40,000 sentences
+        // took over ten minutes). A reader that leaves entities unsorted
+        // (our JSONL keeps the file's order) gets the whole-document scan.
+        let ents_sorted = d.entities.is_sorted_by_key(|e| e.span.start);
+        let toks_sorted = d.tokens.is_sorted_by_key(|t| t.span.start);
         for s in &d.sentences {
             let text = &d.text[s.span.range()];
             let idx = CharIndex::new(text);
-            let entities = d
-                .entities
+            let mut ents = &d.entities[..];
+            if ents_sorted {
+                ents = &ents[ents.partition_point(|e| e.span.start < s.span.start)..];
+                ents = &ents[..ents.partition_point(|e| e.span.start < s.span.end)];
+            }
+            let mut toks = &d.tokens[..];
+            if toks_sorted {
+                toks = &toks[toks.partition_point(|t| t.span.start < s.span.start)..];
+                toks = &toks[..toks.partition_point(|t| t.span.start <= s.span.end)];
+            }
+            let entities = ents
                 .iter()
                 .filter(|e| e.span.start >= s.span.start && e.span.start < s.span.end)
                 .map(|e| {
@@ -43,8 +60,7 @@ pub fn gold_sentences(docs: &[Document]) -> Vec<GoldSentence> {
                     (a, b, e.label.clone())
                 })
                 .collect();
-            let tokens = d
-                .tokens
+            let tokens = toks
                 .iter()
                 .filter(|t| s.span.contains(t.span))
                 .map(|t| {
@@ -230,6 +246,50 @@ pub fn write_predictions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_sentence_gets_its_own_tokens_and_entities() {
+        let bio = "王\tB-PER\n小\tI-PER\n明\tI-PER\n来\tO\n\n北\tB-LOC\n京\tI-LOC\n\n好\tO\n\n上\tB-ORG\n海\tI-ORG\n队\tI-ORG\n赢\tO\n了\tO\n";
+        let docs =
+            zhen_export::conll::read_str(bio, "a.bio", &zhen_export::conll::ReadOptions::default())
+                .unwrap();
+        assert_eq!(docs.len(), 1);
+        let got = gold_sentences(&docs);
+        let texts: Vec<&str> = got.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, ["王小明来", "北京", "好", "上海队赢了"]);
+        let ents: Vec<_> = got.iter().map(|g| g.entities.clone()).collect();
+        assert_eq!(
+            ents,
+            vec![
+                vec![(0, 3, Label::Per)],
+                vec![(0, 2, Label::Loc)],
+                vec![],
+                vec![(0, 3, Label::Org)]
+            ]
+        );
+        let tokens: Vec<Vec<(usize, usize)>> = got
+            .iter()
+            .map(|g| g.tokens.iter().map(|t| (t.0, t.1)).collect())
+            .collect();
+        assert_eq!(
+            tokens,
+            vec![
+                vec![(0, 1), (1, 2), (2, 3), (3, 4)],
+                vec![(0, 1), (1, 2)],
+                vec![(0, 1)],
+                vec![(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]
+            ]
+        );
+        // Entities out of order (a JSONL file may list them so) are still
+        // each found in their sentence.
+        let mut unsorted = docs.clone();
+        unsorted[0].entities.reverse();
+        let got: Vec<_> = gold_sentences(&unsorted)
+            .into_iter()
+            .map(|g| g.entities)
+            .collect();
+        assert_eq!(got, ents);
+    }
 
     #[test]
     fn snapping_extends_to_gold_tokens_and_drops_overlaps() {
