@@ -45,7 +45,7 @@ pub use error::{Error, Result};
 pub use extent::{
     ByteRange, Bytes, CharRange, Chars, Extent, Original, Segmenter, TokenRange, Tokens, Word,
 };
-pub use span::{CharIndex, Span};
+pub use span::{CharCursor, CharIndex, Span};
 
 #[cfg(feature = "clap")]
 #[doc(hidden)]

@@ -68,3 +68,84 @@ impl CharIndex {
         Some(Span::new(self.byte_of(start)?, self.byte_of(end)?))
     }
 }
+
+/// Converts byte offsets of one text to char offsets by counting the chars
+/// between one offset asked for and the next: no index of the whole text,
+/// and `O(distance)` per call when the offsets come in increasing order (a
+/// document's tokens, one after the other). An offset before the previous
+/// one is counted from the start of the text again.
+///
+/// ```
+/// use zhen_core::CharCursor;
+/// let mut at = CharCursor::new("a東b");
+/// assert_eq!(at.char_of(1), 1);
+/// assert_eq!(at.char_of(4), 2);
+/// assert_eq!(at.char_of(0), 0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct CharCursor<'a> {
+    text: &'a [u8],
+    byte: usize,
+    char: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        CharCursor {
+            text: text.as_bytes(),
+            byte: 0,
+            char: 0,
+        }
+    }
+
+    /// The char offset of byte offset `byte`: the number of chars that
+    /// start before it (a byte inside a char counts that char; past the end
+    /// of the text gives the text's char length).
+    pub fn char_of(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte < self.byte {
+            self.byte = 0;
+            self.char = 0;
+        }
+        // a char starts at every byte that is not a continuation byte
+        self.char += self.text[self.byte..byte]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        self.byte = byte;
+        self.char
+    }
+
+    /// A byte span as a char span (`char_of` of both ends).
+    pub fn char_span(&mut self, span: Span) -> (usize, usize) {
+        let s = self.char_of(span.start);
+        (s, self.char_of(span.end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_agrees_with_the_index_forwards_and_backwards() {
+        let text = "a東b 𝄞中文\n，English — 繁體字";
+        let idx = CharIndex::new(text);
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&b| text.is_char_boundary(b))
+            .collect();
+        let mut cur = CharCursor::new(text);
+        // increasing, repeated, then backwards
+        let order = bounds
+            .iter()
+            .chain(bounds.iter())
+            .chain(bounds.iter().rev());
+        for &b in order {
+            assert_eq!(Some(cur.char_of(b)), idx.char_of(b), "byte {b}");
+        }
+        assert_eq!(cur.char_of(text.len() + 10), idx.char_len());
+        let span = Span::new(1, 4);
+        assert_eq!(cur.char_span(span), idx.char_span(span));
+    }
+}

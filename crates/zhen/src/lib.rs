@@ -52,5 +52,5 @@ pub use zhen_script as script;
 pub use zhen_tokenize as tokenize;
 
 pub use zhen_core::{
-    AlignedText, CharIndex, Document, Entity, Label, Script, Sentence, Span, Token,
+    AlignedText, CharCursor, CharIndex, Document, Entity, Label, Script, Sentence, Span, Token,
 };

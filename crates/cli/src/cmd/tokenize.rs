@@ -1,7 +1,7 @@
 //! `zhen tokenize`: sentences, words and POS in original char offsets.
 
 use anyhow::Result;
-use zhen::CharIndex;
+use zhen::CharCursor;
 
 /// Print one token per line: `start<TAB>end<TAB>token<TAB>pos` (original char
 /// offsets), a blank line between sentences, `# lang=… script=…` before each
@@ -13,27 +13,59 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<i32> {
+    // a sentence's lines are put together here and written at once
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 12);
     args.docs.print_each(false, |out, doc| {
-        let idx = CharIndex::new(&doc.text);
+        // tokens come in text order: count chars from one to the next
+        let mut at = CharCursor::new(&doc.text);
         let mut para = usize::MAX;
         for (si, s) in doc.sentences.iter().enumerate() {
+            buf.clear();
             if s.paragraph != para {
                 para = s.paragraph;
                 let p = &doc.paragraphs[para];
-                writeln!(out, "# lang={} script={}", p.lang, p.script)?;
+                buf.extend_from_slice(
+                    format!("# lang={} script={}\n", p.lang, p.script).as_bytes(),
+                );
             }
             for t in doc.sentence_tokens(si) {
-                let (a, b) = idx.char_span(t.span);
-                // (a copy only for the rare token with a line break or tab)
-                let text: std::borrow::Cow<str> = if t.text.contains(['\n', '\t']) {
-                    t.text.replace(['\n', '\t'], " ").into()
+                let (a, b) = at.char_span(t.span);
+                push_usize(&mut buf, a);
+                buf.push(b'\t');
+                push_usize(&mut buf, b);
+                buf.push(b'\t');
+                // a line break or tab inside a token becomes a space
+                let text = t.text.as_bytes();
+                if text.iter().any(|&c| c == b'\n' || c == b'\t') {
+                    buf.extend(text.iter().map(|&c| match c {
+                        b'\n' | b'\t' => b' ',
+                        c => c,
+                    }));
                 } else {
-                    t.text.as_str().into()
-                };
-                writeln!(out, "{a}\t{b}\t{text}\t{}", t.pos)?;
+                    buf.extend_from_slice(text);
+                }
+                buf.push(b'\t');
+                buf.extend_from_slice(t.pos.as_bytes());
+                buf.push(b'\n');
             }
-            writeln!(out)?;
+            buf.push(b'\n');
+            out.write_all(&buf)?;
         }
         Ok(())
     })
+}
+
+/// Appends `n` in decimal.
+fn push_usize(buf: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
