@@ -1,14 +1,19 @@
 //! Compiles the jieba dictionary (`data/jieba/dict.txt`, `word freq tag`
 //! lines) into the binary form `src/jieba.rs` reads at run time: words
-//! grouped by their first character, so a process loads into jieba only the
-//! words that can occur in the text it sees, and parses no text to do it.
+//! grouped by their first character and, within it, by their second (the
+//! one-character word first), so a process loads into jieba only the words
+//! whose first two characters occur together in the text it sees, and
+//! parses no text to do it.
 //!
-//! Layout (little-endian): magic `ZJDICT01`; `u64` sum of all frequencies;
+//! Layout (little-endian): magic `ZJDICT02`; `u64` sum of all frequencies;
 //! `u32` tag count, then each tag as `u8` length + bytes; `u32` group
-//! count, then per group (sorted by character) `u32` character, `u32`
-//! offset into the entries, `u32` word count; `u32` entry bytes, then per
-//! word (in dictionary order within its group) `u8` length + bytes, `u32`
-//! frequency, `u8` tag index.
+//! count, then per group (sorted by first character) `u32` character,
+//! `u32` index of its first key, `u32` key count; `u32` key count, then per
+//! key (sorted by second character within a group; 0 for the word that is
+//! the first character alone) `u32` second character, `u32` offset into
+//! the entries, `u32` word count; `u32` entry bytes, then per word (in
+//! dictionary order within its key) `u8` length + bytes, `u32` frequency,
+//! `u8` tag index.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,8 +24,8 @@ fn main() {
     let text =
         std::fs::read_to_string(src).expect("data/jieba/dict.txt (see data/jieba/README.md)");
     let mut tags: Vec<&str> = Vec::new();
-    let mut groups: BTreeMap<char, Vec<u8>> = BTreeMap::new();
-    let mut counts: BTreeMap<char, u32> = BTreeMap::new();
+    // (first, second or 0) -> (entries, word count)
+    let mut keys: BTreeMap<(u32, u32), (Vec<u8>, u32)> = BTreeMap::new();
     let mut total: u64 = 0;
     for (i, line) in text.lines().enumerate() {
         let mut f = line.split_ascii_whitespace();
@@ -40,31 +45,52 @@ fn main() {
         };
         assert!(tags.len() <= 256 && word.len() <= 255 && tag.len() <= 255);
         total += freq as u64;
-        let first = word.chars().next().expect("a word");
-        let g = groups.entry(first).or_default();
+        let mut chars = word.chars();
+        let first = chars.next().expect("a word") as u32;
+        let second = chars.next().map_or(0, |c| c as u32);
+        assert!(
+            second != 0 || word.chars().count() == 1,
+            "dict.txt:{}: NUL as a second character",
+            i + 1
+        );
+        let (g, n) = keys.entry((first, second)).or_default();
         g.push(word.len() as u8);
         g.extend_from_slice(word.as_bytes());
         g.extend_from_slice(&freq.to_le_bytes());
         g.push(t as u8);
-        *counts.entry(first).or_default() += 1;
+        *n += 1;
     }
-    let mut out = b"ZJDICT01".to_vec();
+    let mut out = b"ZJDICT02".to_vec();
     out.extend_from_slice(&total.to_le_bytes());
     out.extend_from_slice(&(tags.len() as u32).to_le_bytes());
     for t in &tags {
         out.push(t.len() as u8);
         out.extend_from_slice(t.as_bytes());
     }
+    // groups: first character, first key, key count
+    let mut groups: Vec<(u32, u32, u32)> = Vec::new();
+    for (i, &(first, _)) in keys.keys().enumerate() {
+        match groups.last_mut() {
+            Some(g) if g.0 == first => g.2 += 1,
+            _ => groups.push((first, i as u32, 1)),
+        }
+    }
     out.extend_from_slice(&(groups.len() as u32).to_le_bytes());
+    for (c, first, n) in &groups {
+        for v in [c, first, n] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out.extend_from_slice(&(keys.len() as u32).to_le_bytes());
     let mut offset = 0u32;
-    for (c, g) in &groups {
-        out.extend_from_slice(&(*c as u32).to_le_bytes());
-        out.extend_from_slice(&offset.to_le_bytes());
-        out.extend_from_slice(&counts[c].to_le_bytes());
+    for (&(_, second), (g, n)) in &keys {
+        for v in [second, offset, *n] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
         offset += g.len() as u32;
     }
     out.extend_from_slice(&offset.to_le_bytes());
-    for g in groups.values() {
+    for (g, _) in keys.values() {
         out.extend_from_slice(g);
     }
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("jieba-dict.bin");
