@@ -112,7 +112,8 @@ pub(crate) fn apply_planned(
         return Ok(Vec::new());
     }
     let mut changes = Vec::with_capacity(planned.len());
-    let mut edits = Vec::with_capacity(planned.len());
+    // (a planned change may hold many edits: OCR spaces, doubled chars)
+    let mut edits = Vec::with_capacity(planned.iter().map(|p| p.edits.len()).sum());
     for p in planned {
         let (Some(first), Some(last)) = (p.edits.first(), p.edits.last()) else {
             continue;
