@@ -180,12 +180,21 @@ impl AlignedText {
             prev_end = r.end;
         }
         let grow: usize = edits.iter().map(|e| e.replacement.len()).sum();
+        let shrink: usize = edits.iter().map(|e| e.range.len()).sum();
+        // the new length exactly (edits are in bounds and do not overlap)
+        let len = self.current.len() - shrink + grow;
+        // a spare too small is dropped, not grown: growing an emptied buffer
+        // reallocates, and realloc copies the stale bytes
         let mut current = std::mem::take(&mut self.spare.current);
+        if current.capacity() < len {
+            current = String::with_capacity(len);
+        }
         current.clear();
-        current.reserve(self.current.len() + grow);
         let mut align = std::mem::take(&mut self.spare.align);
+        if align.capacity() < len {
+            align = Vec::with_capacity(len);
+        }
         align.clear();
-        align.reserve(self.current.len() + grow);
         let mut pos = 0;
         for e in &edits {
             current.push_str(&self.current[pos..e.range.start]);
