@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn main() {
+    posseg();
     let src = Path::new("data/jieba/dict.txt");
     println!("cargo:rerun-if-changed={}", src.display());
     let text =
@@ -95,4 +96,151 @@ fn main() {
     }
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("jieba-dict.bin");
     std::fs::write(&dest, out).expect("write jieba-dict.bin");
+}
+
+/// The state number of position `pos` (B M E S) and tag `tag`.
+fn state(pos: &str, tag: &str) -> u16 {
+    let (pos, tag): (u16, u16) = (
+        pos.parse().expect("a position"),
+        tag.parse().expect("a tag"),
+    );
+    assert!(pos < 4 && tag < 64, "posseg.txt: state {pos},{tag}");
+    pos * 64 + tag
+}
+
+/// Compiles jieba's part-of-speech HMM (`data/jieba/posseg.txt`, the model
+/// jieba-rs parses at run time the first time it tags a word it does not
+/// know) into `jieba-posseg.bin`, read by `src/posseg.rs`. The text is read
+/// as jieba-rs 0.11 reads it, so every number is the same `f64`.
+///
+/// Layout (little-endian): magic `ZJPOS001`; 64 tags as `u8` length +
+/// bytes; 256 `f64` start log-probabilities by state (position × 64 + tag);
+/// 256 × 256 `f64` transition log-probabilities, `[to][from]`; `u32` row
+/// count, then per row (characters sorted) `u32` character, `u32` state
+/// count, and its states sorted ascending, each `u16` state + `f64`
+/// emission log-probability.
+fn posseg() {
+    const MIN_FLOAT: f64 = -3.14e100;
+    let src = Path::new("data/jieba/posseg.txt");
+    println!("cargo:rerun-if-changed={}", src.display());
+    let text =
+        std::fs::read_to_string(src).expect("data/jieba/posseg.txt (see data/jieba/README.md)");
+    let mut tags: Vec<&str> = Vec::new();
+    let mut start = vec![MIN_FLOAT; 256];
+    let mut trans = vec![MIN_FLOAT; 256 * 256];
+    // per character: emissions in file order (one per state), and the
+    // states it is restricted to
+    let mut emit: BTreeMap<char, Vec<(u16, f64)>> = BTreeMap::new();
+    let mut restrict: BTreeMap<char, Vec<u16>> = BTreeMap::new();
+    let num = |s: &str| -> f64 { s.parse().expect("posseg.txt: a number") };
+    let mut section = "";
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with('@') {
+            section = line;
+            continue;
+        }
+        match section {
+            "@TAGS" => {
+                tags = line.split(',').map(str::trim).collect();
+                assert_eq!(tags.len(), 64, "posseg.txt: 64 tags");
+            }
+            "@START" => {
+                let mut f = line.splitn(3, ',');
+                let (p, t, x) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+                start[state(p, t) as usize] = num(x);
+            }
+            "@TRANS" => {
+                let mut segs = line.split('|');
+                let mut from = segs.next().unwrap().splitn(2, ',');
+                let from = state(from.next().unwrap(), from.next().unwrap()) as usize;
+                for seg in segs.map(str::trim).filter(|s| !s.is_empty()) {
+                    let mut f = seg.splitn(3, ',');
+                    let (p, t, x) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+                    trans[state(p, t) as usize * 256 + from] = num(x);
+                }
+            }
+            "@EMIT" => {
+                let mut segs = line.split('|');
+                let mut st = segs.next().unwrap().splitn(2, ',');
+                let s = state(st.next().unwrap(), st.next().unwrap());
+                for seg in segs.map(str::trim).filter(|s| !s.is_empty()) {
+                    let mut f = seg.rsplitn(2, ',');
+                    let x = num(f.next().unwrap());
+                    let c = f.next().unwrap().chars().next().expect("a character");
+                    let e = emit.entry(c).or_default();
+                    match e.iter_mut().find(|(es, _)| *es == s) {
+                        Some(found) => found.1 = x,
+                        None => e.push((s, x)),
+                    }
+                }
+            }
+            "@CHAR_STATE" => {
+                let mut segs = line.split('|');
+                let c = segs.next().unwrap().chars().next().expect("a character");
+                let states: Vec<u16> = segs
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|seg| {
+                        let mut f = seg.splitn(2, ',');
+                        state(f.next().unwrap(), f.next().unwrap())
+                    })
+                    .collect();
+                // (an empty list: no restriction, as no list at all)
+                if states.is_empty() {
+                    restrict.remove(&c);
+                } else {
+                    restrict.insert(c, states);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(tags.len(), 64, "posseg.txt: no @TAGS");
+    // A character restricted to some states takes exactly those (an
+    // emission missing for one of them is MIN_FLOAT); any other character
+    // with emissions may take every state, but one without an emission
+    // never wins, so its row lists the states that have one.
+    let mut rows: BTreeMap<char, Vec<(u16, f64)>> = BTreeMap::new();
+    for (c, states) in &restrict {
+        let e = emit.get(c);
+        let row = states
+            .iter()
+            .map(|&s| {
+                let x = e
+                    .and_then(|e| e.iter().find(|(es, _)| *es == s))
+                    .map_or(MIN_FLOAT, |&(_, x)| x);
+                (s, x)
+            })
+            .collect();
+        rows.insert(*c, row);
+    }
+    for (c, e) in emit {
+        rows.entry(c).or_insert(e);
+    }
+    let mut out = b"ZJPOS001".to_vec();
+    for t in &tags {
+        assert!(t.len() < 256);
+        out.push(t.len() as u8);
+        out.extend_from_slice(t.as_bytes());
+    }
+    for x in start.iter().chain(&trans) {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    for (c, mut row) in rows {
+        // (a state listed twice has the same emission both times)
+        row.sort_by_key(|&(s, _)| s);
+        out.extend_from_slice(&(c as u32).to_le_bytes());
+        out.extend_from_slice(&(row.len() as u32).to_le_bytes());
+        for (s, x) in row {
+            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("jieba-posseg.bin");
+    std::fs::write(&dest, out).expect("write jieba-posseg.bin");
 }

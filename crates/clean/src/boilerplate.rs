@@ -258,12 +258,14 @@ pub fn classify_line(line: &str) -> Option<String> {
     if t.is_empty() {
         return None;
     }
-    let has_period = t.contains(['。', '！', '？']);
+    // (the rules in order; a long line with a sentence mark, most of a
+    // text, skips those that need a line without one)
+    let has_period = has_period(t);
     if BREADCRUMB_PREFIXES.iter().any(|p| t.starts_with(p)) {
         return Some("breadcrumb navigation".into());
     }
-    let separators = t.matches(['>', '＞', '»', '›']).count();
-    if separators >= 2 && !has_period && t.chars().count() <= 120 {
+    if !has_period && t.matches(['>', '＞', '»', '›']).count() >= 2 && t.chars().count() <= 120
+    {
         return Some("breadcrumb navigation".into());
     }
     if WIDGETS.contains(&t) || WIDGET_PREFIXES.iter().any(|p| t.starts_with(p)) {
@@ -285,14 +287,23 @@ pub fn classify_line(line: &str) -> Option<String> {
     if is_image_name(t) {
         return Some("image file name".into());
     }
-    let n = t.chars().count();
+    // (at most three chars counted: only up to two matter)
+    let n = t.chars().take(3).count();
     if n <= 2
         && !t.chars().any(|c| is_han(c) || c.is_ascii_digit())
         && !(n == 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
     {
         return Some("stray symbol".into());
     }
+    if has_period {
+        return None;
+    }
     spam_reason(t)
+}
+
+/// Whether `t` holds a sentence mark `。` `！` `？` (each found by memchr).
+fn has_period(t: &str) -> bool {
+    t.contains('。') || t.contains('！') || t.contains('？')
 }
 
 fn is_follow_bar(t: &str) -> bool {
@@ -349,17 +360,26 @@ fn has_counter(t: &str) -> bool {
 }
 
 fn is_image_name(t: &str) -> bool {
-    if t.len() > 200 || t.contains(char::is_whitespace) {
+    // (the extensions end in a letter: a cheap test first)
+    if t.len() > 200 || !t.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) {
         return false;
     }
-    let lower = t.to_ascii_lowercase();
-    IMAGE_EXTENSIONS
-        .iter()
-        .any(|ext| lower.len() > ext.len() && lower.ends_with(ext))
+    if t.contains(char::is_whitespace) {
+        return false;
+    }
+    let b = t.as_bytes();
+    IMAGE_EXTENSIONS.iter().any(|ext| {
+        b.len() > ext.len() && b[b.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+    })
 }
 
 fn spam_reason(t: &str) -> Option<String> {
-    if t.contains(['。', '！', '？']) {
+    if has_period(t) {
+        return None;
+    }
+    // A spam line needs three different terms; the terms the whole line
+    // holds anywhere, in any case, are at least those its phrases hold.
+    if spam_terms_anywhere(t) < 3 {
         return None;
     }
     let lower = t.to_lowercase();
@@ -392,6 +412,49 @@ fn spam_reason(t: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The spam terms of each first character (ASCII letters lower case):
+/// indexes into [`SPAM_TERMS`].
+fn spam_terms_by_first_char() -> &'static [(char, Vec<u8>)] {
+    static BY_FIRST: std::sync::OnceLock<Vec<(char, Vec<u8>)>> = std::sync::OnceLock::new();
+    BY_FIRST.get_or_init(|| {
+        let mut v: Vec<(char, Vec<u8>)> = Vec::new();
+        for (i, term) in SPAM_TERMS.iter().enumerate() {
+            let c = term.chars().next().expect("a term");
+            match v.iter_mut().find(|(f, _)| *f == c) {
+                Some((_, terms)) => terms.push(i as u8),
+                None => v.push((c, vec![i as u8])),
+            }
+        }
+        v.sort_by_key(|(c, _)| *c);
+        v
+    })
+}
+
+/// How many different [`SPAM_TERMS`] occur anywhere in `t` (ASCII ones in
+/// any case, inside words too): never fewer than [`spam_reason`] finds in
+/// its lower-cased phrases, since lower-casing maps a Han character to
+/// itself and makes ASCII letters only of ASCII letters (and of `K` KELVIN
+/// SIGN and `İ`, whose `k` and `i` no ASCII term has).
+fn spam_terms_anywhere(t: &str) -> u32 {
+    let by_first = spam_terms_by_first_char();
+    let mut seen = 0u128;
+    for (i, c) in t.char_indices() {
+        let Ok(k) = by_first.binary_search_by_key(&c.to_ascii_lowercase(), |(f, _)| *f) else {
+            continue;
+        };
+        let rest = &t.as_bytes()[i..];
+        for &term in &by_first[k].1 {
+            let term_bytes = SPAM_TERMS[term as usize].as_bytes();
+            if rest.len() >= term_bytes.len()
+                && rest[..term_bytes.len()].eq_ignore_ascii_case(term_bytes)
+            {
+                seen |= 1 << term;
+            }
+        }
+    }
+    seen.count_ones()
 }
 
 // ASCII terms only as whole Latin words ("av" in "亚洲av无码", not in "have").
@@ -483,6 +546,58 @@ mod tests {
         // two terms in a list are not enough
         assert_eq!(reason("国产电影,高清修复,经典重映"), None);
         assert_eq!(reason("I have an avocado, a banana, an apple"), None);
+    }
+
+    #[test]
+    fn spam_terms_are_han_or_lower_case_ascii() {
+        assert!(SPAM_TERMS.len() <= 128);
+        for t in SPAM_TERMS {
+            assert!(
+                t.chars().all(is_han)
+                    || t.bytes()
+                        .all(|b| b.is_ascii_lowercase() && !matches!(b, b'i' | b'k')),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn lower_casing_makes_ascii_letters_only_of_ascii_k_and_i() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            for l in c.to_lowercase() {
+                assert!(!l.is_ascii() || matches!(l, 'i' | 'k'), "{c:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_spam_prefilter_never_drops_a_spam_line(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "影院", "在線觀看", "国产", "AV", "Av", "av", "無碼", "一区", "porn", "SEX",
+                    "xxx", "have", ",", "，", "|", " ", "\u{a0}", "、", "K", "\u{212A}", "İ",
+                    "电影", "高清", "a", "V", "。",
+                ]),
+                0..16,
+            )
+        ) {
+            let t: String = parts.concat();
+            let slow = {
+                // spam_reason without its prefilter
+                let lower = t.to_lowercase();
+                let mut terms: Vec<&str> = Vec::new();
+                for p in lower.split([',', '，', '、', '|', '｜', '/', ' ', '\u{a0}', '\u{3000}']) {
+                    for term in SPAM_TERMS {
+                        if !p.is_empty() && contains_term(p, term) && !terms.contains(term) {
+                            terms.push(term);
+                        }
+                    }
+                }
+                terms.len()
+            };
+            proptest::prop_assert!(spam_terms_anywhere(&t) as usize >= slow, "{t:?}");
+        }
     }
 
     #[test]

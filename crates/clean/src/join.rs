@@ -127,15 +127,22 @@ fn lines(text: &str) -> Vec<Line> {
     out
 }
 
+/// The number of lines of each block, by block index (blocks are numbered
+/// from 1 in text order).
+fn block_lens(lines: &[Line]) -> Vec<usize> {
+    let mut n = vec![0; lines.last().map_or(0, |l| l.block) + 1];
+    for l in lines {
+        n[l.block] += 1;
+    }
+    n
+}
+
 /// Wrap width around each non-blank line, if it sits in a hard-wrapped column.
 fn wrap_widths(lines: &[Line]) -> Vec<Option<f32>> {
-    let mut block_len = std::collections::HashMap::new();
-    for l in lines {
-        *block_len.entry(l.block).or_insert(0usize) += 1;
-    }
+    let block_len = block_lens(lines);
     let candidate: Vec<bool> = lines
         .iter()
-        .map(|l| l.has_han && block_len[&l.block] >= 3)
+        .map(|l| l.has_han && block_len[l.block] >= 3)
         .collect();
     (0..lines.len())
         .map(|k| {
@@ -158,10 +165,7 @@ fn wrap_widths(lines: &[Line]) -> Vec<Option<f32>> {
 fn plan(text: &str) -> Vec<Planned> {
     let lines = lines(text);
     let wraps = wrap_widths(&lines);
-    let mut block_len = std::collections::HashMap::new();
-    for l in &lines {
-        *block_len.entry(l.block).or_insert(0usize) += 1;
-    }
+    let block_len = block_lens(&lines);
     let mut out = Vec::new();
     // open-minus-close counts of quotes and brackets over the chain of lines
     // joined so far (a quotation may span several broken lines)
@@ -174,14 +178,12 @@ fn plan(text: &str) -> Vec<Planned> {
         if !joined_prev {
             open = [0; PAIRS.len()];
         }
-        for (o, &(a, b)) in open.iter_mut().zip(PAIRS) {
-            *o += lt.matches(a).count() as i64 - lt.matches(b).count() as i64;
-        }
+        count_pairs(lt, &mut open);
         let ctx = Context {
             n_indent: n.indent,
             wrap: wraps[k],
             first: k == 0 || lines[k - 1].block != l.block,
-            lone: block_len[&l.block] == 1,
+            lone: block_len[l.block] == 1,
             n_follows: n.block == l.block,
             open: PAIRS
                 .iter()
@@ -261,6 +263,24 @@ const PAIRS: &[(char, char)] = &[
     ('「', '」'),
     ('『', '』'),
 ];
+
+/// Adds to `open` how many of each pair's opening marks `t` has, less its
+/// closing ones, in one pass.
+fn count_pairs(t: &str, open: &mut [i64; PAIRS.len()]) {
+    for c in t.chars() {
+        // (every mark of PAIRS is in one of these ranges)
+        if !matches!(c, '\u{2018}'..='\u{201D}' | '\u{3008}'..='\u{3011}' | '（' | '）') {
+            continue;
+        }
+        for (o, &(a, b)) in open.iter_mut().zip(PAIRS) {
+            if c == a {
+                *o += 1;
+            } else if c == b {
+                *o -= 1;
+            }
+        }
+    }
+}
 
 fn has_phrase_space(t: &str) -> bool {
     let chars: Vec<char> = t.chars().collect();
@@ -445,6 +465,14 @@ mod tests {
             run(col),
             "广东省第五扶贫协作工作组组长方灿芬假期走访昭通职业教育中心\n\n关键在人，关键在干部队伍作风。2016年4月，东莞市选派了375名干部到韶关、揭阳两市开展扶贫工作；2019年4月，东莞以做好第三批省定贫困村党组织第一书记轮换工作\n"
         );
+    }
+
+    #[test]
+    fn pair_marks_are_in_the_ranges_count_pairs_reads() {
+        let mut open = [0; PAIRS.len()];
+        let text: String = PAIRS.iter().flat_map(|&(a, b)| [a, a, b]).collect();
+        count_pairs(&text, &mut open);
+        assert_eq!(open, [1; PAIRS.len()]);
     }
 
     #[test]

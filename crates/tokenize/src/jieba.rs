@@ -29,10 +29,11 @@
 //! words), a two-character input loads a handful of words instead of all,
 //! and a long run loads the dictionary piece by piece as it goes.
 
+use std::ops::Range;
 use std::sync::{RwLock, RwLockReadGuard};
 
 use jieba_rs::Jieba;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The compiled dictionary (see `build.rs`).
 static DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-dict.bin"));
@@ -184,6 +185,11 @@ pub(crate) struct State {
     chars: CharSet,
     /// Pairs of characters whose words are loaded.
     pairs: FxHashSet<u64>,
+    /// The tag of every word loaded from the dictionary (the first one
+    /// added, as jieba keeps it).
+    dict_tags: FxHashMap<&'static str, &'static str>,
+    /// The tags of the user's words that are not dictionary words.
+    user_tags: FxHashMap<Box<str>, &'static str>,
 }
 
 /// jieba-rs over the embedded dictionary, loaded two first characters at
@@ -206,6 +212,8 @@ impl LazyJieba {
         let mut jieba = Jieba::empty();
         let unloaded = layout.total as usize;
         jieba.add_word(PLACEHOLDER, Some(unloaded), Some("x"));
+        let mut dict_tags = FxHashMap::default();
+        dict_tags.insert(PLACEHOLDER, "x");
         LazyJieba {
             layout,
             longer,
@@ -214,6 +222,8 @@ impl LazyJieba {
                 unloaded,
                 chars: CharSet::new(),
                 pairs: FxHashSet::default(),
+                dict_tags,
+                user_tags: FxHashMap::default(),
             }),
         }
     }
@@ -243,10 +253,13 @@ impl LazyJieba {
             unloaded,
             chars,
             pairs,
+            dict_tags,
+            ..
         } = &mut *state;
         let before = *unloaded;
-        let mut add = |word: &str, freq: usize, tag: &str| {
+        let mut add = |word: &'static str, freq: usize, tag: &'static str| {
             jieba.add_word(word, Some(freq), Some(tag));
+            dict_tags.entry(word).or_insert(tag);
             *unloaded -= freq;
         };
         let mut prev: Option<char> = None;
@@ -288,13 +301,38 @@ impl LazyJieba {
     pub fn add_word(&self, word: &str, freq: Option<usize>, tag: Option<&str>) {
         self.load(word);
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        if word.is_empty() {
+            return;
+        }
         state.jieba.add_word(word, freq, tag);
+        // (jieba keeps the tag a word was first added with)
+        if !state.dict_tags.contains_key(word) {
+            let tag = static_tag(tag.unwrap_or(""));
+            state.user_tags.entry(word.into()).or_insert(tag);
+        }
     }
 }
 
 impl State {
+    #[cfg(test)]
     pub fn jieba(&self) -> &Jieba {
         &self.jieba
+    }
+
+    /// jieba's words of `text` and their tags, as `Jieba::tag(text, true)`
+    /// gives them: the dictionary's tag of a dictionary word, jieba's
+    /// guess for any other. Calls `f(byte range, tag)` in text order.
+    pub fn tag(&self, text: &str, mut f: impl FnMut(Range<usize>, &'static str)) {
+        for t in self.jieba.cut(text, true) {
+            let tag = match self.dict_tags.get(t.word) {
+                Some(tag) => tag,
+                None => match self.user_tags.get(t.word) {
+                    Some(tag) => tag,
+                    None => crate::posseg::guess_tag(t.word),
+                },
+            };
+            f(t.byte_start..t.byte_end, tag);
+        }
     }
 }
 
@@ -351,6 +389,13 @@ mod tests {
                 .collect()
         };
         assert_eq!(tags(j.jieba()), tags(full), "{text:?}");
+        // and zhen's own tagging of jieba's cut (its guesses by the
+        // compiled part-of-speech model)
+        let mut ours = Vec::new();
+        j.tag(text, |r, t| {
+            ours.push((text[r.clone()].to_string(), t.to_string(), r.start))
+        });
+        assert_eq!(ours, tags(full), "{text:?}");
         let cut = |j: &Jieba, hmm| -> Vec<String> {
             j.cut(text, hmm)
                 .into_iter()
@@ -377,6 +422,45 @@ mod tests {
             }
             // and a whole document at once
             same(lazy(), full(), &text);
+        }
+    }
+
+    /// Several MB of CCTV news (`$ZHEN_DATA/unlabeled/xwlb`, see
+    /// HELPERS.md), when the research data is there: words and tags as
+    /// jieba-rs gives them, line by line.
+    #[test]
+    fn tags_news_as_jieba_rs_does() {
+        use std::io::Read;
+        let data = std::env::var("ZHEN_DATA").map_or_else(
+            |_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+            std::path::PathBuf::from,
+        );
+        let path = data.join("unlabeled/xwlb/2021.txt.gz");
+        let Ok(file) = std::fs::File::open(&path) else {
+            eprintln!("skipped: no {}", path.display());
+            return;
+        };
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(file)
+            .take(4_000_000)
+            .read_to_end(&mut bytes)
+            .unwrap();
+        // (whole lines only)
+        bytes.truncate(bytes.iter().rposition(|&b| b == b'\n').unwrap_or(0));
+        let text = String::from_utf8(bytes).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() > 100, "{}", path.display());
+        let fresh = LazyJieba::new();
+        for line in lines {
+            let j = fresh.for_text(line);
+            let mut ours = Vec::new();
+            j.tag(line, |r, t| ours.push((r, t)));
+            let theirs: Vec<_> = full()
+                .tag(line, true)
+                .into_iter()
+                .map(|t| (t.byte_start..t.byte_end, t.tag))
+                .collect();
+            assert_eq!(ours, theirs, "{line:?}");
         }
     }
 

@@ -50,6 +50,7 @@ mod error;
 mod jieba;
 mod lang;
 pub mod pos;
+mod posseg;
 mod route;
 mod sentence;
 mod tokenizer;

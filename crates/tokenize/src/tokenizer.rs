@@ -6,7 +6,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use zhen_core::{AlignedText, Segmenter, Span, Word};
 
-use crate::jieba::{static_tag, LazyJieba};
+use crate::jieba::{LazyJieba, State};
 use crate::upos::{jieba_upos, ptb_upos};
 use crate::{Error, PosTagger, Result, Route};
 
@@ -164,11 +164,10 @@ impl Tokenizer {
         let cur = text.current();
         let s = &cur[sentence.clone()];
         let base = sentence.start;
-        let jieba;
         let (ranges, tags, jieba_tags): (Vec<Range<usize>>, Vec<&str>, bool) = match route {
             Route::Chinese => {
-                jieba = self.jieba.for_text(s);
-                chinese(jieba.jieba(), s)
+                let jieba = self.jieba.for_text(s);
+                chinese(&jieba, s)
             }
             Route::English => self.english(s, true),
             Route::Other => self.english(s, false),
@@ -217,25 +216,26 @@ impl Tokenizer {
 
 /// jieba's words and tags of a Chinese sentence, pieces of atomic runs
 /// merged (see [`Tokenizer`]).
-fn chinese<'a>(jieba: &'a jieba_rs::Jieba, s: &'a str) -> (Vec<Range<usize>>, Vec<&'a str>, bool) {
-    let tagged = jieba.tag(s, true);
+fn chinese(jieba: &State, s: &str) -> (Vec<Range<usize>>, Vec<&'static str>, bool) {
+    let mut tagged: Vec<(Range<usize>, &'static str)> = Vec::with_capacity(s.len() / 4 + 1);
+    jieba.tag(s, |r, tag| tagged.push((r, tag)));
     let atoms = atomic_runs(s);
     let mut ranges = Vec::with_capacity(tagged.len());
-    let mut tags: Vec<&str> = Vec::with_capacity(tagged.len());
+    let mut tags: Vec<&'static str> = Vec::with_capacity(tagged.len());
     let mut a = 0; // next atomic run
     let mut i = 0;
     while i < tagged.len() {
-        let t = &tagged[i];
-        let mut r = t.byte_start..t.byte_end;
+        let (t, t_tag) = &tagged[i];
+        let mut r = t.clone();
         while a < atoms.len() && atoms[a].end <= r.start {
             a += 1;
         }
         let mut merged = false;
         // merge every jieba token overlapping the atomic runs this token touches
         while a < atoms.len() && atoms[a].start < r.end {
-            while i + 1 < tagged.len() && tagged[i + 1].byte_start < atoms[a].end {
+            while i + 1 < tagged.len() && tagged[i + 1].0.start < atoms[a].end {
                 i += 1;
-                r.end = tagged[i].byte_end;
+                r.end = tagged[i].0.end;
                 merged = true;
             }
             if atoms[a].end <= r.end {
@@ -251,10 +251,10 @@ fn chinese<'a>(jieba: &'a jieba_rs::Jieba, s: &'a str) -> (Vec<Range<usize>>, Ve
             } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
                 "eng"
             } else {
-                t.tag
+                t_tag
             }
         } else {
-            t.tag
+            t_tag
         };
         push_split_at_space(s, r, tag, &mut ranges, &mut tags);
         i += 1;
@@ -268,13 +268,13 @@ fn chinese<'a>(jieba: &'a jieba_rs::Jieba, s: &'a str) -> (Vec<Range<usize>>, Ve
 impl Segmenter for Tokenizer {
     fn segment<'a>(&'a self, sentence: &'a str) -> Vec<Word<'a>> {
         let jieba = self.jieba.for_text(sentence);
-        let (ranges, tags, _) = chinese(jieba.jieba(), sentence);
+        let (ranges, tags, _) = chinese(&jieba, sentence);
         ranges
             .into_iter()
             .zip(tags)
             .map(|(r, tag)| Word {
                 range: r.into(),
-                tag: static_tag(tag),
+                tag,
             })
             .collect()
     }
