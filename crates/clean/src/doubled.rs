@@ -45,16 +45,15 @@ fn eligible(c: char) -> bool {
 
 fn plan(text: &str) -> Vec<Planned> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let mut i = 0;
-    // pairs of the current run: char index of each pair's first char
-    let mut run: Vec<usize> = Vec::new();
-    let flush = |run: &mut Vec<usize>, out: &mut Vec<Planned>| {
+    // pairs of the current run: offset and char of each pair's first char
+    // (read as the chars come: a vector of a whole document's chars cost
+    // 16 bytes a char of fresh pages)
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let flush = |run: &mut Vec<(usize, char)>, out: &mut Vec<Planned>| {
         let mut distinct: Vec<char> = Vec::new();
-        for &p in run.iter() {
-            if !distinct.contains(&chars[p].1) {
-                distinct.push(chars[p].1);
+        for &(_, c) in run.iter() {
+            if !distinct.contains(&c) {
+                distinct.push(c);
                 if distinct.len() >= 3 {
                     break;
                 }
@@ -63,10 +62,7 @@ fn plan(text: &str) -> Vec<Planned> {
         if run.len() >= MIN_PAIRS && distinct.len() >= 3 {
             let edits = run
                 .iter()
-                .map(|&p| {
-                    let (off, c) = chars[p];
-                    Edit::new(off..off + 2 * c.len_utf8(), c.to_string())
-                })
+                .map(|&(off, c)| Edit::new(off..off + 2 * c.len_utf8(), c.to_string()))
                 .collect();
             out.push(Planned {
                 edits,
@@ -76,14 +72,13 @@ fn plan(text: &str) -> Vec<Planned> {
         }
         run.clear();
     };
-    while i < n {
-        let c = chars[i].1;
-        if i + 1 < n && eligible(c) && chars[i + 1].1 == c {
-            run.push(i);
-            i += 2;
+    let mut chars = text.char_indices().peekable();
+    while let Some((off, c)) = chars.next() {
+        if eligible(c) && chars.peek().is_some_and(|&(_, d)| d == c) {
+            run.push((off, c));
+            chars.next();
         } else {
             flush(&mut run, &mut out);
-            i += 1;
         }
     }
     flush(&mut run, &mut out);
