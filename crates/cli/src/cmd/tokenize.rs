@@ -19,6 +19,10 @@ pub fn run(args: Args) -> Result<i32> {
         // tokens come in text order: count chars from one to the next
         let mut at = CharCursor::new(&doc.text);
         let mut para = usize::MAX;
+        // tokens are in sentence order: walk them along with the sentences
+        // (`sentence_tokens` binary-searches all of them, two cache misses
+        // a step on a large document: 3% of a 1.3 MB run)
+        let mut next = 0;
         for (si, s) in doc.sentences.iter().enumerate() {
             buf.clear();
             if s.paragraph != para {
@@ -28,7 +32,15 @@ pub fn run(args: Args) -> Result<i32> {
                     format!("# lang={} script={}\n", p.lang, p.script).as_bytes(),
                 );
             }
-            for t in doc.sentence_tokens(si) {
+            let tokens = &doc.tokens;
+            while next < tokens.len() && tokens[next].sentence < si {
+                next += 1;
+            }
+            let first = next;
+            while next < tokens.len() && tokens[next].sentence == si {
+                next += 1;
+            }
+            for t in &tokens[first..next] {
                 let (a, b) = at.char_span(t.span);
                 push_usize(&mut buf, a);
                 buf.push(b'\t');
