@@ -180,6 +180,7 @@ fn plan(text: &str) -> Vec<Planned> {
         }
         count_pairs(lt, &mut open);
         let ctx = Context {
+            width: l.width,
             n_indent: n.indent,
             wrap: wraps[k],
             first: k == 0 || lines[k - 1].block != l.block,
@@ -233,6 +234,8 @@ fn plan(text: &str) -> Vec<Planned> {
 /// What [`join_reason`] knows about a line besides its text.
 #[derive(Clone, Debug, Default)]
 struct Context {
+    /// the line's width ([`str_width`] of its text, measured once)
+    width: f32,
     /// indentation of the next line, in columns
     n_indent: usize,
     /// local wrap width, if the line sits in a hard-wrapped column
@@ -310,8 +313,9 @@ fn spaced_heading(t: &str) -> bool {
     !has_clause(t) && has_phrase_space(t)
 }
 
-fn heading_like(t: &str) -> bool {
-    !has_clause(t) && (str_width(t) <= 8.0 || has_phrase_space(t))
+/// `width`: [`str_width`] of `t`.
+fn heading_like(t: &str, width: f32) -> bool {
+    !has_clause(t) && (width <= 8.0 || has_phrase_space(t))
 }
 
 fn starts_item(t: &str) -> bool {
@@ -355,7 +359,7 @@ fn ends_sentence(t: &str) -> bool {
 /// without surrounding spaces), or `None` if the break is real. See the
 /// module docs.
 fn join_reason(l: &str, n: &str, ctx: &Context) -> Option<String> {
-    if heading_like(l)
+    if heading_like(l, ctx.width)
         || spaced_heading(n)
         || starts_item(n)
         || ctx.n_indent >= 2
@@ -364,7 +368,7 @@ fn join_reason(l: &str, n: &str, ctx: &Context) -> Option<String> {
     {
         return None;
     }
-    let w = str_width(l);
+    let w = ctx.width;
     if ends_sentence(l) {
         // a full line of a column ends a sentence but not its paragraph
         // when the next line follows without a blank line

@@ -57,13 +57,14 @@ fn plan(text: &str) -> Vec<Planned> {
 }
 
 fn plan_line(line: &str, base: usize, out: &mut Vec<Planned>) {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    if !chars.iter().any(|&(_, c)| {
+    // (most lines have nothing to convert: looked at before any copy)
+    if !line.chars().any(|c| {
         matches!(c, '"' | '(' | ')' | ',' | ':' | ';' | '?' | '!' | '．')
             || halfwidth_alnum(c).is_some()
     }) {
         return;
     }
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
     // the line as it will read: quotes and brackets first, they are context
     let mut new: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
     let n = new.len();
