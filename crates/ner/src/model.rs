@@ -545,6 +545,7 @@ impl FeatTable {
 #[derive(Clone, Debug)]
 pub(crate) struct Decoder {
     ntags: usize,
+    /// Per tag `b`, the tags `a` that may precede it, ascending.
     prev: Vec<Vec<u16>>,
     start_ok: Vec<bool>,
     end_ok: Vec<bool>,
@@ -576,6 +577,13 @@ impl Decoder {
     }
 
     /// [`Decoder::decode`] with a reusable back-pointer buffer.
+    ///
+    /// Every tag's best predecessor is the first (lowest) allowed tag with
+    /// the highest `delta + transition` (ties keep the first). Tag sets of
+    /// up to 32 tags (every shipped model) take all targets at once, lane by
+    /// lane ([`Decoder::decode_lanes`]); larger ones one target at a time.
+    /// Both make the same float operations in the same order, so they
+    /// choose the same path.
     pub fn decode_with(
         &self,
         emit: &[f32],
@@ -589,48 +597,15 @@ impl Decoder {
         if n == 0 {
             return Vec::new();
         }
-        let mut delta = vec![f32::NEG_INFINITY; t];
-        let mut next = vec![f32::NEG_INFINITY; t];
         back.clear();
         back.resize(n * t, 0);
-        for j in 0..t {
-            if self.start_ok[j] {
-                delta[j] = start[j] + emit[j];
-            }
-        }
-        // The allowed (predecessor, transition score) pairs of every tag in
-        // one flat list, in ascending predecessor order (ties keep the first).
-        let mut pairs: Vec<(usize, f32)> = Vec::new();
-        let mut ends = Vec::with_capacity(t);
-        for prev in &self.prev {
-            pairs.extend(prev.iter().map(|&p| (p as usize, 0.0)));
-            ends.push(pairs.len());
-        }
-        let mut k = 0;
-        for (j, &e) in ends.iter().enumerate() {
-            for pair in &mut pairs[k..e] {
-                pair.1 = trans[pair.0 * t + j];
-            }
-            k = e;
-        }
-        for i in 1..n {
-            let mut k = 0;
-            for (j, &e) in ends.iter().enumerate() {
-                let mut best = f32::NEG_INFINITY;
-                let mut arg = 0u16;
-                for &(p, tr) in &pairs[k..e] {
-                    let s = delta[p] + tr;
-                    if s > best {
-                        best = s;
-                        arg = p as u16;
-                    }
-                }
-                k = e;
-                next[j] = best + emit[i * t + j];
-                back[i * t + j] = arg;
-            }
-            std::mem::swap(&mut delta, &mut next);
-        }
+        let delta = if t <= 16 {
+            self.decode_lanes::<16>(emit, trans, start, back)
+        } else if t <= 32 {
+            self.decode_lanes::<32>(emit, trans, start, back)
+        } else {
+            self.decode_scalar(emit, trans, start, back)
+        };
         let mut best = f32::NEG_INFINITY;
         let mut arg = 0usize;
         for j in 0..t {
@@ -646,6 +621,95 @@ impl Decoder {
             out[i - 1] = arg as u16;
         }
         out
+    }
+
+    /// The forward pass over `N` lanes (`ntags ≤ N`): for each predecessor
+    /// `p` in ascending order, every target's candidate `delta[p] +
+    /// trans[p][j]` at once (a disallowed transition is −∞, which never
+    /// wins, as a skipped one). Fills `back` and returns the last `delta`.
+    fn decode_lanes<const N: usize>(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        start: &[f32],
+        back: &mut [u16],
+    ) -> Vec<f32> {
+        let t = self.ntags;
+        // the allowed transitions as rows of N lanes, −∞ elsewhere
+        let mut rows = [[f32::NEG_INFINITY; N]; N];
+        for (j, prev) in self.prev.iter().enumerate() {
+            for &p in prev {
+                rows[p as usize][j] = trans[p as usize * t + j];
+            }
+        }
+        let mut delta = [f32::NEG_INFINITY; N];
+        for j in 0..t {
+            if self.start_ok[j] {
+                delta[j] = start[j] + emit[j];
+            }
+        }
+        for (e, b) in emit
+            .chunks_exact(t)
+            .zip(back.chunks_exact_mut(t))
+            .skip(1)
+        {
+            let mut best = [f32::NEG_INFINITY; N];
+            let mut arg = [0u32; N];
+            for (p, row) in rows[..t].iter().enumerate() {
+                let d = delta[p];
+                if d == f32::NEG_INFINITY {
+                    // no candidate of p can win
+                    continue;
+                }
+                for l in 0..N {
+                    let s = d + row[l];
+                    let better = s > best[l];
+                    best[l] = if better { s } else { best[l] };
+                    arg[l] = if better { p as u32 } else { arg[l] };
+                }
+            }
+            for j in 0..t {
+                delta[j] = best[j] + e[j];
+                b[j] = arg[j] as u16;
+            }
+        }
+        delta[..t].to_vec()
+    }
+
+    /// The forward pass one target at a time (any number of tags).
+    fn decode_scalar(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        start: &[f32],
+        back: &mut [u16],
+    ) -> Vec<f32> {
+        let t = self.ntags;
+        let n = emit.len() / t;
+        let mut delta = vec![f32::NEG_INFINITY; t];
+        let mut next = vec![f32::NEG_INFINITY; t];
+        for j in 0..t {
+            if self.start_ok[j] {
+                delta[j] = start[j] + emit[j];
+            }
+        }
+        for i in 1..n {
+            for (j, prev) in self.prev.iter().enumerate() {
+                let mut best = f32::NEG_INFINITY;
+                let mut arg = 0u16;
+                for &p in prev {
+                    let s = delta[p as usize] + trans[p as usize * t + j];
+                    if s > best {
+                        best = s;
+                        arg = p;
+                    }
+                }
+                next[j] = best + emit[i * t + j];
+                back[i * t + j] = arg;
+            }
+            std::mem::swap(&mut delta, &mut next);
+        }
+        delta
     }
 }
 
@@ -1059,6 +1123,60 @@ mod tests {
             d.decode(&emit, &zeros, &vec![0.0; t], &vec![0.0; t]),
             vec![1, 2, 3, 0]
         );
+    }
+
+    #[test]
+    fn lane_viterbi_chooses_as_the_scalar_one() {
+        // small integer scores make many ties: both passes keep the first
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = |k: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % k) as f32 - (k / 2) as f32
+        };
+        for tags in [
+            TagSet::new(vec![Label::Per, Label::Loc, Label::Org]),
+            TagSet::with_second(vec![Label::Per, Label::Loc, Label::Org], &[Label::Per]),
+            TagSet::new(vec![Label::Per, Label::Loc, Label::Org, Label::Misc]),
+        ] {
+            let d = Decoder::new(&tags);
+            let t = tags.len();
+            for round in 0..300 {
+                let k = if round % 2 == 0 { 3 } else { 1000 };
+                let n = 1 + round % 23;
+                let emit: Vec<f32> = (0..n * t).map(|_| rnd(k)).collect();
+                let trans: Vec<f32> = (0..t * t).map(|_| rnd(k) / 4.0).collect();
+                let start: Vec<f32> = (0..t).map(|_| rnd(k)).collect();
+                let end: Vec<f32> = (0..t).map(|_| rnd(k)).collect();
+                let fast = d.decode(&emit, &trans, &start, &end);
+                let mut back = vec![0u16; n * t];
+                let last = d.decode_scalar(&emit, &trans, &start, &mut back);
+                let mut slow_back = vec![0u16; n * t];
+                let lanes = if t <= 16 {
+                    d.decode_lanes::<16>(&emit, &trans, &start, &mut slow_back)
+                } else {
+                    d.decode_lanes::<32>(&emit, &trans, &start, &mut slow_back)
+                };
+                assert_eq!(back, slow_back, "back pointers, {t} tags, round {round}");
+                assert_eq!(last, lanes);
+                // the path from the scalar pass, ended as decode_with ends it
+                let mut best = f32::NEG_INFINITY;
+                let mut arg = 0usize;
+                for j in 0..t {
+                    if tags.allowed_end(j) && last[j] + end[j] > best {
+                        best = last[j] + end[j];
+                        arg = j;
+                    }
+                }
+                let mut want = vec![arg as u16; n];
+                for i in (1..n).rev() {
+                    arg = back[i * t + arg] as usize;
+                    want[i - 1] = arg as u16;
+                }
+                assert_eq!(fast, want);
+            }
+        }
     }
 
     #[test]
