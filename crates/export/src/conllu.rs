@@ -56,32 +56,36 @@ pub struct ConlluOptions {
     pub scheme: Scheme,
 }
 
-/// FORM: the original surface with line breaks as no-break spaces and each
+/// Appends the FORM of `s`: the original surface with line breaks as no-break spaces and each
 /// run of whitespace kept as its first char (UD's level-1 validation rejects
 /// repeated whitespace, which OCR'd words carry); `start_char`/`end_char`
 /// keep the exact original span.
-fn form(s: &str) -> String {
+fn push_form(out: &mut String, s: &str) {
     if s.is_empty() {
-        "_".to_string()
+        out.push('_');
+    } else if !s.chars().any(util::is_break) {
+        // (every whitespace char is a break: nothing to replace or squeeze)
+        out.push_str(s);
     } else {
-        let mut out = String::with_capacity(s.len());
         let mut prev_ws = false;
-        for c in util::replace_breaks(s, '\u{a0}').chars() {
+        for c in s.chars() {
+            let c = if util::is_break(c) { '\u{a0}' } else { c };
             let ws = c.is_whitespace();
             if !(ws && prev_ws) {
                 out.push(c);
             }
             prev_ws = ws;
         }
-        out
     }
 }
 
-fn or_underscore(s: &str) -> String {
+/// Appends `s` with every break ([`util::is_break`]) replaced by `_`, or `_`
+/// for an empty `s`.
+fn push_or_underscore(out: &mut String, s: &str) {
     if s.is_empty() {
-        "_".to_string()
+        out.push('_');
     } else {
-        util::replace_breaks(s, '_')
+        out.extend(s.chars().map(|c| if util::is_break(c) { '_' } else { c }));
     }
 }
 
@@ -131,15 +135,26 @@ pub(crate) fn write_part<W: Write + ?Sized>(
                 .next()
                 .or(before.next)
                 .is_some_and(|c| !c.is_whitespace());
-            let _ = writeln!(
-                s,
-                "{}\t{}\t_\t{}\t{}\t_\t_\t_\t_\t{}start_char={start}|end_char={end}|NER={tag}",
-                k + 1,
-                form(&t.text),
-                or_underscore(&t.upos),
-                or_underscore(&t.pos),
-                if space_after_no { "SpaceAfter=No|" } else { "" },
-            );
+            // ID FORM _ UPOS XPOS _ _ _ _ MISC, pushed field by field (a
+            // `writeln!` of the line was a tenth of writing CoNLL-U)
+            util::push_usize(&mut s, k + 1);
+            s.push('\t');
+            push_form(&mut s, &t.text);
+            s.push_str("\t_\t");
+            push_or_underscore(&mut s, &t.upos);
+            s.push('\t');
+            push_or_underscore(&mut s, &t.pos);
+            s.push_str("\t_\t_\t_\t_\t");
+            if space_after_no {
+                s.push_str("SpaceAfter=No|");
+            }
+            s.push_str("start_char=");
+            util::push_usize(&mut s, start);
+            s.push_str("|end_char=");
+            util::push_usize(&mut s, end);
+            s.push_str("|NER=");
+            s.push_str(&tag);
+            s.push('\n');
         }
         s.push('\n');
         util::flush_if_full(out, &mut s)?;

@@ -154,6 +154,9 @@ impl<W: Write> TokenTable<W> {
         let raw = self.opts.raw_cells;
         let mut k = before.tokens;
         let mut assigner = tags::Assigner::new(&doc.entities);
+        // the three number cells of a row, one after the other (no string
+        // per number)
+        let mut nums = String::new();
         for si in 0..doc.sentences.len() {
             let toks = doc.sentence_tokens(si);
             let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
@@ -164,14 +167,19 @@ impl<W: Write> TokenTable<W> {
             for (t, tag) in toks.iter().zip(tags) {
                 let (s, e) = idx.char_span(t.span);
                 let (s, e) = (before.chars + s, before.chars + e);
-                let (ks, ss, es) = (k.to_string(), s.to_string(), e.to_string());
+                nums.clear();
+                util::push_usize(&mut nums, k);
+                let a = nums.len();
+                util::push_usize(&mut nums, s);
+                let b = nums.len();
+                util::push_usize(&mut nums, e);
                 let rec: [&str; 11] = [
                     &cell(&doc.id, raw),
                     &para,
                     &sent,
-                    &ks,
-                    &ss,
-                    &es,
+                    &nums[..a],
+                    &nums[a..b],
+                    &nums[b..],
                     &cell(&t.text, raw),
                     &cell(&t.norm, raw),
                     &cell(&t.pos, raw),

@@ -1,6 +1,7 @@
 //! Sequence tag schemes (IOB1, IOB2, BIOES): encoding entities as per-unit
 //! tags and decoding tags back into entity spans.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fmt;
@@ -156,12 +157,17 @@ pub(crate) fn assign(units: &[Span], entities: &[Entity]) -> Vec<Option<usize>> 
     Assigner::new(entities).assign(units)
 }
 
-/// The tags of one sentence's units, given the entity of every unit.
-pub(crate) fn encode(scheme: Scheme, of: &[Option<usize>], entities: &[Entity]) -> Vec<String> {
+/// The tags of one sentence's units, given the entity of every unit
+/// (`O` borrowed: most units are outside, and writers wrote a string per unit).
+pub(crate) fn encode(
+    scheme: Scheme,
+    of: &[Option<usize>],
+    entities: &[Entity],
+) -> Vec<Cow<'static, str>> {
     (0..of.len())
         .map(|i| {
             let Some(e) = of[i] else {
-                return "O".to_string();
+                return Cow::Borrowed("O");
             };
             let label = entities[e].label.as_str();
             let prev = if i > 0 { of[i - 1] } else { None };
@@ -192,7 +198,7 @@ pub(crate) fn encode(scheme: Scheme, of: &[Option<usize>], entities: &[Entity]) 
                     (false, false) => 'I',
                 },
             };
-            format!("{prefix}-{label}")
+            Cow::Owned(format!("{prefix}-{label}"))
         })
         .collect()
 }

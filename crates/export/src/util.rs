@@ -41,6 +41,22 @@ pub(crate) fn is_break(c: char) -> bool {
     c.is_whitespace() || c.is_control()
 }
 
+/// Appends the decimal digits of `n` (what `write!(s, "{n}")` writes,
+/// without the formatting machinery).
+pub(crate) fn push_usize(s: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+}
+
 /// `s` with every whitespace or control char replaced by `with`.
 pub(crate) fn replace_breaks(s: &str, with: char) -> String {
     s.chars()
