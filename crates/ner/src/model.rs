@@ -652,11 +652,7 @@ impl Decoder {
                 delta[j] = start[j] + emit[j];
             }
         }
-        for (e, b) in emit
-            .chunks_exact(t)
-            .zip(back.chunks_exact_mut(t))
-            .skip(1)
-        {
+        for (e, b) in emit.chunks_exact(t).zip(back.chunks_exact_mut(t)).skip(1) {
             let mut best = [f32::NEG_INFINITY; N];
             let mut arg = [0u32; N];
             for (p, row) in rows[..t].iter().enumerate() {
