@@ -268,20 +268,16 @@ impl Table {
         NO_SLOT
     }
 
-    /// Asks for every cache line of slot `i` (not [`NO_SLOT`]), each once
-    /// (a wide slot of 136 bytes spans three lines, never four: asking for
-    /// its last byte apart, as before, asked for a line twice).
+    /// Asks for every cache line of slot `i` (not [`NO_SLOT`]).
     #[inline(always)]
     fn prefetch_slot(&self, i: u32) {
         let p = self.bytes.as_ptr().wrapping_add(i as usize * self.stride);
-        // the slot's first and last byte in lines of 64
-        let line = p.wrapping_sub(p as usize & 63);
-        let last = (p as usize & 63) + self.stride - 1;
         let mut off = 0;
-        while off <= last {
-            prefetch(line.wrapping_add(off));
+        while off < self.stride {
+            prefetch(p.wrapping_add(off));
             off += 64;
         }
+        prefetch(p.wrapping_add(self.stride - 1));
     }
 
     /// Adds row `sub` of a slot to `acc` (`padded` long).
