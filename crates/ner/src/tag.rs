@@ -9,7 +9,7 @@ use std::fmt;
 use zhen_core::{ByteRange, Bytes, Extent, Label, Segmenter, TokenRange, Tokens, Word};
 
 use crate::doc::propagate;
-use crate::features::{seg_units, str_hash, unit_hash_char, SegUnit};
+use crate::features::{cat, seg_units, str_hash, unit_hash_char, SegUnit};
 use crate::model::{NerModel, Units};
 use crate::{Error, Result};
 
@@ -255,7 +255,30 @@ impl NerModel {
                 Some(Units::Chars(_)) => 2,
                 _ => 1,
             };
-            propagate(&hashes, &mut spans, min_units);
+            // where the segmenter's words start (part 0 = B, 3 = S)
+            let words: Vec<Vec<bool>> = segs
+                .iter()
+                .map(|s| {
+                    s.as_deref()
+                        .map(|s| s.iter().map(|w| w.2 == 0 || w.2 == 3).collect())
+                        .unwrap_or_default()
+                })
+                .collect();
+            // a listed place without its administrative suffix (清远 of
+            // 清远市) names the same place
+            let place = (1 << cat::PLACE) as u16;
+            let short_form = |e: &[u64], l: &Label| -> Option<usize> {
+                let (last, name) = e.split_last()?;
+                let admin =
+                    char::from_u32(*last as u32).is_some_and(|c| ADMIN_SUFFIXES.contains(&c));
+                (matches!(units.first(), Some(Units::Chars(_)))
+                    && *l == Label::Loc
+                    && admin
+                    && name.len() >= 2
+                    && self.ex.lexicon.get_units(name) & place != 0)
+                    .then_some(name.len())
+            };
+            propagate(&hashes, &mut spans, min_units, &words, &short_form);
         }
         spans
     }
@@ -289,6 +312,11 @@ impl NerModel {
         Ok(Some(seg_units(text, &pairs)))
     }
 }
+
+/// One-character suffixes of administrative divisions: a place listed
+/// without one (清远 of 清远市, 番禺 of 番禺区) is the same place in a
+/// document ([`crate::doc::propagate`]'s short form).
+const ADMIN_SUFFIXES: &[char] = &['省', '市', '县', '区', '州', '镇', '乡'];
 
 /// The whitespace-separated pieces of `s` with their byte offsets.
 fn split_ws(s: &str) -> Vec<(usize, &str)> {
