@@ -7,8 +7,10 @@
 //!   pair becomes `“ ”` when its content holds a Han character or the pair
 //!   touches Chinese text (a Han character or Chinese punctuation right before
 //!   the opening or right after the closing quote). An unpaired `"` is kept.
-//! * `(` `)` are matched like brackets; a matched pair becomes `（ ）` on the
-//!   same condition. Unmatched ones are kept.
+//! * `(` `)` are matched like brackets, with `（ ）` (OCR reads one member
+//!   of a full-width pair as half-width: `(李少奇）`); a matched pair with a
+//!   half-width member becomes `（ ）` on the same condition. Unmatched ones
+//!   are kept.
 //! * `,` `:` `;` `?` `!` become `，` `：` `；` `？` `！` when the character right
 //!   before or right after is Chinese (Han or Chinese punctuation, counting the
 //!   quotes and brackets just converted), unless both neighbours are ASCII
@@ -82,12 +84,14 @@ fn plan_line(line: &str, base: usize, out: &mut Vec<Planned>) {
             new[pair[1]] = '”';
         }
     }
+    // brackets of either width are matched together: OCR reads one member
+    // of a full-width pair as half-width (`(李少奇）`)
     let mut stack = Vec::new();
     let mut pairs = Vec::new();
     for (i, &c) in new.iter().enumerate() {
         match c {
-            '(' => stack.push(i),
-            ')' => {
+            '(' | '（' => stack.push(i),
+            ')' | '）' => {
                 if let Some(o) = stack.pop() {
                     pairs.push((o, i));
                 }
@@ -96,7 +100,7 @@ fn plan_line(line: &str, base: usize, out: &mut Vec<Planned>) {
         }
     }
     for (o, c) in pairs {
-        if pair_is_chinese(&new, o, c) {
+        if (new[o] == '(' || new[c] == ')') && pair_is_chinese(&new, o, c) {
             new[o] = '（';
             new[c] = '）';
         }
@@ -174,6 +178,12 @@ mod tests {
         assert_eq!(run("真的吗?是的!好;"), "真的吗？是的！好；");
         assert_eq!(run("2016年以来,钟山"), "2016年以来，钟山");
         assert_eq!(run("发展\"3+1\"(优质稻)特色"), "发展“3+1”（优质稻）特色");
+        // a pair of mixed widths, as OCR reads it
+        assert_eq!(run("信条。(李少奇）为了"), "信条。（李少奇）为了");
+        assert_eq!(run("（王保初摄)”是的"), "（王保初摄）”是的");
+        assert_eq!(run("他说（见附表1)。"), "他说（见附表1）。");
+        // an unmatched half-width bracket is still kept
+        assert_eq!(run("中)文"), "中)文");
     }
 
     #[test]
