@@ -47,6 +47,27 @@ pub use extent::{
 };
 pub use span::{CharCursor, CharIndex, Span};
 
+/// The decimal digits of `n`, written at the end of `buf` (what
+/// `write!(s, "{n}")` writes, without the formatting machinery; the
+/// writers of every line format call it per offset).
+///
+/// ```
+/// assert_eq!(zhen_core::decimal(&mut [0; 20], 0), "0");
+/// assert_eq!(zhen_core::decimal(&mut [0; 20], usize::MAX), usize::MAX.to_string());
+/// ```
+pub fn decimal(buf: &mut [u8; 20], mut n: usize) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+}
+
 #[cfg(feature = "clap")]
 #[doc(hidden)]
 pub use clap as __clap;

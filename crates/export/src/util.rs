@@ -43,18 +43,8 @@ pub(crate) fn is_break(c: char) -> bool {
 
 /// Appends the decimal digits of `n` (what `write!(s, "{n}")` writes,
 /// without the formatting machinery).
-pub(crate) fn push_usize(s: &mut String, mut n: usize) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+pub(crate) fn push_usize(s: &mut String, n: usize) {
+    s.push_str(zhen_core::decimal(&mut [0; 20], n));
 }
 
 /// `s` with every whitespace or control char replaced by `with`.

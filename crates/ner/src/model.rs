@@ -623,6 +623,16 @@ impl Decoder {
         out
     }
 
+    /// The scores of the first unit's tags into `delta` (left at −∞ for a
+    /// tag no sequence may start with).
+    fn first_scores(&self, start: &[f32], emit: &[f32], delta: &mut [f32]) {
+        for j in 0..self.ntags {
+            if self.start_ok[j] {
+                delta[j] = start[j] + emit[j];
+            }
+        }
+    }
+
     /// The forward pass over `N` lanes (`ntags ≤ N`): for each predecessor
     /// `p` in ascending order, every target's candidate `delta[p] +
     /// trans[p][j]` at once (a disallowed transition is −∞, which never
@@ -643,11 +653,7 @@ impl Decoder {
             }
         }
         let mut delta = [f32::NEG_INFINITY; N];
-        for j in 0..t {
-            if self.start_ok[j] {
-                delta[j] = start[j] + emit[j];
-            }
-        }
+        self.first_scores(start, emit, &mut delta);
         for (e, b) in emit.chunks_exact(t).zip(back.chunks_exact_mut(t)).skip(1) {
             let mut best = [f32::NEG_INFINITY; N];
             let mut arg = [0u32; N];
@@ -684,11 +690,7 @@ impl Decoder {
         let n = emit.len() / t;
         let mut delta = vec![f32::NEG_INFINITY; t];
         let mut next = vec![f32::NEG_INFINITY; t];
-        for j in 0..t {
-            if self.start_ok[j] {
-                delta[j] = start[j] + emit[j];
-            }
-        }
+        self.first_scores(start, emit, &mut delta);
         for i in 1..n {
             for (j, prev) in self.prev.iter().enumerate() {
                 let mut best = f32::NEG_INFINITY;

@@ -46,6 +46,18 @@ fn u32_at(at: usize) -> u32 {
     u32::from_le_bytes(DICT[at..at + 4].try_into().expect("4 bytes"))
 }
 
+/// The `n` tags at `p` of a table compiled by `build.rs` (each a length
+/// byte and its UTF-8 bytes), and the offset after them.
+pub(crate) fn read_tags(data: &'static [u8], mut p: usize, n: usize) -> (Vec<&'static str>, usize) {
+    let mut tags = Vec::with_capacity(n);
+    for _ in 0..n {
+        let len = data[p] as usize;
+        tags.push(std::str::from_utf8(&data[p + 1..p + 1 + len]).expect("a UTF-8 tag"));
+        p += 1 + len;
+    }
+    (tags, p)
+}
+
 /// The compiled dictionary's tables: its tags, and where its groups and
 /// keys are.
 struct Layout {
@@ -83,13 +95,7 @@ impl Layout {
         );
         let total = u64::from_le_bytes(DICT[8..16].try_into().expect("8 bytes"));
         let ntags = u32_at(16) as usize;
-        let mut p = 20;
-        let mut tags = Vec::with_capacity(ntags);
-        for _ in 0..ntags {
-            let n = DICT[p] as usize;
-            tags.push(std::str::from_utf8(&DICT[p + 1..p + 1 + n]).expect("a UTF-8 tag"));
-            p += 1 + n;
-        }
+        let (tags, p) = read_tags(DICT, 20, ntags);
         let ngroups = u32_at(p) as usize;
         let groups = p + 4;
         let nkeys = u32_at(groups + 12 * ngroups) as usize;

@@ -72,13 +72,7 @@ fn live_bounds(live: &[(u16, f64)]) -> [u16; 5] {
 impl Model {
     fn read() -> Model {
         assert_eq!(&DATA[..8], b"ZJPOS001", "the model compiled by build.rs");
-        let mut p = 8;
-        let mut tags = Vec::with_capacity(NUM_TAGS);
-        for _ in 0..NUM_TAGS {
-            let n = DATA[p] as usize;
-            tags.push(std::str::from_utf8(&DATA[p + 1..p + 1 + n]).expect("a UTF-8 tag"));
-            p += 1 + n;
-        }
+        let (tags, mut p) = crate::jieba::read_tags(DATA, 8, NUM_TAGS);
         let f64s = |at: usize, n: usize| -> Vec<f64> {
             DATA[at..at + 8 * n]
                 .chunks_exact(8)

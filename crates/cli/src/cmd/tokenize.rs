@@ -42,9 +42,9 @@ pub fn run(args: Args) -> Result<i32> {
             }
             for t in &tokens[first..next] {
                 let (a, b) = at.char_span(t.span);
-                push_usize(&mut buf, a);
+                buf.extend_from_slice(zhen::core::decimal(&mut [0; 20], a).as_bytes());
                 buf.push(b'\t');
-                push_usize(&mut buf, b);
+                buf.extend_from_slice(zhen::core::decimal(&mut [0; 20], b).as_bytes());
                 buf.push(b'\t');
                 // a line break or tab inside a token becomes a space
                 let text = t.text.as_bytes();
@@ -65,19 +65,4 @@ pub fn run(args: Args) -> Result<i32> {
         }
         Ok(())
     })
-}
-
-/// Appends `n` in decimal.
-fn push_usize(buf: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&digits[i..]);
 }
