@@ -224,7 +224,34 @@ fn embedded_en_tags_tokens() {
 /// sentences written for zhen with CoNLL-2003's conventions; names newer than
 /// 2003, British titles without a period, MPs and MEPs).
 fn modern_en() -> Vec<zhen_ner::BioSentence> {
-    read_bio(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/modern-en.bio")).unwrap()
+    check_set("modern-en.bio")
+}
+
+/// An English check set of `tests/fixtures`.
+fn check_set(name: &str) -> Vec<zhen_ner::BioSentence> {
+    read_bio(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// Asserts the micro F1 of `pred` against `gold` is above `floor` (and
+/// prints it, named `what`).
+fn assert_f1_above(
+    what: &str,
+    gold: &[Vec<(usize, usize, Label)>],
+    pred: &[Vec<(usize, usize, Label)>],
+    floor: f64,
+) {
+    let s = score(gold, pred);
+    eprintln!("{what}: F1 {:.4}", s.micro.f1);
+    assert!(
+        s.micro.f1 > floor,
+        "{what}: F1 {} below {floor}",
+        s.micro.f1
+    );
 }
 
 /// The model's spans for each gold sentence, tagged on its gold tokens.
@@ -278,13 +305,7 @@ fn embedded_en_keeps_titles_outside_entities() {
             );
         }
     }
-    let s = score(&gold, &pred);
-    eprintln!("modern English check set: F1 {:.4}", s.micro.f1);
-    assert!(
-        s.micro.f1 > MODERN_EN_FLOOR,
-        "F1 {} below {MODERN_EN_FLOOR}",
-        s.micro.f1
-    );
+    assert_f1_above("modern English check set", &gold, &pred, MODERN_EN_FLOOR);
 }
 
 /// Somewhat below the measured F1 of the shipped model on the check set,
@@ -297,20 +318,16 @@ const MODERN_EN_FLOOR: f64 = 0.90;
 #[test]
 fn embedded_en_tags_modern_names() {
     let m = NerModel::embedded_en();
-    let sents =
-        read_bio(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/modern-en-2.bio"))
-            .unwrap();
+    let sents = check_set("modern-en-2.bio");
     let gold: Vec<_> = sents.iter().map(|s| s.spans()).collect();
     let pred = predict(m, &sents);
     let obama = "Barack Obama visited Paris .";
     assert_eq!(sents[0].token_strs().join(" "), obama);
     assert_eq!(pred[0], gold[0], "{obama}");
     assert_eq!(pred[0], [(0, 2, Label::Per), (3, 4, Label::Loc)]);
-    let s = score(&gold, &pred);
-    eprintln!("second modern English check set: F1 {:.4}", s.micro.f1);
     // measured 0.935 (en-conll-5: 0.923, en-conll-4: 0.912); the floor leaves room for a
     // retrained model, not for losing the names
-    assert!(s.micro.f1 > 0.90, "F1 {} below 0.90", s.micro.f1);
+    assert_f1_above("second modern English check set", &gold, &pred, 0.90);
 }
 
 /// The third modern check set (`fixtures/modern-en-3.bio`: 117 sentences of
@@ -320,22 +337,19 @@ fn embedded_en_tags_modern_names() {
 #[test]
 fn embedded_en_tags_china_news() {
     let m = NerModel::embedded_en();
-    let sents =
-        read_bio(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/modern-en-3.bio"))
-            .unwrap();
+    let sents = check_set("modern-en-3.bio");
     let gold: Vec<_> = sents.iter().map(|s| s.spans()).collect();
     let pred = predict(m, &sents);
     let xi = "Chinese President Xi Jinping met U.S. President Joe Biden near San Francisco on Wednesday .";
     assert_eq!(sents[0].token_strs().join(" "), xi);
     assert_eq!(pred[0], gold[0], "{xi}");
-    let s = score(&gold, &pred);
-    eprintln!("third modern English check set: F1 {:.4}", s.micro.f1);
     // measured 0.823 (en-conll-5: 0.775); the floor leaves room for a
     // retrained model, not for losing the new names
-    assert!(
-        s.micro.f1 > MODERN_EN_3_FLOOR,
-        "F1 {} below {MODERN_EN_3_FLOOR}",
-        s.micro.f1
+    assert_f1_above(
+        "third modern English check set",
+        &gold,
+        &pred,
+        MODERN_EN_3_FLOOR,
     );
 }
 
