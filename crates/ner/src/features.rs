@@ -484,9 +484,19 @@ pub mod flags {
     /// that jieba's dictionary calls an adjective (清远 `a`) looks like one it
     /// calls a place (韶关 `ns`). Off in the shipped zh-news-4.
     pub const LEX_POS: u32 = 8192;
+    /// Chinese, with [`LEXICON`]: how far the next end of an organisation
+    /// suffix or name lies within the clause (no clause punctuation between;
+    /// up to 26 characters, in buckets), beyond [`WIDE`]'s 8 characters, so an
+    /// organisation name that starts with places and ends far away
+    /// (广州市派驻清远市连南县寨岗镇工作队) can be seen from its first
+    /// character: the distance to any suffix end, and to a strong one (an
+    /// organisation of the lexicon or a suffix of two or more characters)
+    /// alone, with whether a place starts here, with the number of places
+    /// ending between and (with [`SEGMENTS`]) of verbs between.
+    pub const ORG_REACH: u32 = 16384;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 =
-        ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS | TITLES | LEX_POS;
+        ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS | TITLES | LEX_POS | ORG_REACH;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;
@@ -570,6 +580,13 @@ pub(crate) struct FeatBuf {
     /// The segmenter's tag of each character's word, `ns` where the
     /// lexicon lists the word as a place ([`flags::LEX_POS`]).
     seg_tags: Vec<u64>,
+    /// Per character, the next end of any organisation suffix or name and of
+    /// a strong one in the clause ([`flags::ORG_REACH`]; `u32::MAX`: none).
+    org_next: Vec<[u32; 2]>,
+    /// Places ending before each character, and verbs starting before it
+    /// (prefix counts, [`flags::ORG_REACH`]).
+    places_before: Vec<u16>,
+    verbs_before: Vec<u16>,
 }
 
 impl FeatBuf {
@@ -839,6 +856,10 @@ pub(crate) fn extract_zh(
             buf.seg_tags.push(here);
         }
     }
+    let reach = flags & flags::ORG_REACH != 0 && flags & flags::LEXICON != 0;
+    if reach {
+        org_reach(chars, seg, buf);
+    }
     buf.offsets.push(0);
     for i in 0..n {
         let x = i as isize;
@@ -870,6 +891,10 @@ pub(crate) fn extract_zh(
                 }
             }
         }
+        if reach {
+            push_reach_feats(buf, i, seg.is_some());
+        }
+        let f = &mut buf.feats;
         if flags & flags::SHAPE != 0 {
             let (t0, tm, tp) = (ty(x), ty(x - 1), ty(x + 1));
             f.push(f1(15, t0));
@@ -941,6 +966,101 @@ pub(crate) fn extract_zh(
         buf.offsets.push(buf.feats.len() as u32);
     }
     buf.types = types;
+}
+
+/// Characters that end a clause for [`flags::ORG_REACH`] (brackets and
+/// quotes do not: 中国长江航运（集团）总公司 is one name).
+fn ends_clause(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '：' | '！' | '？' | '、' | ',' | ';' | ':' | '!' | '?' | '…'
+    ) || c.is_whitespace()
+}
+
+/// Distance bucket of [`flags::ORG_REACH`] (0: none within reach).
+fn reach_bucket(d: u32) -> u64 {
+    match d {
+        1 | 2 => d as u64,
+        3..=4 => 3,
+        5..=6 => 4,
+        7..=9 => 5,
+        10..=13 => 6,
+        14..=18 => 7,
+        19..=26 => 8,
+        _ => 0,
+    }
+}
+
+/// Fills [`FeatBuf::org_next`], [`FeatBuf::places_before`] and
+/// [`FeatBuf::verbs_before`] (after the lexicon pass).
+fn org_reach(chars: &[char], seg: Option<&[SegUnit]>, buf: &mut FeatBuf) {
+    let n = chars.len();
+    let org = (1u16 << cat::ORG_SUFFIX) | (1 << cat::ORG);
+    let places = (1u16 << cat::LOC) | (1 << cat::PLACE) | (1 << cat::TOWN);
+    buf.org_next.clear();
+    buf.org_next.resize(n, [u32::MAX; 2]);
+    let mut next = [u32::MAX; 2];
+    for i in (0..n).rev() {
+        buf.org_next[i] = next;
+        if ends_clause(chars[i]) {
+            next = [u32::MAX; 2];
+        } else if buf.end_mask[i] & org != 0 {
+            next[0] = i as u32;
+            if buf.end_len[i][cat::ORG as usize] > 0
+                || buf.end_len[i][cat::ORG_SUFFIX as usize] >= 2
+            {
+                next[1] = i as u32;
+            }
+        }
+    }
+    buf.places_before.clear();
+    let mut k = 0u16;
+    for i in 0..n {
+        buf.places_before.push(k);
+        if buf.end_mask[i] & places != 0 {
+            k = k.saturating_add(1);
+        }
+    }
+    buf.places_before.push(k);
+    buf.verbs_before.clear();
+    if let Some(seg) = seg {
+        let verbs = [
+            str_hash("v"),
+            str_hash("vd"),
+            str_hash("vi"),
+            str_hash("vg"),
+        ];
+        let mut k = 0u16;
+        for u in seg {
+            buf.verbs_before.push(k);
+            if (u.2 == 0 || u.2 == 3) && verbs.contains(&u.1) {
+                k = k.saturating_add(1);
+            }
+        }
+        buf.verbs_before.push(k);
+    }
+}
+
+/// The [`flags::ORG_REACH`] features of character `i`.
+fn push_reach_feats(buf: &mut FeatBuf, i: usize, seg: bool) {
+    let places = (1u16 << cat::LOC) | (1 << cat::PLACE) | (1 << cat::TOWN);
+    let [any, strong] = buf.org_next[i];
+    let d = |j: u32| if j == u32::MAX { 0 } else { j - i as u32 };
+    buf.feats.push(f1(21, reach_bucket(d(any))));
+    let b = reach_bucket(d(strong));
+    buf.feats.push(f1(22, b));
+    if b == 0 {
+        return;
+    }
+    let j = strong as usize;
+    let starts_place = (buf.start_mask[i] & places != 0) as u64;
+    let between = buf.places_before[j] - buf.places_before[i];
+    buf.feats.push(f2(23, b, starts_place));
+    buf.feats.push(f2(24, b, between.min(3) as u64));
+    if seg && buf.verbs_before.len() > j {
+        let verbs = buf.verbs_before[j] - buf.verbs_before[i + 1].min(buf.verbs_before[j]);
+        buf.feats.push(f2(25, b, verbs.min(2) as u64));
+    }
 }
 
 /// The grouped cluster features of a sentence ([`flags::CLUSTERS`], Chinese):
@@ -1189,6 +1309,46 @@ mod tests {
         let bad = vec![(0..6, "a"), (3..12, "b"), (20..40, "c")];
         assert_eq!(seg_units(s, &bad).len(), 9);
         assert_eq!(seg_units(s, &[]).len(), 9);
+    }
+
+    #[test]
+    fn org_reach_sees_a_far_organisation_suffix_within_the_clause() {
+        let mut lex = Lexicon::new(false);
+        lex.insert("工作队", 1 << cat::ORG_SUFFIX);
+        lex.insert("广州市", (1 << cat::WORD) | (1 << cat::LOC));
+        let cl = Clusters::default();
+        let feats = |s: &str, flags: u32| {
+            let chars: Vec<char> = s.chars().collect();
+            let mut buf = FeatBuf::default();
+            extract_zh(&chars, &lex, &cl, flags, None, None, &mut buf);
+            buf.flatten();
+            (0..chars.len())
+                .map(|i| buf.of(i).to_vec())
+                .collect::<Vec<_>>()
+        };
+        let on = flags::DEFAULT | flags::ORG_REACH;
+        let far = feats("广州市派驻清远市连南县寨岗镇工作队", on);
+        // from its first character (17 to the suffix's end): bucket 14–18,
+        // a place starts here
+        assert!(far[0].contains(&f1(22, 7)));
+        assert!(far[0].contains(&f2(23, 7, 1)));
+        assert!(far[1].contains(&f1(22, 7)));
+        assert!(far[1].contains(&f2(23, 7, 0)));
+        // at the suffix's own end there is none further on
+        assert!(far[16].contains(&f1(22, 0)));
+        // a comma ends the clause: nothing reaches past it
+        let cut = feats("广州市派驻，清远市连南县寨岗镇工作队", on);
+        assert!(cut[0].contains(&f1(22, 0)));
+        assert!(cut[0].contains(&f1(21, 0)));
+        // brackets do not end it
+        let br = feats("广州市（派驻）清远市连南县工作队", on);
+        assert!(br[0].contains(&f1(22, 7)));
+        // without the flag the features are those of the default
+        let off = feats("广州市派驻清远市连南县寨岗镇工作队", flags::DEFAULT);
+        for (a, b) in off.iter().zip(&far) {
+            assert!(a.iter().all(|k| b.contains(k)));
+            assert!(!a.contains(&f1(22, 7)) && !a.contains(&f1(22, 0)));
+        }
     }
 
     #[test]
