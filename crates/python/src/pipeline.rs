@@ -273,16 +273,18 @@ impl Pipeline {
     ///
     /// Items are ``str`` (or ``bytes``) — the n-th gets the id ``str(n)`` — or
     /// ``(id, text)`` pairs. The texts are annotated with the interpreter
-    /// released: on ``n_threads`` worker threads, which keep annotating the
-    /// next ``batch_size`` items while Python handles the documents already
-    /// yielded, or (``n_threads=1``) in the calling thread, ``batch_size``
-    /// items at a time. Memory is bounded by ``batch_size`` documents. The
-    /// documents are the same as calling the pipeline on each text, for any
-    /// ``n_threads``.
+    /// released on ``n_threads`` worker threads (as ``zhen annotate -j N``
+    /// annotates on N threads while its main thread reads and writes), which
+    /// keep annotating the next ``batch_size`` items while Python handles
+    /// the documents already yielded: with ``n_threads=1`` too, Python's
+    /// share (``to_json()``, writing, your own code) runs beside the
+    /// annotating instead of between documents. Memory is bounded by
+    /// ``batch_size`` documents. The documents are the same as calling the
+    /// pipeline on each text, for any ``n_threads``.
     ///
     /// Args:
     ///     texts: any iterable (a list, a generator, a file's lines, …).
-    ///     n_threads: 0 for all cores, 1 to stay in the calling thread.
+    ///     n_threads: worker threads; 0 for all cores.
     ///     batch_size: items read ahead and annotated before they are asked for.
     ///
     /// A text that fails (undecodable bytes, a wrong item type) raises at its
@@ -299,7 +301,6 @@ impl Pipeline {
         }
         let workers = match n_threads {
             0 => Workers::Global,
-            1 => Workers::Caller,
             n => Workers::Pool(Arc::new(
                 rayon::ThreadPoolBuilder::new()
                     .num_threads(n)
@@ -382,10 +383,11 @@ impl Pipeline {
     }
 }
 
-/// Where `pipe` annotates its documents.
+/// Where `pipe` annotates its documents: never in the calling thread, so
+/// that Python's handling of the documents yielded (rendering, writing)
+/// runs beside the annotating, as the `zhen annotate` main thread's writing
+/// does (one worker thread at `n_threads=1`, as `-j1` has one).
 enum Workers {
-    /// The calling thread, a batch at a time (`n_threads=1`).
-    Caller,
     /// rayon's global pool (all cores, or `RAYON_NUM_THREADS`).
     Global,
     /// A pool of its own.
@@ -397,7 +399,7 @@ impl Workers {
     fn spawn(&self, job: impl FnOnce() + Send + 'static) {
         match self {
             Workers::Pool(pool) => pool.spawn(job),
-            Workers::Caller | Workers::Global => rayon::spawn(job),
+            Workers::Global => rayon::spawn(job),
         }
     }
 }
@@ -436,8 +438,6 @@ impl Finished {
 enum Slot {
     /// The item is not a text (or the source failed): raised in its place.
     Unread(PyErr),
-    /// Annotated (or failed) in the calling thread.
-    Done(Result<Document, Failure>),
     /// Handed to a worker; its document arrives in `Finished` under this index.
     Running(usize),
 }
@@ -445,7 +445,7 @@ enum Slot {
 /// The iterator :meth:`Pipeline.pipe` returns: yields a :class:`Doc` per
 /// input item, in order.
 ///
-/// With worker threads it keeps up to `batch_size` items in flight: each
+/// It keeps up to `batch_size` items in flight: each
 /// item read is handed to the pool at once and the next document is
 /// yielded as soon as it is done, so the workers never wait for a whole
 /// batch to finish, nor for Python to consume one — while Python handles a
@@ -486,36 +486,7 @@ impl Pipe {
         }
     }
 
-    /// `n_threads=1`: reads the next batch and annotates it here, with the
-    /// interpreter released once for the whole batch.
-    fn fill_here(&mut self, py: Python<'_>) {
-        let mut items: Vec<PyResult<Input>> = Vec::with_capacity(self.batch);
-        while items.len() < self.batch {
-            match self.read(py) {
-                Some(item) => items.push(item),
-                None => break,
-            }
-        }
-        let pipeline = &self.pipeline;
-        let done: Vec<Option<Result<Document, Failure>>> = py.detach(|| {
-            items
-                .iter()
-                .map(|x| x.as_ref().ok().map(|x| annotate(pipeline, x)))
-                .collect()
-        });
-        for (item, doc) in items.into_iter().zip(done) {
-            self.queue.push_back(match (item, doc) {
-                (Err(e), _) => Slot::Unread(e),
-                (Ok(_), Some(doc)) => Slot::Done(doc),
-                (Ok(_), None) => Slot::Done(Err(Failure::new(
-                    Kind::Internal,
-                    "an item was not annotated",
-                ))),
-            });
-        }
-    }
-
-    /// Worker threads: reads items until `batch` are in flight (or the
+    /// Reads items until `batch` are in flight (or the
     /// source ends), handing each to the pool as it is read.
     fn top_up(&mut self, py: Python<'_>) {
         while self.queue.len() < self.batch {
@@ -542,15 +513,10 @@ impl Pipe {
     }
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Doc>> {
-        match self.workers {
-            Workers::Caller if self.queue.is_empty() => self.fill_here(py),
-            Workers::Caller => {}
-            Workers::Global | Workers::Pool(_) => self.top_up(py),
-        }
+        self.top_up(py);
         let doc = match self.queue.pop_front() {
             None => return Ok(None),
             Some(Slot::Unread(e)) => return Err(e),
-            Some(Slot::Done(doc)) => doc,
             Some(Slot::Running(index)) => {
                 let finished = &self.finished;
                 py.detach(|| finished.take(index))

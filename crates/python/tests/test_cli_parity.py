@@ -24,6 +24,7 @@ def test_every_format_equals_the_cli_files(nlp, corpus, cli_out):
         doc = nlp(text, id=name)
         stem = name[: -len(".txt")]
         assert doc.to_json().encode() == (cli_out / f"{stem}.jsonl").read_bytes(), name
+        assert doc.to_json(encoding="utf-8") == (cli_out / f"{stem}.jsonl").read_bytes(), name
         assert doc.to_conllu().encode() == (cli_out / f"{stem}.conllu").read_bytes(), name
         assert doc.to_conll().encode() == (cli_out / f"{stem}.conll").read_bytes(), name
         assert doc.to_csv().encode() == (cli_out / f"{stem}.csv").read_bytes(), name
@@ -66,6 +67,20 @@ def test_pipe_equals_the_streaming_cli(nlp, paragraphs):
     out = run_cli("annotate", "--jsonl", "--quiet", "-j", "2", stdin=lines.encode()).stdout
     ours = "".join(d.to_json() for d in nlp.pipe(paragraphs, n_threads=2))
     assert ours.encode() == out
+    # what scripts/bench-python measures: the bytes, at one worker thread too
+    one = b"".join(d.to_json(encoding="utf-8") for d in nlp.pipe(paragraphs, n_threads=1))
+    assert one == out
+
+
+def test_to_json_bytes_are_the_str_encoded(nlp):
+    doc = nlp("2019年5月10日，崔現忠前往羅定市新民村。Peter works in Brussels.", id="b")
+    for name in ("utf-8", "UTF-8", "utf8", "utf_8"):
+        data = doc.to_json(encoding=name)
+        assert isinstance(data, bytes)
+        assert data == doc.to_json().encode("utf-8")
+    assert isinstance(doc.to_json(encoding=None), str)
+    with pytest.raises(zhen.UsageError, match='encoding "gbk": the JSON line is UTF-8'):
+        doc.to_json(encoding="gbk")
 
 
 def test_convert_equals_the_cli(corpus):
