@@ -482,7 +482,7 @@ pub mod flags {
     /// as a place ([`crate::cat::LOC`]) gets the place tag `ns` in the
     /// segment features whatever the segmenter tagged it, so a prefecture
     /// that jieba's dictionary calls an adjective (清远 `a`) looks like one it
-    /// calls a place (韶关 `ns`). Off in the shipped zh-news-4.
+    /// calls a place (韶关 `ns`). Off in zh-news-4 and zh-news-8.
     pub const LEX_POS: u32 = 8192;
     /// Chinese, with [`LEXICON`]: how far the next end of an organisation
     /// suffix or name lies within the clause (no clause punctuation between;
@@ -492,7 +492,7 @@ pub mod flags {
     /// character: the distance to any suffix end, and to a strong one (an
     /// organisation of the lexicon or a suffix of two or more characters)
     /// alone, with whether a place starts here, with the number of places
-    /// ending between and (with [`SEGMENTS`]) of verbs between.
+    /// ending between and (with [`SEGMENTS`]) of verbs between. On in zh-news-8.
     pub const ORG_REACH: u32 = 16384;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 =
