@@ -10,7 +10,8 @@
 //! feature rows below N quantisation steps before tagging), `--dump FILE`
 //! (write `TOKEN GOLD PRED` columns for error analysis), `--repeat N` (also
 //! time N-1 extra tagging passes and print the fastest), `--titles on|off`
-//! (switch the English title rule, `flags::TITLES`, for an ablation).
+//! (switch the English title rule, `flags::TITLES`, for an ablation),
+//! `--companies on|off` (the same for the company rule, `flags::COMPANIES`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
     let mut dump: Option<PathBuf> = None;
     let mut repeat = 1usize;
     let mut titles: Option<bool> = None;
+    let mut companies: Option<bool> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--gold" => gold = args.next().map(PathBuf::from),
@@ -74,6 +76,14 @@ fn main() -> ExitCode {
                 Some("off") => titles = Some(false),
                 other => {
                     eprintln!("error: --titles takes on or off, not {other:?}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--companies" => match args.next().as_deref() {
+                Some("on") => companies = Some(true),
+                Some("off") => companies = Some(false),
+                other => {
+                    eprintln!("error: --companies takes on or off, not {other:?}");
                     return ExitCode::from(2);
                 }
             },
@@ -99,6 +109,9 @@ fn main() -> ExitCode {
     let load = t0.elapsed().as_secs_f64();
     if let Some(on) = titles {
         model.set_title_rule(on);
+    }
+    if let Some(on) = companies {
+        model.set_company_rule(on);
     }
     if prune > 0 {
         model.prune(prune);

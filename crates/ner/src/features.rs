@@ -494,9 +494,25 @@ pub mod flags {
     /// alone, with whether a place starts here, with the number of places
     /// ending between and (with [`SEGMENTS`]) of verbs between. On in zh-news-8.
     pub const ORG_REACH: u32 = 16384;
+    /// English, a step after decoding, not a feature: a person entity
+    /// whose words the lexicon lists as an organisation and as nothing else
+    /// (no place, person, surname or other name: a listed company such as
+    /// `Tencent` or `Johnson Controls`) becomes an organisation, unless an
+    /// honorific stands before it (`Mr Tencent` stays a person). The model
+    /// still decides where an entity is; the list only says which label a
+    /// known company gets. [`crate::NerModel::set_company_rule`] switches it
+    /// on any English model.
+    pub const COMPANIES: u32 = 32768;
     /// Every flag this version knows; a model with other bits is refused.
-    pub const KNOWN: u32 =
-        ALL | CLUSTERS | GROUP_UNIGRAMS | SECOND_PER | SEGMENTS | TITLES | LEX_POS | ORG_REACH;
+    pub const KNOWN: u32 = ALL
+        | CLUSTERS
+        | GROUP_UNIGRAMS
+        | SECOND_PER
+        | SEGMENTS
+        | TITLES
+        | LEX_POS
+        | ORG_REACH
+        | COMPANIES;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;

@@ -10,7 +10,8 @@ use zhen_core::Label;
 
 use crate::bio::TagSet;
 use crate::features::{
-    extract_en, extract_zh, flags, Clusters, FeatBuf, Lexicon, SegUnit, GROUPED, UNIGRAM_GROUP,
+    cat, extract_en, extract_zh, flags, unit_hash_token, Clusters, FeatBuf, Lexicon, SegUnit,
+    GROUPED, UNIGRAM_GROUP,
 };
 use crate::format;
 use crate::mem::{home, prefetch, zeroed};
@@ -784,6 +785,29 @@ fn untitle(tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
     *spans = out;
 }
 
+/// The company rule ([`flags::COMPANIES`]): a person entity whose words
+/// `lexicon` lists as an organisation and as nothing else becomes an
+/// organisation, unless an honorific ([`is_honorific`]) stands right before
+/// it. Other (MISC) entities are left alone: CoNLL-2003 tags a listed
+/// company's name as MISC where it names a market or an index (`Nasdaq`).
+fn relabel_companies(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
+    const ORG: u16 = 1 << cat::ORG;
+    const OTHER: u16 = (1 << cat::LOC) | (1 << cat::PER) | (1 << cat::SURNAME) | (1 << cat::MISC);
+    for (a, b, label) in spans.iter_mut() {
+        if *label != Label::Per || *b > tokens.len() {
+            continue;
+        }
+        if *a > 0 && is_honorific(tokens[*a - 1]) {
+            continue;
+        }
+        let units: Vec<u64> = tokens[*a..*b].iter().map(|t| unit_hash_token(t)).collect();
+        let mask = lexicon.get_units(&units);
+        if mask & ORG != 0 && mask & OTHER == 0 {
+            *label = Label::Org;
+        }
+    }
+}
+
 /// A trained named-entity tagger (`Send + Sync`; tag from many threads at once).
 ///
 /// Chinese models tag characters of simplified-Chinese text, English
@@ -868,7 +892,24 @@ impl NerModel {
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::TITLES != 0) {
             untitle(t, &mut spans);
         }
+        if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::COMPANIES != 0) {
+            relabel_companies(&self.ex.lexicon, t, &mut spans);
+        }
         spans
+    }
+
+    /// Switches [`flags::COMPANIES`] (listed companies are organisations)
+    /// on or off; a no-op for a Chinese model. Like the title rule it is not
+    /// learned and is stored with the model's flags when the model is
+    /// written.
+    pub fn set_company_rule(&mut self, on: bool) {
+        if self.ex.english {
+            if on {
+                self.ex.flags |= flags::COMPANIES;
+            } else {
+                self.ex.flags &= !flags::COMPANIES;
+            }
+        }
     }
 
     /// Switches [`flags::TITLES`] (honorifics outside person entities) on
@@ -1090,6 +1131,42 @@ mod tests {
         );
         assert!(!is_honorific("Lord") && !is_honorific("MR") && is_honorific("Mrs."));
         assert!(is_member_title("MEPs") && !is_member_title("Mp"));
+    }
+
+    #[test]
+    fn listed_companies_tagged_as_persons_become_organisations() {
+        let mut lex = Lexicon::new(true);
+        lex.insert("Tencent", 1 << cat::ORG);
+        lex.insert("Johnson Controls", 1 << cat::ORG);
+        lex.insert("Apple", (1 << cat::ORG) | (1 << cat::SURNAME));
+        lex.insert("Nasdaq", 1 << cat::ORG);
+        let toks = [
+            "Tencent", "and", "Johnson", "Controls", "hired", "Apple", "and", "Mr", "Tencent", "at",
+            "Nasdaq", "Johnson",
+        ];
+        let mut spans = vec![
+            (0, 1, Label::Per),
+            (2, 4, Label::Per),
+            (5, 6, Label::Per),
+            (8, 9, Label::Per),
+            (10, 11, Label::Misc),
+            (11, 12, Label::Per),
+        ];
+        relabel_companies(&lex, &toks, &mut spans);
+        // listed as a company and nothing else: an organisation, the whole
+        // span or nothing; a surname too, after an honorific, another label,
+        // or a piece of a listed name: left as it is
+        assert_eq!(
+            spans,
+            [
+                (0, 1, Label::Org),
+                (2, 4, Label::Org),
+                (5, 6, Label::Per),
+                (8, 9, Label::Per),
+                (10, 11, Label::Misc),
+                (11, 12, Label::Per),
+            ]
+        );
     }
 
     #[test]
