@@ -496,12 +496,14 @@ pub mod flags {
     pub const ORG_REACH: u32 = 16384;
     /// English, a step after decoding, not a feature: a person entity
     /// whose words the lexicon lists as an organisation and as nothing else
-    /// (no place, person, surname or other name: a listed company such as
-    /// `Tencent` or `Johnson Controls`) becomes an organisation, unless an
-    /// honorific stands before it (`Mr Tencent` stays a person). The model
-    /// still decides where an entity is; the list only says which label a
-    /// known company gets. [`crate::NerModel::set_company_rule`] switches it
-    /// on any English model.
+    /// (no place, person, surname or other name: `Johnson Controls`), and a
+    /// person or place entity that is one word of zhen's company list
+    /// ([`crate::is_listed_company`]: `Huawei`, `Tencent`), becomes an
+    /// organisation, unless an honorific stands before it (`Mr Tencent`
+    /// stays a person). The model still decides where an entity is; the
+    /// lists only say which label a known company gets.
+    /// [`crate::NerModel::set_company_rule`] switches it on any English
+    /// model.
     pub const COMPANIES: u32 = 32768;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 = ALL

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use zhen_core::Label;
 
@@ -785,24 +786,56 @@ fn untitle(tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
     *spans = out;
 }
 
+/// The company names the company rule ([`flags::COMPANIES`]) knows besides
+/// a model's lexicon: `crates/ner/data/companies-en.txt`, made by
+/// `scripts/companies-en` (single-word company names of @cspell/dict-companies
+/// 3.2.13, MIT, that are no common word, place or person name).
+const COMPANY_LIST: &str = include_str!("../data/companies-en.txt");
+
+/// Whether `name` is a company of zhen's built-in list (`Huawei`, `OpenAI`,
+/// `TikTok`; exact spelling), which the company rule
+/// ([`flags::COMPANIES`]) uses besides the model's lexicon.
+///
+/// ```
+/// assert!(zhen_ner::is_listed_company("Tencent"));
+/// assert!(!zhen_ner::is_listed_company("tencent") && !zhen_ner::is_listed_company("Paris"));
+/// ```
+pub fn is_listed_company(name: &str) -> bool {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        let mut v: Vec<&str> = COMPANY_LIST.lines().filter(|l| !l.is_empty()).collect();
+        v.sort_unstable();
+        v
+    });
+    list.binary_search(&name).is_ok()
+}
+
 /// The company rule ([`flags::COMPANIES`]): a person entity whose words
-/// `lexicon` lists as an organisation and as nothing else becomes an
-/// organisation, unless an honorific ([`is_honorific`]) stands right before
-/// it. Other (MISC) entities are left alone: CoNLL-2003 tags a listed
+/// `lexicon` lists as an organisation and as nothing else, and a person or
+/// place entity of one word of zhen's company list ([`is_listed_company`]),
+/// becomes an organisation, unless an honorific ([`is_honorific`]) stands
+/// right before it. A place is relabelled by the list alone, whose words are
+/// no places, not by the lexicon, whose companies can be places too (the
+/// Amazon). Other (MISC) entities are left alone: CoNLL-2003 tags a listed
 /// company's name as MISC where it names a market or an index (`Nasdaq`).
 fn relabel_companies(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
     const ORG: u16 = 1 << cat::ORG;
     const OTHER: u16 = (1 << cat::LOC) | (1 << cat::PER) | (1 << cat::SURNAME) | (1 << cat::MISC);
     for (a, b, label) in spans.iter_mut() {
-        if *label != Label::Per || *b > tokens.len() {
+        if !matches!(label, Label::Per | Label::Loc) || *b > tokens.len() {
             continue;
         }
         if *a > 0 && is_honorific(tokens[*a - 1]) {
             continue;
         }
-        let units: Vec<u64> = tokens[*a..*b].iter().map(|t| unit_hash_token(t)).collect();
-        let mask = lexicon.get_units(&units);
-        if mask & ORG != 0 && mask & OTHER == 0 {
+        let listed = *b == *a + 1 && is_listed_company(tokens[*a]);
+        let company = listed
+            || (*label == Label::Per && {
+                let units: Vec<u64> = tokens[*a..*b].iter().map(|t| unit_hash_token(t)).collect();
+                let mask = lexicon.get_units(&units);
+                mask & ORG != 0 && mask & OTHER == 0
+            });
+        if company {
             *label = Label::Org;
         }
     }
@@ -1140,9 +1173,10 @@ mod tests {
         lex.insert("Johnson Controls", 1 << cat::ORG);
         lex.insert("Apple", (1 << cat::ORG) | (1 << cat::SURNAME));
         lex.insert("Nasdaq", 1 << cat::ORG);
+        lex.insert("Amazon", 1 << cat::ORG);
         let toks = [
             "Tencent", "and", "Johnson", "Controls", "hired", "Apple", "and", "Mr", "Tencent", "at",
-            "Nasdaq", "Johnson",
+            "Nasdaq", "Johnson", "Huawei", "Huawei", "Mate", "Tencent", "Amazon",
         ];
         let mut spans = vec![
             (0, 1, Label::Per),
@@ -1151,11 +1185,17 @@ mod tests {
             (8, 9, Label::Per),
             (10, 11, Label::Misc),
             (11, 12, Label::Per),
+            (12, 13, Label::Per),
+            (13, 15, Label::Per),
+            (15, 16, Label::Loc),
+            (16, 17, Label::Loc),
         ];
         relabel_companies(&lex, &toks, &mut spans);
         // listed as a company and nothing else: an organisation, the whole
         // span or nothing; a surname too, after an honorific, another label,
-        // or a piece of a listed name: left as it is
+        // or a piece of a listed name: left as it is; the built-in list
+        // (Huawei, not in this lexicon) for one word only, and for places
+        // (Tencent) by the built-in list alone (Amazon stays a place)
         assert_eq!(
             spans,
             [
@@ -1165,6 +1205,10 @@ mod tests {
                 (8, 9, Label::Per),
                 (10, 11, Label::Misc),
                 (11, 12, Label::Per),
+                (12, 13, Label::Org),
+                (13, 15, Label::Per),
+                (15, 16, Label::Org),
+                (16, 17, Label::Loc),
             ]
         );
     }
