@@ -1175,8 +1175,8 @@ mod tests {
         lex.insert("Nasdaq", 1 << cat::ORG);
         lex.insert("Amazon", 1 << cat::ORG);
         let toks = [
-            "Tencent", "and", "Johnson", "Controls", "hired", "Apple", "and", "Mr", "Tencent", "at",
-            "Nasdaq", "Johnson", "Huawei", "Huawei", "Mate", "Tencent", "Amazon",
+            "Tencent", "and", "Johnson", "Controls", "hired", "Apple", "and", "Mr", "Tencent",
+            "at", "Nasdaq", "Johnson", "Huawei", "Huawei", "Mate", "Tencent", "Amazon",
         ];
         let mut spans = vec![
             (0, 1, Label::Per),

@@ -379,7 +379,10 @@ fn embedded_en_tags_companies() {
     let mr = ["Mr", "Xiaomi", "said", "profit", "rose", "."];
     let found = tag_tokens(m, &mr);
     assert_eq!(found.len(), 1);
-    assert_eq!((found[0].range.start, found[0].label.clone()), (1, Label::Per));
+    assert_eq!(
+        (found[0].range.start, found[0].label.clone()),
+        (1, Label::Per)
+    );
 }
 
 /// Scores the embedded zh model on the first 300 sentences of MSRA test,
