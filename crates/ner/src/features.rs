@@ -98,7 +98,7 @@ pub mod cat {
     pub const TOWN: u16 = 10;
     /// A frequent string of unlabeled news that is rarely an entity (policy
     /// slogans, products, titles: `scripts/phrases-zh`), so the model can
-    /// learn that a place suffix inside it (驻镇帮镇扶村) ends no place.
+    /// learn that a place suffix inside it (农村人居环境) ends no place.
     pub const PHRASE: u16 = 11;
     /// Number of categories.
     pub const COUNT: usize = 12;

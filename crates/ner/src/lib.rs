@@ -47,6 +47,7 @@ mod format;
 mod gazetteer;
 mod mem;
 mod model;
+mod rules;
 pub mod score;
 mod tag;
 mod train;

@@ -240,7 +240,14 @@ impl NerModel {
         let mut spans: Vec<Vec<(usize, usize, Label)>> = units
             .iter()
             .enumerate()
-            .map(|(i, u)| self.tag_units(u, None, segs.get(i).and_then(|s| s.as_deref())))
+            .map(|(i, u)| {
+                let seg = segs.get(i).and_then(|s| s.as_deref());
+                let mut spans = self.tag_units(u, None, seg);
+                if let Units::Chars(c) = u {
+                    crate::rules::apply(c, seg, &self.ex.lexicon, &mut spans);
+                }
+                spans
+            })
             .collect();
         if consistency {
             let hashes: Vec<Vec<u64>> = units

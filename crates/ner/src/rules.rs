@@ -1,0 +1,429 @@
+//! Pipeline-side rules of the Chinese tagger: corrections of one sentence's
+//! decoded spans from the structure of the text, its words and the model's
+//! lexicon (no retraining). Each rule is measured on the held-back dev slices
+//! (`models/README.md`, "Pipeline-side rules") and left only where no slice
+//! lost by it; each has a unit test of a case it fixes and one it must leave
+//! alone.
+//!
+//! * [`one_char_levels`]: a chain of "levels" with one-character stems
+//!   (驻镇帮镇扶村: 驻+镇, 帮+镇, 扶+村) is a slogan, not a place.
+//! * [`join_stationed`]: `PLACE 驻 PLACE … 工作队` is one organisation
+//!   (广州市派驻清远市连南县寨岗镇工作队), as the gold data tag
+//!   中国驻美国大使馆.
+//! * [`latin_names`]: a person's name in Latin letters inside Chinese text
+//!   keeps its words together (Barack Obama, not Barack).
+
+use zhen_core::Label;
+
+use crate::cues::ORG_SUFFIXES;
+use crate::features::{cat, str_hash, Lexicon, SegUnit};
+
+/// A unit span of a sentence: `(start, end, label)`.
+type Span = (usize, usize, Label);
+
+/// Applies every rule to one sentence's spans (kept sorted, never overlapping).
+pub(crate) fn apply(chars: &[char], seg: Option<&[SegUnit]>, lex: &Lexicon, spans: &mut Vec<Span>) {
+    one_char_levels(chars, lex, spans);
+    join_stationed(chars, seg, spans);
+    latin_names(chars, spans);
+}
+
+/// Administrative suffixes that end one level of a place name (州 is left
+/// out: 陈州, 曹州 are places with one-character stems).
+const LEVELS: &[char] = &['省', '市', '县', '区', '镇', '乡', '村'];
+
+/// Runs of two or more consecutive "levels" whose stem is one character
+/// (驻镇 帮镇 扶村 of 驻镇帮镇扶村), as unit ranges of `chars`. A level is a
+/// Han character that is no level suffix itself followed by a level suffix,
+/// neither of them inside a lexicon entry of two or more characters that is
+/// no [`cat::PHRASE`] (so 陕西省副省长 holds none: 陕西省 and 副省长 are
+/// words; nor the listed 镇赉县). Real places chain levels with stems of two
+/// or more characters (清远市连南县寨岗镇); in the five training files such a
+/// run (found with jieba's dictionary and the place list as the lexicon)
+/// never overlaps a gold entity: there they are 包乡包村, 走村串乡.
+fn level_runs(chars: &[char], lex: &Lexicon) -> Vec<(usize, usize)> {
+    let n = chars.len();
+    let candidate = |j: usize| {
+        j + 1 < n
+            && LEVELS.contains(&chars[j + 1])
+            && zhen_core::chars::is_han(chars[j])
+            && !LEVELS.contains(&chars[j])
+    };
+    let runs = |ok: &dyn Fn(usize) -> bool| {
+        let mut out = Vec::new();
+        let mut j = 0;
+        while j + 1 < n {
+            if ok(j) {
+                let mut k = j;
+                while k + 1 < n && ok(k) {
+                    k += 2;
+                }
+                if k - j >= 4 {
+                    out.push((j, k));
+                }
+                j = k;
+            } else {
+                j += 1;
+            }
+        }
+        out
+    };
+    // cheap first: most sentences have no two candidate levels in a row
+    if runs(&candidate).is_empty() {
+        return Vec::new();
+    }
+    let units: Vec<u64> = chars.iter().map(|&c| c as u64).collect();
+    let mut covered = vec![false; n];
+    lex.matches(&units, |s, e, mask| {
+        if e - s >= 2 && mask & !(1 << cat::PHRASE) != 0 {
+            covered[s..e].iter_mut().for_each(|c| *c = true);
+        }
+    });
+    runs(&|j| candidate(j) && !covered[j] && !covered[j + 1])
+}
+
+/// A chain of one-character levels ([`level_runs`]) is no place: a place or
+/// person inside it is dropped, a place ending in it is cut before it
+/// (清远市驻镇帮镇扶村 → 清远市), and an organisation that starts inside it
+/// and ends after it starts where the chain does (镇扶村工作队 of
+/// 驻镇帮镇扶村工作队: its name).
+pub(crate) fn one_char_levels(chars: &[char], lex: &Lexicon, spans: &mut Vec<Span>) {
+    if spans.is_empty() {
+        return;
+    }
+    for (a, b) in level_runs(chars, lex) {
+        for sp in spans.iter_mut() {
+            let (s, e) = (sp.0, sp.1);
+            if e <= a || s >= b {
+                continue;
+            }
+            match sp.2 {
+                Label::Org if s > a && e > b => sp.0 = a,
+                Label::Org if s < a || e > b => {}
+                _ if s >= a && e <= b => sp.1 = s,
+                Label::Loc if s < a && e <= b => sp.1 = a,
+                Label::Loc if s >= a && e > b => sp.0 = b,
+                _ => {}
+            }
+            // a piece of one character left over is no name either
+            if (sp.0, sp.1) != (s, e) && sp.1 < sp.0 + 2 {
+                sp.1 = sp.0;
+            }
+        }
+        spans.retain(|sp| sp.0 < sp.1);
+        untangle(spans);
+    }
+}
+
+/// Sorts spans by start and drops every span that overlaps a longer one
+/// (an organisation moved to a chain's start swallows what was there).
+fn untangle(spans: &mut Vec<Span>) {
+    spans.sort_by_key(|sp| (sp.0, sp.1));
+    let mut i = 1;
+    while i < spans.len() {
+        if spans[i].0 < spans[i - 1].1 {
+            let shorter = if spans[i].1 - spans[i].0 > spans[i - 1].1 - spans[i - 1].0 {
+                i - 1
+            } else {
+                i
+            };
+            spans.remove(shorter);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The verb of an office stationed elsewhere (中国驻美国大使馆,
+/// 广州市派驻清远市…工作队), after the first part.
+const STATIONED: char = '驻';
+
+/// Whether `chars` end in a listed organisation suffix ([`ORG_SUFFIXES`]): one
+/// of two or more characters, or of one that is not all of `chars` (工作队,
+/// 使馆, 办事处).
+fn ends_in_org_suffix(chars: &[char]) -> bool {
+    ORG_SUFFIXES.iter().any(|suf| {
+        let n = suf.chars().count();
+        chars.len() >= n
+            && (n >= 2 || chars.len() > n)
+            && chars
+                .iter()
+                .rev()
+                .zip(suf.chars().rev())
+                .all(|(a, b)| *a == b)
+    })
+}
+
+/// `A 驻 B … HEAD` is one organisation: A a place or organisation ending at
+/// 驻 (or at 派驻), B places directly after it, and HEAD an organisation the
+/// tagger found right after them, or an untagged noun word ending in an
+/// organisation suffix (工作队, 办事处, 大使馆; without words: a listed suffix
+/// of two or more characters). The gold data join the parts so (中国驻美国
+/// 大使馆, 联合国驻日内瓦办事处, 54 of the MSRA training file's 137 stationed
+/// mentions; the rest are titles: 中国驻美大使 stays a place and a place);
+/// the tagger cuts modern ones apart (LOC 清远市连南县 + ORG 寨岗镇工作队).
+pub(crate) fn join_stationed(chars: &[char], seg: Option<&[SegUnit]>, spans: &mut Vec<Span>) {
+    if spans.len() < 2 || !chars.contains(&STATIONED) {
+        return;
+    }
+    let nouns = [str_hash("n"), str_hash("nt"), str_hash("nz")];
+    let mut i = 0;
+    while i + 1 < spans.len() {
+        let (left, mut k) = (&spans[i], i + 1);
+        let after = left.1;
+        let verb = match chars.get(after..after + 2) {
+            Some(['驻', _]) => 1,
+            Some(['派', '驻']) => 2,
+            _ => 0,
+        };
+        if verb == 0 || !matches!(left.2, Label::Loc | Label::Org) {
+            i += 1;
+            continue;
+        }
+        // the places after the verb, then the head
+        let mut pos = after + verb;
+        while k < spans.len() && spans[k].0 == pos && spans[k].2 == Label::Loc {
+            pos = spans[k].1;
+            k += 1;
+        }
+        let end = if k < spans.len()
+            && spans[k].0 == pos
+            && spans[k].2 == Label::Org
+            && ends_in_org_suffix(&chars[spans[k].0..spans[k].1])
+        {
+            k += 1;
+            Some(spans[k - 1].1)
+        } else if k > i + 1 && spans.get(k).is_none_or(|s| s.0 > pos) {
+            let next = spans.get(k).map_or(chars.len(), |s| s.0);
+            head_word(chars, seg, pos, &nouns).filter(|&e| e <= next)
+        } else {
+            None
+        };
+        match end {
+            Some(end) => {
+                let start = spans[i].0;
+                spans.splice(i..k, [(start, end, Label::Org)]);
+                i += 1;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// The end of the organisation head word starting at `pos`: the segmenter's
+/// noun word there (two or more characters, ending in a suffix of
+/// [`ORG_SUFFIXES`]), or without words the longest listed suffix of two or
+/// more characters.
+fn head_word(chars: &[char], seg: Option<&[SegUnit]>, pos: usize, nouns: &[u64]) -> Option<usize> {
+    match seg {
+        Some(seg) => {
+            let &(_, tag, part, len) = seg.get(pos)?;
+            let end = pos + len as usize;
+            (part == 0
+                && len >= 2
+                && end <= chars.len()
+                && nouns.contains(&tag)
+                && ends_in_org_suffix(&chars[pos..end]))
+            .then_some(end)
+        }
+        None => ORG_SUFFIXES
+            .iter()
+            .map(|s| s.chars().collect::<Vec<char>>())
+            .filter(|s| s.len() >= 2 && chars[pos..].starts_with(s))
+            .map(|s| pos + s.len())
+            .max(),
+    }
+}
+
+/// A person ending in a Latin-script word takes the capitalised Latin words
+/// that follow it, one space apart (美国总统Barack Obama访华: PER Barack
+/// Obama, where the tagger stops at the space; the training files hold no
+/// spaces inside Latin names, so it never learned to cross one).
+pub(crate) fn latin_names(chars: &[char], spans: &mut [Span]) {
+    for i in 0..spans.len() {
+        let (s, mut e) = (spans[i].0, spans[i].1);
+        if spans[i].2 != Label::Per || e <= s || !chars[e - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        let limit = spans.get(i + 1).map_or(chars.len(), |n| n.0);
+        loop {
+            // one space, then a capitalised word of two or more letters
+            let word = e + 1;
+            if word >= limit || chars[e] != ' ' || !chars[word].is_ascii_uppercase() {
+                break;
+            }
+            let end = (word..limit)
+                .find(|&k| !chars[k].is_ascii_alphabetic())
+                .unwrap_or(limit);
+            // the word must end where the Latin text does (not Obama2 or Obama_x)
+            if end - word < 2 || chars.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                break;
+            }
+            e = end;
+        }
+        spans[i].1 = e;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::seg_units;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    fn lexicon(words: &[(&str, u16)]) -> Lexicon {
+        let mut lex = Lexicon::new(false);
+        for (w, c) in words {
+            lex.insert(w, 1 << c);
+        }
+        lex
+    }
+
+    fn show(c: &[char], spans: &[Span]) -> Vec<(String, Label)> {
+        spans
+            .iter()
+            .map(|(s, e, l)| (c[*s..*e].iter().collect(), l.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_chain_of_one_character_levels_is_no_place() {
+        let lex = lexicon(&[
+            ("清远", cat::PLACE),
+            ("清远市", cat::PLACE),
+            ("工作队", cat::WORD),
+        ]);
+        let c = chars("清远市驻镇帮镇扶村和各驻镇帮镇扶村工作队");
+        let mut spans = vec![(0, 9, Label::Loc), (14, 20, Label::Org)];
+        one_char_levels(&c, &lex, &mut spans);
+        assert_eq!(
+            show(&c, &spans),
+            [
+                ("清远市".into(), Label::Loc),
+                ("驻镇帮镇扶村工作队".into(), Label::Org)
+            ]
+        );
+        let c = chars("驻镇帮镇扶村工作开展");
+        let mut spans = vec![(0, 6, Label::Loc)];
+        one_char_levels(&c, &lex, &mut spans);
+        assert_eq!(spans, []);
+    }
+
+    #[test]
+    fn places_with_longer_stems_or_listed_levels_stay() {
+        let lex = lexicon(&[
+            ("镇赉县", cat::PLACE),
+            ("陕西省", cat::PLACE),
+            ("副省长", cat::WORD),
+        ]);
+        for (s, e) in [
+            ("清远市连南县寨岗镇石径村", 12),
+            ("吉林省镇赉县", 6),
+            ("陕西省副省长", 3),
+        ] {
+            let c = chars(s);
+            let mut spans = vec![(0, e, Label::Loc)];
+            one_char_levels(&c, &lex, &mut spans);
+            assert_eq!(spans, [(0, e, Label::Loc)], "{s}");
+        }
+        // one level alone (李村) is not a chain
+        let c = chars("在李村");
+        let mut spans = vec![(1, 3, Label::Loc)];
+        one_char_levels(&c, &lex, &mut spans);
+        assert_eq!(spans, [(1, 3, Label::Loc)]);
+    }
+
+    #[test]
+    fn a_stationed_office_is_one_organisation() {
+        let s = "在广州市派驻清远市连南县寨岗镇工作队的帮助下";
+        let c = chars(s);
+        let cut = |words: &[&str], tags: &[&'static str]| {
+            let mut pairs = Vec::new();
+            let mut b = 0;
+            for (w, t) in words.iter().zip(tags) {
+                pairs.push((b..b + w.len(), *t));
+                b += w.len();
+            }
+            seg_units(s, &pairs)
+        };
+        let seg = cut(
+            &[
+                "在",
+                "广州市",
+                "派驻",
+                "清远市",
+                "连南县",
+                "寨岗镇",
+                "工作队",
+                "的",
+                "帮助",
+                "下",
+            ],
+            &["p", "ns", "v", "ns", "ns", "ns", "n", "uj", "v", "f"],
+        );
+        let whole = vec![(1, 18, Label::Org)];
+        // a place, a place, a shorter organisation
+        let mut spans = vec![
+            (1, 4, Label::Loc),
+            (6, 12, Label::Loc),
+            (12, 18, Label::Org),
+        ];
+        join_stationed(&c, Some(&seg), &mut spans);
+        assert_eq!(spans, whole);
+        // two places and the untagged head word
+        let mut spans = vec![(1, 4, Label::Loc), (6, 15, Label::Loc)];
+        join_stationed(&c, Some(&seg), &mut spans);
+        assert_eq!(spans, whole);
+        // without words: a listed suffix of two or more characters only
+        let mut spans = vec![(1, 4, Label::Loc), (6, 15, Label::Loc)];
+        join_stationed(&c, None, &mut spans);
+        assert_eq!(spans, vec![(1, 4, Label::Loc), (6, 15, Label::Loc)]);
+    }
+
+    #[test]
+    fn a_stationed_person_stays_apart() {
+        // 中国驻美大使李肇星: a title, not an organisation
+        let s = "中国驻美大使李肇星";
+        let c = chars(s);
+        let seg = seg_units(
+            s,
+            &[
+                (0..6, "ns"),
+                (6..9, "v"),
+                (9..12, "ns"),
+                (12..18, "n"),
+                (18..27, "nr"),
+            ],
+        );
+        let before = vec![(0, 2, Label::Loc), (3, 4, Label::Loc), (6, 9, Label::Per)];
+        let mut spans = before.clone();
+        join_stationed(&c, Some(&seg), &mut spans);
+        assert_eq!(spans, before);
+    }
+
+    #[test]
+    fn a_latin_name_keeps_its_words() {
+        let c = chars("美国总统Barack Obama今天抵达上海");
+        let mut spans = vec![(4, 10, Label::Per), (17, 19, Label::Loc)];
+        latin_names(&c, &mut spans);
+        assert_eq!(spans, [(4, 16, Label::Per), (17, 19, Label::Loc)]);
+        // a lower-case word, a place, or a second space is not the name
+        for s in [
+            "他和Barack and Obama",
+            "他和Barack  Obama",
+            "他和Barack Obama1",
+        ] {
+            let c = chars(s);
+            let mut spans = vec![(2, 8, Label::Per)];
+            latin_names(&c, &mut spans);
+            assert_eq!(spans, [(2, 8, Label::Per)], "{s}");
+        }
+        let c = chars("在New York");
+        let mut spans = vec![(1, 4, Label::Loc)];
+        latin_names(&c, &mut spans);
+        assert_eq!(spans, [(1, 4, Label::Loc)]);
+    }
+}
