@@ -90,8 +90,98 @@ fn json<W: Write + ?Sized, T: Serialize + ?Sized>(out: &mut W, value: &T) -> Res
 /// Writes a string's JSON escape without the quotes: the escapes of two
 /// pieces joined are the escape of the two joined.
 fn escaped<W: Write + ?Sized>(out: &mut W, s: &str) -> Result<()> {
-    let quoted = serde_json::to_vec(s).expect("serializing a str to a Vec cannot fail");
-    out.write_all(&quoted[1..quoted.len() - 1]).map_err(io)
+    let mut buf = Vec::with_capacity(s.len() + s.len() / 16 + 8);
+    push_escaped(&mut buf, s);
+    out.write_all(&buf).map_err(io)
+}
+
+/// Appends a string's JSON escape without the quotes, as serde_json writes
+/// it: `"` and `\\` backslashed, the control chars below U+0020 as `\b`,
+/// `\t`, `\n`, `\f`, `\r` or `\u00XX` (lower-case hex), everything else as
+/// it is. Runs that need no escape are copied whole.
+fn push_escaped(buf: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        buf.extend_from_slice(&bytes[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            _ => buf.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 15) as usize],
+            ]),
+        }
+    }
+    buf.extend_from_slice(&bytes[start..]);
+}
+
+/// Appends a string as a JSON string, quotes included.
+fn push_json_str(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    push_escaped(buf, s);
+    buf.push(b'"');
+}
+
+/// Appends the JSON objects of `tokens`, comma-separated, after the
+/// `count` written before them (`count` goes up).
+fn push_tokens(
+    buf: &mut Vec<u8>,
+    count: &mut usize,
+    tokens: &[Token],
+    c: impl Fn(Span) -> (usize, usize),
+) {
+    buf.reserve(tokens.len() * 96);
+    for t in tokens {
+        if *count > 0 {
+            buf.push(b',');
+        }
+        *count += 1;
+        let (start, end) = c(t.span);
+        push_token(
+            buf,
+            &WTok {
+                start,
+                end,
+                text: &t.text,
+                norm: &t.norm,
+                pos: &t.pos,
+                upos: &t.upos,
+            },
+        );
+    }
+}
+
+/// Appends a token's JSON object (what serde_json writes for [`WTok`]),
+/// without serde's per-field machinery: tokens are most of a JSONL file.
+fn push_token(buf: &mut Vec<u8>, t: &WTok<'_>) {
+    buf.extend_from_slice(b"{\"start\":");
+    buf.extend_from_slice(zhen_core::decimal(&mut [0; 20], t.start).as_bytes());
+    buf.extend_from_slice(b",\"end\":");
+    buf.extend_from_slice(zhen_core::decimal(&mut [0; 20], t.end).as_bytes());
+    buf.extend_from_slice(b",\"text\":");
+    push_json_str(buf, t.text);
+    buf.extend_from_slice(b",\"norm\":");
+    push_json_str(buf, t.norm);
+    buf.extend_from_slice(b",\"pos\":");
+    push_json_str(buf, t.pos);
+    buf.extend_from_slice(b",\"upos\":");
+    push_json_str(buf, t.upos);
+    buf.push(b'}');
 }
 
 /// Writes one document as one JSON line.
@@ -121,20 +211,26 @@ fn write_via_parts<W: Write + ?Sized>(
 /// language and script at the end.
 pub(crate) struct JsonlParts<W: Write> {
     out: W,
-    spool: Box<dyn Spool>,
+    /// Where the tokens wait; `None`: in `held` (a small document).
+    spool: Option<Box<dyn Spool>>,
+    held: Vec<u8>,
     tokens: usize,
     entities: Vec<u8>,
 }
 
 impl<W: Write> JsonlParts<W> {
-    pub(crate) fn new(mut out: W, id: &str, mut spool: Box<dyn Spool>) -> Result<Self> {
-        spool.rewind().map_err(io)?;
+    /// The tokens wait in `spool`, or in memory without one.
+    pub(crate) fn new(mut out: W, id: &str, mut spool: Option<Box<dyn Spool>>) -> Result<Self> {
+        if let Some(spool) = &mut spool {
+            spool.rewind().map_err(io)?;
+        }
         out.write_all(b"{\"id\":").map_err(io)?;
         json(&mut out, id)?;
         out.write_all(b",\"text\":\"").map_err(io)?;
         Ok(JsonlParts {
             out,
             spool,
+            held: Vec::new(),
             tokens: 0,
             entities: Vec::new(),
         })
@@ -146,30 +242,23 @@ impl<W: Write> JsonlParts<W> {
             let (a, b) = idx.char_span(s);
             (before.chars + a, before.chars + b)
         };
-        let mut buf = Vec::new();
-        for t in &doc.tokens {
-            if self.tokens > 0 {
-                buf.push(b',');
-            }
-            self.tokens += 1;
-            let (start, end) = c(t.span);
-            json(
-                &mut buf,
-                &WTok {
-                    start,
-                    end,
-                    text: &t.text,
-                    norm: &t.norm,
-                    pos: &t.pos,
-                    upos: &t.upos,
-                },
-            )?;
-            if buf.len() >= 1 << 16 {
-                self.spool.write_all(&buf).map_err(io)?;
-                buf.clear();
+        match &mut self.spool {
+            None => push_tokens(&mut self.held, &mut self.tokens, &doc.tokens, c),
+            Some(spool) => {
+                // about 64 KiB at a time
+                let mut buf = Vec::new();
+                for chunk in doc.tokens.chunks(512) {
+                    buf.clear();
+                    push_tokens(&mut buf, &mut self.tokens, chunk, c);
+                    spool.write_all(&buf).map_err(io)?;
+                }
             }
         }
-        self.spool.write_all(&buf).map_err(io)?;
+        self.entities(doc, c)
+    }
+
+    /// Keeps the part's entities for the end.
+    fn entities(&mut self, doc: &Document, c: impl Fn(Span) -> (usize, usize)) -> Result<()> {
         for e in &doc.entities {
             if !self.entities.is_empty() {
                 self.entities.push(b',');
@@ -223,8 +312,13 @@ impl<W: Write> JsonlParts<W> {
             json(out, &WSpan { start, end })?;
         }
         out.write_all(b"],\"tokens\":[").map_err(io)?;
-        self.spool.rewind().map_err(io)?;
-        std::io::copy(&mut self.spool, out).map_err(io)?;
+        match &mut self.spool {
+            Some(spool) => {
+                spool.rewind().map_err(io)?;
+                std::io::copy(spool, out).map_err(io)?;
+            }
+            None => out.write_all(&self.held).map_err(io)?,
+        }
         out.write_all(b"],\"entities\":[").map_err(io)?;
         out.write_all(&self.entities).map_err(io)?;
         out.write_all(b"]}\n").map_err(io)?;
@@ -590,6 +684,41 @@ pub fn read_doccano_path(path: impl AsRef<Path>) -> Result<Vec<Document>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-written token objects and string escapes are what
+    /// serde_json writes, byte for byte (every control char, quotes,
+    /// backslashes, non-ASCII).
+    #[test]
+    fn tokens_and_escapes_are_written_as_serde_json_writes_them() {
+        let mut strings: Vec<String> = (0u8..0x80).map(|b| format!("a{}b", b as char)).collect();
+        strings
+            .extend(["", "\"", "\\", "王小明", "\u{2028}\u{7f}é", "x\"y\\z\n"].map(String::from));
+        for s in &strings {
+            let mut ours = Vec::new();
+            push_json_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).unwrap(), "{s:?}");
+            let t = WTok {
+                start: 7,
+                end: 123456,
+                text: s,
+                norm: "n",
+                pos: s,
+                upos: "",
+            };
+            let mut ours = Vec::new();
+            push_token(&mut ours, &t);
+            assert_eq!(ours, serde_json::to_vec(&t).unwrap(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escapes_match_serde_json(s in "\\PC*|[\\x00-\\x7f]*") {
+            let mut ours = Vec::new();
+            push_json_str(&mut ours, &s);
+            proptest::prop_assert_eq!(ours, serde_json::to_vec(&s).unwrap());
+        }
+    }
 
     #[test]
     fn minimal_input_gets_defaults() {

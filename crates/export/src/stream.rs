@@ -43,7 +43,7 @@ pub(crate) struct Before {
 }
 
 /// A place to keep JSONL's tokens until the end of the document: a file for
-/// a large document, memory (`std::io::Cursor<Vec<u8>>`) for a small one.
+/// a large document (without one, [`DocWriter`] keeps them in memory).
 pub trait Spool: Read + Write + Seek + Send {}
 impl<T: Read + Write + Seek + Send> Spool for T {}
 
@@ -223,13 +223,7 @@ impl<W: Write> DocWriter<W> {
                 }
                 Format::Conllu => Sink::Conllu(one()),
                 Format::Csv => Sink::Csv(Box::new(TokenTable::new(one(), &self.opts.csv)?)),
-                Format::Jsonl => {
-                    let spool = self
-                        .spool
-                        .take()
-                        .unwrap_or_else(|| Box::new(std::io::Cursor::new(Vec::new())));
-                    Sink::Jsonl(JsonlParts::new(one(), &self.id, spool)?)
-                }
+                Format::Jsonl => Sink::Jsonl(JsonlParts::new(one(), &self.id, self.spool.take())?),
                 Format::Doccano => Sink::Doccano(DoccanoParts::new(one(), &self.id)?),
                 Format::Brat => {
                     let txt = one();
