@@ -61,5 +61,5 @@ pub use lang::{language, Lang, MIN_CJK_CHARS, MIN_LETTERS};
 pub use pos::{PosTagger, TaggedSentence, TrainOptions};
 pub use route::{route, Route};
 pub use sentence::{paragraphs, sentences, MAX_SENTENCE_CHARS, QUOTE_LOOKAHEAD};
-pub use tokenizer::{Tok, Tokenizer};
+pub use tokenizer::{Tok, TokSpan, Tokenizer};
 pub use upos::{jieba_upos, ptb_upos, upos};

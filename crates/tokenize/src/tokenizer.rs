@@ -26,6 +26,21 @@ pub struct Tok {
     pub upos: &'static str,
 }
 
+/// A token of a sentence as [`Tokenizer::tokenize_into`] gives it: a [`Tok`]
+/// without its own strings (its current text is `&text.current()[current]`),
+/// so a caller that only prints or counts tokens allocates nothing per token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokSpan<'a> {
+    /// Byte range of the current (normalized) text.
+    pub current: Range<usize>,
+    /// Byte span of the original text.
+    pub span: Span,
+    /// Language-specific POS, as in [`Tok::pos`].
+    pub pos: &'a str,
+    /// Universal POS (UD v2).
+    pub upos: &'static str,
+}
+
 /// Chinese and English word tokeniser with POS tagging. `Send + Sync`: share
 /// one between threads.
 ///
@@ -161,6 +176,33 @@ impl Tokenizer {
     /// If `sentence` is out of bounds or not on char boundaries of the
     /// current text.
     pub fn tokenize(&self, text: &AlignedText, sentence: Range<usize>, route: Route) -> Vec<Tok> {
+        let mut spans = Vec::new();
+        self.tokenize_into(text, sentence, route, &mut spans);
+        let cur = text.current();
+        spans
+            .into_iter()
+            .map(|t| Tok {
+                norm: cur[t.current.clone()].to_string(),
+                pos: t.pos.to_string(),
+                current: t.current,
+                span: t.span,
+                upos: t.upos,
+            })
+            .collect()
+    }
+
+    /// The tokens of [`Tokenizer::tokenize`], appended to `out` without
+    /// copying their text or POS.
+    ///
+    /// # Panics
+    /// As [`Tokenizer::tokenize`].
+    pub fn tokenize_into<'a>(
+        &'a self,
+        text: &AlignedText,
+        sentence: Range<usize>,
+        route: Route,
+        out: &mut Vec<TokSpan<'a>>,
+    ) {
         let cur = text.current();
         let s = &cur[sentence.clone()];
         let base = sentence.start;
@@ -176,7 +218,7 @@ impl Tokenizer {
             .iter()
             .map(|r| base + r.start..base + r.end)
             .collect();
-        let mut out = Vec::with_capacity(abs.len());
+        out.reserve(abs.len());
         for p in text.project(&abs) {
             if p.original.is_empty() {
                 continue;
@@ -190,15 +232,13 @@ impl Tokenizer {
             } else {
                 ptb_upos(pos)
             };
-            out.push(Tok {
+            out.push(TokSpan {
                 current: p.current,
                 span: p.original,
-                norm: norm.to_string(),
-                pos: pos.to_string(),
+                pos,
                 upos,
             });
         }
-        out
     }
 
     fn english(&self, s: &str, with_pos: bool) -> (Vec<Range<usize>>, Vec<&str>, bool) {

@@ -41,7 +41,8 @@ mod pipeline;
 pub use error::{Error, Result};
 pub use options::PipelineOptions;
 pub use pipeline::{
-    lang_tag, AnnotateIter, Annotated, ConvertMode, Para, Pipeline, PipelineBuilder,
+    lang_tag, AnnotateIter, Annotated, ConvertMode, Para, Pipeline, PipelineBuilder, SegSentence,
+    Segmented,
 };
 
 pub use zhen_clean as clean;

@@ -11,11 +11,11 @@ use std::sync::OnceLock;
 
 use zhen_clean::{CleanOptions, CleanReport, Cleaner};
 use zhen_core::{
-    AlignedText, ByteRange, Bytes, Document, Entity, Paragraph, Script, Sentence, Token, Word,
+    AlignedText, ByteRange, Bytes, Document, Entity, Paragraph, Script, Sentence, Span, Token, Word,
 };
 use zhen_ner::{Gazetteer, Mention, NerModel, TagOptions, Text};
 use zhen_script::Converter;
-use zhen_tokenize::{Lang, PosTagger, Route, Tokenizer};
+use zhen_tokenize::{Lang, PosTagger, Route, TokSpan, Tokenizer};
 
 use crate::{Error, Result};
 
@@ -421,24 +421,31 @@ impl Pipeline {
         Ok((at, report, paras))
     }
 
-    /// Annotates one text.
-    pub fn annotate(&self, id: &str, text: &str) -> Result<Annotated> {
+    /// Cleans and converts `text` and cuts it into paragraphs and
+    /// sentences, each routed to its tokenizer: the first half of
+    /// [`Pipeline::annotate`]. [`Pipeline::tokens`] gives a sentence's tokens.
+    ///
+    /// ```
+    /// let pipeline = zhen::Pipeline::builder().entities(false).build()?;
+    /// let seg = pipeline.segment("開展工作。")?;
+    /// let mut tokens = Vec::new();
+    /// pipeline.tokens(&seg, 0, &mut tokens);
+    /// let words: Vec<&str> = tokens.iter().map(|t| &seg.text.original()[t.span.range()]).collect();
+    /// assert_eq!(words, ["開展", "工作", "。"]);
+    /// assert_eq!(tokens[0].pos, "v");
+    /// # Ok::<(), zhen::Error>(())
+    /// ```
+    pub fn segment(&self, text: &str) -> Result<Segmented> {
         let (at, clean_report, paras) = self.normalize(text)?;
         let cur = at.current();
-        let mut doc = Document::new(id, text);
-        // Room for the tokens up front: grown by doubling, the vector of a
-        // 1.3 MB document was copied (and its new pages faulted in) a dozen
-        // times, a tenth of a `zhen tokenize`. One token per 4 bytes is more
-        // than Chinese news has (about one per 5) and about what English
-        // has; pages never written are never touched.
-        doc.tokens.reserve(cur.len() / 4 + 1);
         // sentences (current ranges) with their paragraph and language
         let mut sent_ranges: Vec<Range<usize>> = Vec::new();
         let mut sent_meta: Vec<(usize, Lang)> = Vec::new();
+        let mut paragraphs = Vec::with_capacity(paras.len());
         let para_spans = at.project(&paras.iter().map(|p| p.range.clone()).collect::<Vec<_>>());
         for (pi, proj) in para_spans.iter().enumerate() {
             let p = &paras[proj.first];
-            doc.paragraphs.push(Paragraph {
+            paragraphs.push(Paragraph {
                 span: proj.original,
                 lang: lang_tag(&p.lang, p.script),
                 script: p.script,
@@ -448,42 +455,91 @@ impl Pipeline {
                 sent_meta.push((pi, p.lang));
             }
         }
-        let mut routed: Vec<Routed> = Vec::new();
-        for (si, proj) in at.project(&sent_ranges).into_iter().enumerate() {
-            let (paragraph, lang) = &sent_meta[proj.first];
+        let sentences = at
+            .project(&sent_ranges)
+            .into_iter()
+            .map(|proj| {
+                let (paragraph, lang) = &sent_meta[proj.first];
+                SegSentence {
+                    span: proj.original,
+                    paragraph: *paragraph,
+                    route: zhen_tokenize::route(lang, &cur[proj.current.clone()]),
+                    current: proj.current,
+                }
+            })
+            .collect();
+        Ok(Segmented {
+            text: at,
+            clean_report,
+            paragraphs,
+            sentences,
+        })
+    }
+
+    /// Appends the tokens of sentence `i` of `seg` (from
+    /// [`Pipeline::segment`] of this pipeline) to `out`, as
+    /// [`Pipeline::annotate`] puts them into its [`Document`].
+    ///
+    /// # Panics
+    /// If `i` is not a sentence of `seg`, or `seg` came from another text.
+    pub fn tokens<'p>(&'p self, seg: &Segmented, i: usize, out: &mut Vec<TokSpan<'p>>) {
+        let s = &seg.sentences[i];
+        self.tokenizer
+            .tokenize_into(&seg.text, s.current.clone(), s.route, out);
+    }
+
+    /// Annotates one text.
+    pub fn annotate(&self, id: &str, text: &str) -> Result<Annotated> {
+        let mut seg = self.segment(text)?;
+        let clean_report = std::mem::take(&mut seg.clean_report);
+        let mut doc = Document::new(id, text);
+        doc.paragraphs = std::mem::take(&mut seg.paragraphs);
+        let at = &seg.text;
+        let cur = at.current();
+        // Room for the tokens up front: grown by doubling, the vector of a
+        // 1.3 MB document was copied (and its new pages faulted in) a dozen
+        // times, a tenth of a `zhen tokenize`. One token per 4 bytes is more
+        // than Chinese news has (about one per 5) and about what English
+        // has; pages never written are never touched.
+        doc.tokens.reserve(cur.len() / 4 + 1);
+        doc.sentences.reserve(seg.sentences.len());
+        let mut routed: Vec<Routed> = Vec::with_capacity(seg.sentences.len());
+        let mut toks = Vec::new();
+        for (si, s) in seg.sentences.iter().enumerate() {
             doc.sentences.push(Sentence {
-                span: proj.original,
-                paragraph: *paragraph,
+                span: s.span,
+                paragraph: s.paragraph,
             });
-            let route = zhen_tokenize::route(lang, &cur[proj.current.clone()]);
-            let toks = self.tokenizer.tokenize(&at, proj.current.clone(), route);
+            toks.clear();
+            self.tokens(&seg, si, &mut toks);
             let first = doc.tokens.len();
-            let base = proj.current.start;
+            let base = s.current.start;
             let mut words = Vec::with_capacity(toks.len());
-            for t in toks {
+            for t in &toks {
                 words.push(ByteRange::new(t.current.start - base, t.current.end - base));
+                let norm = &cur[t.current.clone()];
                 let norm = match self.convert {
-                    ConvertMode::S2t => self.s2t.convert(&t.norm),
-                    _ => t.norm,
+                    ConvertMode::S2t => self.s2t.convert(norm),
+                    _ => norm.to_string(),
                 };
                 doc.tokens.push(Token {
                     span: t.span,
                     text: text[t.span.range()].to_string(),
                     norm,
-                    pos: t.pos,
+                    pos: t.pos.to_string(),
                     upos: t.upos.to_string(),
                     sentence: si,
                 });
             }
             routed.push(Routed {
-                current: proj.current,
-                route,
+                current: s.current.clone(),
+                route: s.route,
                 tokens: first..doc.tokens.len(),
                 words,
             });
         }
         if self.tag {
-            self.tag_entities(&at, &mut doc, &routed)?;
+            self.tag_entities(at, &mut doc, &routed)?;
         }
         debug_assert!(doc.validate().is_ok(), "{:?}", doc.validate());
         Ok(Annotated {
@@ -642,6 +698,36 @@ impl<I: Iterator<Item = (String, String)>> Iterator for AnnotateIter<'_, I> {
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next()
     }
+}
+
+/// A text cleaned, converted and cut into paragraphs and sentences by
+/// [`Pipeline::segment`]; [`Pipeline::tokens`] tokenizes its sentences one
+/// at a time, so a caller that prints tokens (`zhen tokenize`) keeps no
+/// [`Token`] with its four strings for every word of a document.
+#[derive(Clone, Debug)]
+pub struct Segmented {
+    /// The original text, the normalized text the tokenizers read, and the
+    /// alignment between them.
+    pub text: AlignedText,
+    /// What cleaning changed and removed (original spans).
+    pub clean_report: CleanReport,
+    /// The paragraphs, as in [`Document::paragraphs`].
+    pub paragraphs: Vec<Paragraph>,
+    /// The sentences, in text order.
+    pub sentences: Vec<SegSentence>,
+}
+
+/// A sentence of a [`Segmented`] text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegSentence {
+    /// Span of the original text.
+    pub span: Span,
+    /// Index of its paragraph in [`Segmented::paragraphs`].
+    pub paragraph: usize,
+    /// Byte range of the normalized (current) text.
+    pub current: Range<usize>,
+    /// Its tokenizer (and NER model).
+    pub route: Route,
 }
 
 /// A paragraph of the normalized text.

@@ -86,15 +86,30 @@ impl DocArgs {
         tag: bool,
         mut print: impl FnMut(&mut dyn std::io::Write, &zhen::Document) -> Result<()>,
     ) -> Result<i32> {
+        self.print_each_with(
+            tag,
+            |pipeline, id, text| Ok(pipeline.annotate(id, text)?.document),
+            |out, _, doc| print(out, doc),
+        )
+    }
+
+    /// Like [`DocArgs::print_each`], with `make` to process each input
+    /// (`pipeline, id, text`) before its `# doc=ID` line is written.
+    pub(crate) fn print_each_with<T>(
+        &self,
+        tag: bool,
+        make: impl Fn(&zhen::Pipeline, &str, &str) -> Result<T>,
+        mut print: impl FnMut(&mut dyn std::io::Write, &zhen::Pipeline, &T) -> Result<()>,
+    ) -> Result<i32> {
         use std::io::Write;
         let pipeline = self.pipeline.build(tag)?;
         let mut out = crate::io::stdout();
         let status = crate::io::for_each_input(&self.input, |id, text, many| {
-            let doc = pipeline.annotate(id, &text)?.document;
+            let made = make(&pipeline, id, &text)?;
             if many {
                 writeln!(out, "# doc={id}")?;
             }
-            print(&mut out, &doc)
+            print(&mut out, &pipeline, &made)
         })?;
         out.flush()?;
         Ok(status)
