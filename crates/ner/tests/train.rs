@@ -476,3 +476,54 @@ fn averaged_training_is_the_average_of_the_seeds_pruned() {
         .to_string();
     assert!(e.contains("no seeds"), "{e}");
 }
+
+#[test]
+fn passive_aggressive_and_loss_augmented_training_fit_their_data() {
+    let p = tiny();
+    let plain = TrainOptions {
+        epochs: 5,
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let mut bytes = Vec::new();
+    for (pa, cost) in [(1.0, 0.0), (0.0, 2.0), (1.0, 1.0)] {
+        let opts = TrainOptions {
+            pa,
+            cost,
+            ..plain.clone()
+        };
+        let m = train("zh", std::slice::from_ref(&p), None, opts).unwrap();
+        for s in read_bio(&p).unwrap() {
+            assert_eq!(
+                tag_bio(&m, &s, &TagOptions::default()),
+                s.spans(),
+                "pa {pa}, cost {cost}: {:?}",
+                s.tokens
+            );
+        }
+        let mut b = Vec::new();
+        m.write(&mut b).unwrap();
+        bytes.push(b);
+    }
+    let mut b = Vec::new();
+    train("zh", std::slice::from_ref(&p), None, plain.clone())
+        .unwrap()
+        .write(&mut b)
+        .unwrap();
+    // the step size changes the weights
+    assert_ne!(
+        bytes[0], b,
+        "PA updates train another model than the perceptron"
+    );
+    for (pa, cost) in [(-1.0, 0.0), (0.0, f32::NAN)] {
+        let bad = TrainOptions {
+            pa,
+            cost,
+            ..plain.clone()
+        };
+        let e = train("zh", std::slice::from_ref(&p), None, bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("must be a finite number of at least 0"), "{e}");
+    }
+}

@@ -52,6 +52,16 @@ pub struct Args {
     /// Feature families as a bit set (zhen_ner::flags; default: the library default).
     #[arg(long)]
     flags: Option<u32>,
+    /// Passive-aggressive updates (PA-I) with this aggressiveness C instead of
+    /// the perceptron's unit step: a wrong sentence moves the weights just far
+    /// enough to score the gold tags above the predicted ones by the number
+    /// of tags they differ in, at most C per feature (0: the perceptron).
+    #[arg(long, default_value_t = 0.0, value_name = "C")]
+    pa: f32,
+    /// Loss-augmented decoding in training: every wrong tag gets this added
+    /// to its score, so the gold tags must win by a margin (0: off).
+    #[arg(long, default_value_t = 0.0)]
+    cost: f32,
     /// English: add the training data's entity strings as a jackknifed gazetteer.
     #[arg(long)]
     gazetteer: bool,
@@ -77,6 +87,8 @@ pub fn run(args: Args) -> Result<i32> {
         other_conventions: args.train_other.clone(),
         flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT),
         train_gazetteer: args.gazetteer,
+        pa: args.pa,
+        cost: args.cost,
         id: args.id.clone(),
         verbose: true,
         segmenter: Some(&jieba),
