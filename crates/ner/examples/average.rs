@@ -1,8 +1,9 @@
 //! Averages models trained with different seeds into one.
 //!
 //! ```text
-//! cargo run --release -p zhen-ner --example average -- -o OUT.zner [--prune-q N] A.zner B.zner [C.zner …]
+//! cargo run --release -p zhen-ner --example average -- -o OUT.zner [--prune-q N] [--id ID] A.zner B.zner [C.zner …]
 //! ```
+//! `--id ID` names the averaged model (default: the first model's id).
 //! `--prune-q N` drops the rows of the averaged model whose largest weight is
 //! below N quantisation steps (averaging leaves many small weights: features
 //! that only one of the models learned).
@@ -17,9 +18,18 @@ fn main() -> ExitCode {
     let mut out = None;
     let mut inputs = Vec::new();
     let mut prune: i16 = 0;
+    let mut id = None;
     while let Some(a) = args.next() {
         if a == "-o" {
             out = args.next().map(PathBuf::from);
+        } else if a == "--id" {
+            match args.next() {
+                Some(s) if !s.is_empty() => id = Some(s),
+                _ => {
+                    eprintln!("error: --id needs a model id");
+                    return ExitCode::from(2);
+                }
+            }
         } else if a == "--prune-q" {
             match args.next().and_then(|s| s.parse().ok()) {
                 Some(q) => prune = q,
@@ -33,7 +43,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: average -o OUT.zner [--prune-q N] A.zner B.zner …");
+        eprintln!("usage: average -o OUT.zner [--prune-q N] [--id ID] A.zner B.zner …");
         return ExitCode::from(2);
     };
     let mut models = Vec::new();
@@ -47,7 +57,11 @@ fn main() -> ExitCode {
         }
     }
     let refs: Vec<&NerModel> = models.iter().collect();
-    let res = NerModel::average(&refs).and_then(|mut m| {
+    let res = NerModel::average(&refs).and_then(|m| {
+        let mut m = match &id {
+            Some(id) => m.with_id(id.as_str()),
+            None => m,
+        };
         if prune > 0 {
             m.prune(prune);
         }

@@ -879,6 +879,13 @@ impl NerModel {
         &self.id
     }
 
+    /// The same model under another id (e.g. an average of single-seed
+    /// runs named for the release it becomes).
+    pub fn with_id(mut self, id: impl Into<String>) -> NerModel {
+        self.id = id.into();
+        self
+    }
+
     /// The labels the model predicts.
     pub fn labels(&self) -> &[Label] {
         self.tags.labels()
