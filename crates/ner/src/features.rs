@@ -505,6 +505,24 @@ pub mod flags {
     /// [`crate::NerModel::set_company_rule`] switches it on any English
     /// model.
     pub const COMPANIES: u32 = 32768;
+    /// English: the case of the whole sentence ([`sentence_case`]) as
+    /// users meet it beside newswire: all lower case (social media) or every
+    /// word capitalised (headlines). In such a sentence the features that
+    /// read capitals (the token as written, shapes, capitalisation bits, the
+    /// cluster-with-capitals feature) and the gazetteer matches are features
+    /// of that case of their own, so training on lower- and title-cased copies
+    /// (`scripts/case-en`) teaches them without moving the weights that
+    /// ordinary text uses; the case-blind features (lower-cased words,
+    /// affixes, word n-grams, clusters) are shared. In lower case the
+    /// gazetteer is matched with every word capitalised (`new york` finds
+    /// `New York`). Ordinary and all-capitals sentences get the features
+    /// they get without the flag.
+    pub const CASE_MODES: u32 = 65536;
+    /// English, with [`CASE_MODES`]: every feature of a lower- or title-case
+    /// sentence is a feature of that case, the case-blind ones too, so the
+    /// weights that ordinary text uses learn from ordinary sentences alone
+    /// and a lower- or title-cased training copy moves only its own.
+    pub const CASE_SPLIT: u32 = 131072;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 = ALL
         | CLUSTERS
@@ -514,7 +532,9 @@ pub mod flags {
         | TITLES
         | LEX_POS
         | ORG_REACH
-        | COMPANIES;
+        | COMPANIES
+        | CASE_MODES
+        | CASE_SPLIT;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;
@@ -732,7 +752,7 @@ fn bits(mut mask: u16) -> impl Iterator<Item = usize> {
     })
 }
 
-fn push_lexicon_feats(buf: &mut FeatBuf, i: usize, n: usize, flags: u32) {
+fn push_lexicon_feats(buf: &mut FeatBuf, i: usize, n: usize, flags: u32, salt: u64) {
     // only the categories with a feature here, in category order
     let mut here = buf.start_mask[i] | buf.end_mask[i] | buf.inside[i];
     if flags & flags::LEX_CONTEXT != 0 {
@@ -747,23 +767,23 @@ fn push_lexicon_feats(buf: &mut FeatBuf, i: usize, n: usize, flags: u32) {
         let gs = g as u64;
         let s = buf.start_len[i][g];
         if s > 0 {
-            buf.feats.push(f2(40, gs, s.min(6) as u64));
+            buf.feats.push(f2(40 + salt, gs, s.min(6) as u64));
         }
         let e = buf.end_len[i][g];
         if e > 0 {
-            buf.feats.push(f2(41, gs, e.min(6) as u64));
+            buf.feats.push(f2(41 + salt, gs, e.min(6) as u64));
         }
         if buf.inside[i] & (1 << g) != 0 {
-            buf.feats.push(f1(42, gs));
+            buf.feats.push(f1(42 + salt, gs));
         }
         if flags & flags::LEX_CONTEXT != 0 {
             if i > 0 && buf.end_len[i - 1][g] > 0 {
                 buf.feats
-                    .push(f2(43, gs, buf.end_len[i - 1][g].min(4) as u64));
+                    .push(f2(43 + salt, gs, buf.end_len[i - 1][g].min(4) as u64));
             }
             if i + 1 < n && buf.start_len[i + 1][g] > 0 {
                 buf.feats
-                    .push(f2(44, gs, buf.start_len[i + 1][g].min(4) as u64));
+                    .push(f2(44 + salt, gs, buf.start_len[i + 1][g].min(4) as u64));
             }
         }
     }
@@ -920,7 +940,7 @@ pub(crate) fn extract_zh(
             f.push(f3(17, ty(x - 2) * 16 + tm, t0, tp * 16 + ty(x + 2)));
         }
         if flags & flags::LEXICON != 0 {
-            push_lexicon_feats(buf, i, n, flags);
+            push_lexicon_feats(buf, i, n, flags, 0);
             if flags & flags::WORDS != 0 {
                 let (w, pos, len) = buf.word[i];
                 buf.feats.push(f2(50, w, pos as u64));
@@ -1171,6 +1191,63 @@ fn shape(w: &str, short: bool) -> u64 {
     h
 }
 
+/// The case a whole English sentence is written in ([`flags::CASE_MODES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SentenceCase {
+    /// Newswire case, or all capitals (which the capitalisation bits already
+    /// mark): the features of a model without the flag.
+    Ordinary,
+    /// No capital letter anywhere, and at least one word with letters
+    /// (`biden and trump debate tonight`).
+    Lower,
+    /// Four or more words with letters, every one of them starting with a
+    /// capital, one of them a capitalised function word ([`HEADLINE_WORDS`]:
+    /// `For`, `At`), and not all in capitals (`Xi Calls For Unity At Party
+    /// Meeting`; not a results table, `Hove : Sussex 363 ( W. Athey 111 )`).
+    Title,
+}
+
+/// Function words that a headline in title case capitalises and a name
+/// rarely holds ([`SentenceCase::Title`]), sorted.
+const HEADLINE_WORDS: [&str; 40] = [
+    "A", "About", "After", "Against", "Amid", "An", "And", "Are", "As", "At", "Be", "Before",
+    "But", "By", "For", "From", "Has", "Have", "In", "Into", "Is", "Its", "Not", "Of", "On", "Or",
+    "Out", "Over", "Says", "Than", "That", "The", "To", "Under", "Up", "Was", "Were", "Will",
+    "With", "Without",
+];
+
+/// The case of a tokenised sentence; see [`SentenceCase`].
+pub(crate) fn sentence_case(tokens: &[&str]) -> SentenceCase {
+    let (mut words, mut capitalised, mut any_upper, mut any_lower) = (0, 0, false, false);
+    let mut function_word = false;
+    for t in tokens {
+        let Some(first) = t.chars().find(|c| c.is_alphabetic()) else {
+            continue;
+        };
+        words += 1;
+        capitalised += usize::from(first.is_uppercase() && t.starts_with(first));
+        any_upper |= t.chars().any(char::is_uppercase);
+        any_lower |= t.chars().any(char::is_lowercase);
+        function_word |= HEADLINE_WORDS.binary_search(t).is_ok();
+    }
+    if words > 0 && !any_upper {
+        SentenceCase::Lower
+    } else if words >= 4 && capitalised == words && any_lower && function_word {
+        SentenceCase::Title
+    } else {
+        SentenceCase::Ordinary
+    }
+}
+
+/// `t` with its first character in upper case (`york` → `York`).
+pub(crate) fn capitalised(t: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = t.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect::<String>().into(),
+        _ => t.into(),
+    }
+}
+
 /// Extracts English token features of a sentence into `buf`.
 pub(crate) fn extract_en(
     tokens: &[&str],
@@ -1186,8 +1263,35 @@ pub(crate) fn extract_en(
     buf.offsets.clear();
     buf.units.clear();
     buf.units.extend(tokens.iter().map(|t| unit_hash_token(t)));
+    let mode = if flags & flags::CASE_MODES != 0 {
+        sentence_case(tokens)
+    } else {
+        SentenceCase::Ordinary
+    };
+    // the template ids of the features that read capitals, and of the
+    // gazetteer matches, move by this much in a lower- or title-case sentence
+    let salt = match mode {
+        SentenceCase::Ordinary => 0,
+        SentenceCase::Lower => 1000,
+        SentenceCase::Title => 2000,
+    };
+    // the case-blind templates move too with CASE_SPLIT
+    let split = if flags & flags::CASE_SPLIT != 0 {
+        salt
+    } else {
+        0
+    };
     if flags & flags::LEXICON != 0 {
-        lexicon_pass(buf, lex, n);
+        if mode == SentenceCase::Lower {
+            // match the gazetteer as if every word were capitalised
+            let written = std::mem::take(&mut buf.units);
+            buf.units
+                .extend(tokens.iter().map(|t| unit_hash_token(&capitalised(t))));
+            lexicon_pass(buf, lex, n);
+            buf.units = written;
+        } else {
+            lexicon_pass(buf, lex, n);
+        }
     }
     let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
     let lh: Vec<u64> = lower.iter().map(|t| str_hash(t)).collect();
@@ -1220,17 +1324,17 @@ pub(crate) fn extract_en(
         let w = tokens[i];
         let lw = &lower[i];
         let f = &mut buf.feats;
-        f.push(f1(1, 0));
-        f.push(f1(2, buf.units[i]));
-        f.push(f1(3, lh[i]));
-        f.push(f1(4, shape(w, false)));
-        f.push(f1(5, sh[i]));
+        f.push(f1(1 + split, 0));
+        f.push(f1(2 + salt, buf.units[i]));
+        f.push(f1(3 + split, lh[i]));
+        f.push(f1(4 + salt, shape(w, false)));
+        f.push(f1(5 + salt, sh[i]));
         let chars: Vec<char> = lw.chars().collect();
         for k in 1..=4.min(chars.len()) {
             let pre: String = chars[..k].iter().collect();
             let suf: String = chars[chars.len() - k..].iter().collect();
-            f.push(f2(6, k as u64, str_hash(&pre)));
-            f.push(f2(7, k as u64, str_hash(&suf)));
+            f.push(f2(6 + split, k as u64, str_hash(&pre)));
+            f.push(f2(7 + split, k as u64, str_hash(&suf)));
         }
         let first = w.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase();
@@ -1243,31 +1347,31 @@ pub(crate) fn extract_en(
             | (!w.chars().any(|c| c.is_alphanumeric()) as u64) << 5
             | ((i == 0) as u64) << 6
             | (all_caps_sentence as u64) << 7;
-        f.push(f1(8, bits));
+        f.push(f1(8 + salt, bits));
         if flags & flags::CASED != 0 {
             let seen = lex.get_unit(lh[i]) & (1 << cat::WORD) != 0;
-            f.push(f2(30, seen as u64, bits & 0x43));
+            f.push(f2(30 + salt, seen as u64, bits & 0x43));
         }
-        f.push(f2(9, bits, lh[i]));
-        f.push(f1(10, l(x - 1)));
-        f.push(f1(11, l(x + 1)));
-        f.push(f1(12, l(x - 2)));
-        f.push(f1(13, l(x + 2)));
+        f.push(f2(9 + salt, bits, lh[i]));
+        f.push(f1(10 + split, l(x - 1)));
+        f.push(f1(11 + split, l(x + 1)));
+        f.push(f1(12 + split, l(x - 2)));
+        f.push(f1(13 + split, l(x + 2)));
         if flags & flags::SHAPE != 0 {
-            f.push(f1(14, s(x - 1)));
-            f.push(f1(15, s(x + 1)));
-            f.push(f3(16, s(x - 1), sh[i], s(x + 1)));
-            f.push(f2(17, l(x - 1), sh[i]));
-            f.push(f2(18, sh[i], l(x + 1)));
-            f.push(f3(19, s(x - 2), s(x - 1), sh[i]));
-            f.push(f3(20, sh[i], s(x + 1), s(x + 2)));
+            f.push(f1(14 + salt, s(x - 1)));
+            f.push(f1(15 + salt, s(x + 1)));
+            f.push(f3(16 + salt, s(x - 1), sh[i], s(x + 1)));
+            f.push(f2(17 + salt, l(x - 1), sh[i]));
+            f.push(f2(18 + salt, sh[i], l(x + 1)));
+            f.push(f3(19 + salt, s(x - 2), s(x - 1), sh[i]));
+            f.push(f3(20 + salt, sh[i], s(x + 1), s(x + 2)));
         }
         if flags & flags::NGRAMS != 0 {
-            f.push(f2(21, l(x - 1), lh[i]));
-            f.push(f2(22, lh[i], l(x + 1)));
-            f.push(f2(23, l(x - 2), l(x - 1)));
-            f.push(f2(24, l(x + 1), l(x + 2)));
-            f.push(f2(25, l(x - 1), l(x + 1)));
+            f.push(f2(21 + split, l(x - 1), lh[i]));
+            f.push(f2(22 + split, lh[i], l(x + 1)));
+            f.push(f2(23 + split, l(x - 2), l(x - 1)));
+            f.push(f2(24 + split, l(x + 1), l(x + 2)));
+            f.push(f2(25 + split, l(x - 1), l(x + 1)));
         }
         if flags & flags::CLUSTERS != 0 {
             // 10-bit fields, coarsest first; 0 = the word has no cluster.
@@ -1280,23 +1384,23 @@ pub(crate) fn extract_en(
             };
             let here = c(x);
             for g in 0..3 {
-                f.push(f2(31, g, here >> (10 * g) & 0x3ff));
+                f.push(f2(31 + split, g, here >> (10 * g) & 0x3ff));
             }
             // middle level with capitalisation; neighbours at the middle level;
             // cluster bigrams at the coarsest level
-            f.push(f2(32, here >> 10 & 0x3ff, bits & 0x43));
-            f.push(f1(33, c(x - 1) >> 10 & 0x3ff));
-            f.push(f1(34, c(x + 1) >> 10 & 0x3ff));
-            f.push(f2(35, c(x - 1) & 0x3ff, here & 0x3ff));
-            f.push(f2(36, here & 0x3ff, c(x + 1) & 0x3ff));
+            f.push(f2(32 + salt, here >> 10 & 0x3ff, bits & 0x43));
+            f.push(f1(33 + split, c(x - 1) >> 10 & 0x3ff));
+            f.push(f1(34 + split, c(x + 1) >> 10 & 0x3ff));
+            f.push(f2(35 + split, c(x - 1) & 0x3ff, here & 0x3ff));
+            f.push(f2(36 + split, here & 0x3ff, c(x + 1) & 0x3ff));
         }
         if flags & flags::LEXICON != 0 {
-            push_lexicon_feats(buf, i, n, flags);
+            push_lexicon_feats(buf, i, n, flags, salt);
         }
         if let Some(extra) = extra {
             if let Some(list) = extra.get(i) {
                 for s in list {
-                    buf.feats.push(f1(90, str_hash(s)));
+                    buf.feats.push(f1(90 + split, str_hash(s)));
                 }
             }
         }
@@ -1437,6 +1541,90 @@ mod tests {
         );
         assert!(q.len() - q0.len() >= 9, "{} vs {}", q.len(), q0.len());
         assert!(shared(&q, &s) < q.len());
+    }
+
+    #[test]
+    fn sentence_case_tells_lower_title_and_ordinary_text() {
+        let case = |s: &str| sentence_case(&s.split(' ').collect::<Vec<_>>());
+        assert_eq!(
+            case("biden and trump debate tonight on cnn"),
+            SentenceCase::Lower
+        );
+        assert_eq!(case("is chatgpt down ?"), SentenceCase::Lower);
+        assert_eq!(
+            case("Xi Calls For Unity At Party Meeting"),
+            SentenceCase::Title
+        );
+        assert_eq!(
+            case("Microsoft To Buy Activision For $69 Billion"),
+            SentenceCase::Title
+        );
+        assert_eq!(case("Biden met Xi in Woodside ."), SentenceCase::Ordinary);
+        assert_eq!(
+            case("LEICESTERSHIRE TAKE OVER AT TOP"),
+            SentenceCase::Ordinary
+        );
+        // too short to tell a headline from a name
+        assert_eq!(case("Phil Simmons"), SentenceCase::Ordinary);
+        assert_eq!(case("1996-08-30 , 12"), SentenceCase::Ordinary);
+        // `iPhone` does not start with a capital
+        assert_eq!(
+            case("Apple Shows New iPhone At Event"),
+            SentenceCase::Ordinary
+        );
+        // a results table capitalises its names but no function word
+        assert_eq!(
+            case("Hove : Sussex 363 ( W. Athey 111 )"),
+            SentenceCase::Ordinary
+        );
+        assert!(HEADLINE_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn case_modes_keep_ordinary_features_and_match_the_gazetteer_in_lower_case() {
+        let mut lex = Lexicon::new(true);
+        lex.insert("New York", 1 << cat::LOC);
+        let cl = Clusters::default();
+        let feats = |toks: &[&str], flags: u32| {
+            let mut buf = FeatBuf::default();
+            extract_en(toks, &lex, &cl, flags, None, &mut buf);
+            (0..toks.len())
+                .map(|i| buf.feats[buf.offsets[i] as usize..buf.offsets[i + 1] as usize].to_vec())
+                .collect::<Vec<_>>()
+        };
+        let base = flags::NGRAMS | flags::SHAPE | flags::LEXICON | flags::LEX_CONTEXT;
+        let on = base | flags::CASE_MODES;
+        for s in [
+            &["She", "flew", "to", "New", "York", "."][..],
+            &["NEW", "YORK", "WINS"][..],
+        ] {
+            assert_eq!(feats(s, base), feats(s, on), "{s:?}");
+        }
+        let lower = ["she", "flew", "to", "new", "york", "."];
+        let (off, with) = (feats(&lower, base), feats(&lower, on));
+        // without the flag lower case matches nothing; with it `new york` is
+        // the gazetteer's place, as a feature of lower-case text
+        assert!(!off[3].contains(&f2(40, cat::LOC as u64, 2)));
+        assert!(!with[3].contains(&f2(40, cat::LOC as u64, 2)));
+        assert!(with[3].contains(&f2(1040, cat::LOC as u64, 2)));
+        // the case-blind features are the same, the ones reading capitals move
+        assert!(
+            with[3].contains(&f1(3, str_hash("new"))) && off[3].contains(&f1(3, str_hash("new")))
+        );
+        assert!(off[3].contains(&f1(5, shape("new", true))));
+        assert!(!with[3].contains(&f1(5, shape("new", true))));
+        assert!(with[3].contains(&f1(1005, shape("new", true))));
+        let title = ["She", "Flew", "To", "New", "York"];
+        assert!(feats(&title, on)[3].contains(&f2(2040, cat::LOC as u64, 2)));
+        // CASE_SPLIT moves the case-blind features of such a sentence too, and
+        // leaves an ordinary sentence's alone
+        let split = on | flags::CASE_SPLIT;
+        let cut = feats(&lower, split);
+        assert!(!cut[3].contains(&f1(3, str_hash("new"))));
+        assert!(cut[3].contains(&f1(1003, str_hash("new"))));
+        assert_eq!(cut[3].len(), with[3].len());
+        let ordinary = ["She", "flew", "to", "New", "York", "."];
+        assert_eq!(feats(&ordinary, split), feats(&ordinary, base));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use zhen_core::Label;
 
 use crate::bio::TagSet;
 use crate::features::{
-    cat, extract_en, extract_zh, flags, unit_hash_token, Clusters, FeatBuf, Lexicon, SegUnit,
-    GROUPED, UNIGRAM_GROUP,
+    capitalised, cat, extract_en, extract_zh, flags, sentence_case, unit_hash_token, Clusters,
+    FeatBuf, Lexicon, SegUnit, SentenceCase, GROUPED, UNIGRAM_GROUP,
 };
 use crate::format;
 use crate::mem::{home, prefetch, zeroed};
@@ -933,7 +933,14 @@ impl NerModel {
             untitle(t, &mut spans);
         }
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::COMPANIES != 0) {
-            relabel_companies(&self.ex.lexicon, t, &mut spans);
+            if self.ex.flags & flags::CASE_MODES != 0 && sentence_case(t) == SentenceCase::Lower {
+                // the lists are capitalised, as the gazetteer matches are
+                let owned: Vec<String> = t.iter().map(|w| capitalised(w).into_owned()).collect();
+                let words: Vec<&str> = owned.iter().map(String::as_str).collect();
+                relabel_companies(&self.ex.lexicon, &words, &mut spans);
+            } else {
+                relabel_companies(&self.ex.lexicon, t, &mut spans);
+            }
         }
         spans
     }
