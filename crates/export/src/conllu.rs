@@ -41,7 +41,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use zhen_core::{CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
+use zhen_core::{CharCursor, Document, Paragraph, Script, Sentence, Span, Token};
 
 use crate::conll::push_entity;
 use crate::stream::Before;
@@ -103,7 +103,8 @@ pub(crate) fn write_part<W: Write + ?Sized>(
     opts: &ConlluOptions,
     before: &mut Before,
 ) -> Result<()> {
-    let idx = CharIndex::new(&doc.text);
+    // tokens come in text order: chars counted from one to the next
+    let mut idx = CharCursor::new(&doc.text);
     let mut s = String::new();
     let sent_prefix = util::replace_breaks(&doc.id, '_');
     let mut assigner = tags::Assigner::new(&doc.entities);

@@ -42,7 +42,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use zhen_core::{CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
+use zhen_core::{CharCursor, CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
 
 use crate::conll::push_entity;
 use crate::stream::Before;
@@ -205,7 +205,9 @@ impl<W: Write> TokenTable<W> {
     /// Adds the tokens of a checked document that is a part of a whole one
     /// (`before` says what came before it).
     pub(crate) fn add_part(&mut self, doc: &Document, before: &Before) -> Result<()> {
-        let idx = CharIndex::new(&doc.text);
+        // tokens come in text order: counting chars from one to the next
+        // costs less than indexing every char of the text
+        let mut idx = CharCursor::new(&doc.text);
         let raw = self.opts.raw_cells;
         let mut k = before.tokens;
         let mut assigner = tags::Assigner::new(&doc.entities);
@@ -311,7 +313,10 @@ impl<W: Write> EntityTable<W> {
     /// Adds the entities of a checked document that is a part of a whole
     /// one, `chars_before` chars into it.
     pub(crate) fn add_part(&mut self, doc: &Document, chars_before: usize) -> Result<()> {
-        let idx = CharIndex::new(&doc.text);
+        // entities in order of their start: chars counted from one to the
+        // next (a few per document) instead of indexing every char of the
+        // text
+        let mut idx = CharCursor::new(&doc.text);
         let raw = self.opts.raw_cells;
         let mut order: Vec<_> = doc.entities.iter().collect();
         order.sort_by_key(|e| (e.span.start, e.span.end));

@@ -18,7 +18,8 @@ use crate::Result;
 /// A corpus-level table or report: given every document that was annotated
 /// (or resumed) with its manifest record, in input order, then written.
 pub trait CorpusSink {
-    /// Takes one document.
+    /// Takes one document, without its tokens (their number is in the
+    /// record's counts).
     fn add(&mut self, doc: &Document, record: &DocRecord) -> Result<()>;
     /// Takes an input that failed (in input order among the documents).
     fn failure(&mut self, _failure: &Failure) {}
@@ -74,10 +75,11 @@ impl HtmlReport {
 }
 
 impl CorpusSink for HtmlReport {
-    fn add(&mut self, doc: &Document, _: &DocRecord) -> Result<()> {
+    fn add(&mut self, doc: &Document, record: &DocRecord) -> Result<()> {
         // the runner names every document's files after its id
         let view = html::relative_path(&doc.id, "html")?;
-        self.report.add(doc, &view);
+        let tokens = record.counts.get("tokens").copied().unwrap_or(0);
+        self.report.add_counted(doc, tokens, &view);
         Ok(())
     }
 
