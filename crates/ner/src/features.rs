@@ -505,7 +505,7 @@ pub mod flags {
     /// [`crate::NerModel::set_company_rule`] switches it on any English
     /// model.
     pub const COMPANIES: u32 = 32768;
-    /// English: the case of the whole sentence ([`sentence_case`]) as
+    /// English: the case of the whole sentence (`features::sentence_case`) as
     /// users meet it beside newswire: all lower case (social media) or every
     /// word capitalised (headlines). In such a sentence the features that
     /// read capitals (the token as written, shapes, capitalisation bits, the
