@@ -15,8 +15,9 @@
 //! * [`nonentities`]: an entity that is exactly a word of modern news the
 //!   labeled data almost never tag (民生, 中非; the data-derived list
 //!   `crates/ner/data/nonentities-zh.txt`) is dropped.
-//! * [`handle_names`]: social-media markup (`@`, `#`, `[…]`) is never inside
-//!   a name, and a person's Chinese name written together with a Latin
+//! * [`strip_markup`]: social-media markup (`@`, `#`, `[…]`) is never inside
+//!   a name.
+//! * [`handle_names`]: a person's Chinese name written together with a Latin
 //!   nickname in a handle (陈豪WaHoo, G_季总) is the Chinese name.
 //! * [`stretched_runs`]: no name overlaps a character stretched three times
 //!   or more (超超超美, 王王王).
@@ -39,6 +40,7 @@ pub(crate) fn apply(chars: &[char], seg: Option<&[SegUnit]>, lex: &Lexicon, span
     join_stationed(chars, seg, spans);
     latin_names(chars, spans);
     nonentities(chars, spans);
+    strip_markup(chars, spans);
     handle_names(chars, spans);
     stretched_runs(chars, spans);
 }
@@ -287,11 +289,28 @@ pub(crate) fn latin_names(chars: &[char], spans: &mut [Span]) {
 /// (`crates/ner/data/README.md`).
 const NONENTITY_LIST: &str = include_str!("../data/nonentities-zh.txt");
 
-/// Whether `chars` are a word of the non-entity list ([`NONENTITY_LIST`]).
+/// The words of [`NONENTITY_LIST`] as characters, and the length of the
+/// longest in characters.
+struct Nonentities {
+    words: HashSet<Box<[char]>>,
+    longest: usize,
+}
+
+/// Whether `chars` are a word of the non-entity list ([`NONENTITY_LIST`]):
+/// looked up by characters, without building a string, and only when no
+/// longer than the longest listed word.
 fn is_nonentity(chars: &[char]) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    let set = SET.get_or_init(|| NONENTITY_LIST.lines().filter(|l| !l.is_empty()).collect());
-    chars.len() >= 2 && set.contains(chars.iter().collect::<String>().as_str())
+    static LIST: OnceLock<Nonentities> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        let words: HashSet<Box<[char]>> = NONENTITY_LIST
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.chars().collect())
+            .collect();
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        Nonentities { words, longest }
+    });
+    chars.len() >= 2 && chars.len() <= list.longest && list.words.contains(chars)
 }
 
 /// Drops every entity that is exactly a listed non-entity ([`is_nonentity`]):
@@ -312,19 +331,11 @@ pub(crate) fn nonentities(chars: &[char], spans: &mut Vec<Span>) {
 /// ([哈哈]). No gold entity of the five training files holds one.
 const MARKUP: &[char] = &['@', '#', '[', ']'];
 
-/// Names in social-media handles (issue 17; Weibo conventions, checked on
-/// Weibo train):
-/// * an entity that crosses [`MARKUP`] keeps its longest piece without it, or
-///   is dropped when that piece is shorter than two characters (L@Chicken of
-///   `@AF丶L@Chicken_翼`, two handles);
-/// * a person in a handle (after `@`) that is one run of two or more Han
-///   characters with Latin letters, digits, `_` or `-` joined to it on either
-///   side is the Han name: where such characters touch a person's Han name
-///   inside a handle, Weibo train tags the Han name alone 48 times (陈浩民 of
-///   @陈浩民benny, 刘依依 of @刘依依2013) and the whole 11 times (@JoJo武夫,
-///   @林小萱Sandy); the tagger takes the whole (陈豪WaHoo). Outside handles
-///   the rule does not hold (CLUENER: 68 and 59) and is not applied.
-pub(crate) fn handle_names(chars: &[char], spans: &mut Vec<Span>) {
+/// Social-media markup is never inside a name (issue 17; Weibo
+/// conventions): an entity that crosses [`MARKUP`] keeps its longest piece
+/// without it, or is dropped when that piece is shorter than two characters
+/// (L@Chicken of `@AF丶L@Chicken_翼`, two handles).
+pub(crate) fn strip_markup(chars: &[char], spans: &mut Vec<Span>) {
     for sp in spans.iter_mut() {
         if chars[sp.0..sp.1].iter().any(|c| MARKUP.contains(c)) {
             let (mut a, mut b) = (sp.0, sp.0);
@@ -340,6 +351,21 @@ pub(crate) fn handle_names(chars: &[char], spans: &mut Vec<Span>) {
             }
             (sp.0, sp.1) = if b - a >= 2 { (a, b) } else { (sp.0, sp.0) };
         }
+    }
+    spans.retain(|sp| sp.0 < sp.1);
+}
+
+/// Names in social-media handles (issue 17; Weibo conventions, checked on
+/// Weibo train): a person in a handle (after `@`) that is one run of two or
+/// more Han characters with Latin letters, digits, `_` or `-` joined to it
+/// on either side is the Han name: where such characters touch a person's
+/// Han name inside a handle, Weibo train tags the Han name alone 48 times
+/// (陈浩民 of @陈浩民benny, 刘依依 of @刘依依2013) and the whole 11 times
+/// (@JoJo武夫, @林小萱Sandy); the tagger takes the whole (陈豪WaHoo).
+/// Outside handles the rule does not hold (CLUENER: 68 and 59) and is not
+/// applied. Run after [`strip_markup`].
+pub(crate) fn handle_names(chars: &[char], spans: &mut [Span]) {
+    for sp in spans.iter_mut() {
         // a handle: `@` and then nothing but Han, Latin letters, digits, `_` `-` 丶
         if sp.2 != Label::Per
             || chars[..sp.0]
@@ -366,7 +392,6 @@ pub(crate) fn handle_names(chars: &[char], spans: &mut Vec<Span>) {
             (sp.0, sp.1) = (sp.0 + a, sp.0 + b + 1);
         }
     }
-    spans.retain(|sp| sp.0 < sp.1);
 }
 
 /// Drops every entity that overlaps a run of three or more copies of one Han
@@ -571,6 +596,11 @@ mod tests {
             show(&c, &spans),
             [("民生银行".into(), Label::Org), ("北京".into(), Label::Loc)]
         );
+        // the longest listed words are found, and longer strings holding one are not
+        for s in ["高级人民法院", "全国代表大会"] {
+            assert!(is_nonentity(&chars(s)), "{s}");
+        }
+        assert!(!is_nonentity(&chars("省高级人民法院")));
         // the list is made of common words, not names or heads
         for s in ["北京", "中国", "汪洋", "华为", "王某", "集团", "公司"] {
             assert!(!is_nonentity(&chars(s)), "{s}");
@@ -585,6 +615,7 @@ mod tests {
             (11, 18, Label::Per),
             (22, 31, Label::Per),
         ];
+        strip_markup(&c, &mut spans);
         handle_names(&c, &mut spans);
         assert_eq!(
             show(&c, &spans),
@@ -596,7 +627,7 @@ mod tests {
         );
         let c = chars("#L#好");
         let mut spans = vec![(0, 4, Label::Org)];
-        handle_names(&c, &mut spans);
+        strip_markup(&c, &mut spans);
         assert_eq!(spans, []);
     }
 
@@ -613,12 +644,14 @@ mod tests {
             (27, 29, Label::Per),
         ];
         let before = spans.clone();
+        strip_markup(&c, &mut spans);
         handle_names(&c, &mut spans);
         assert_eq!(spans, before);
         // a mixed name outside a handle, a Latin one inside
         let c = chars("天王Sky说：@JoJo你好");
         let mut spans = vec![(0, 5, Label::Per), (8, 12, Label::Per)];
         let before = spans.clone();
+        strip_markup(&c, &mut spans);
         handle_names(&c, &mut spans);
         assert_eq!(spans, before);
     }
