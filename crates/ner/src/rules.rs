@@ -21,6 +21,10 @@
 //!   nickname in a handle (陈豪WaHoo, G_季总) is the Chinese name.
 //! * [`stretched_runs`]: no name overlaps a character stretched three times
 //!   or more (超超超美, 王王王).
+//!
+//! One rule reads the whole document: [`counted_things`], a "person" the
+//! document also counts where the tagger does not take it for one
+//! (1220斤黄金奈李) is a product.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -324,6 +328,92 @@ fn is_nonentity(chars: &[char]) -> bool {
 /// A longer entity holding one (民生银行) is left alone.
 pub(crate) fn nonentities(chars: &[char], spans: &mut Vec<Span>) {
     spans.retain(|&(s, e, _)| !is_nonentity(&chars[s..e]));
+}
+
+/// Measure words after which a name is a thing counted (1220斤黄金奈李),
+/// one a line: made by `scripts/measure-words-zh` from jieba's dictionary
+/// and the labeled training files (`crates/ner/data/README.md`).
+const MEASURE_LIST: &str = include_str!("../data/measure-words-zh.txt");
+
+/// Whether `c` is a numeral before a measure word (digits, full-width
+/// digits, Chinese numerals; the numerals of `scripts/measure-words-zh`).
+fn is_numeral(c: char) -> bool {
+    matches!(c, '0'..='9' | '０'..='９' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
+        | '十' | '百' | '千' | '万' | '两' | '几')
+}
+
+/// Whether position `a` of `chars` comes right after a numeral and a listed
+/// measure word ([`MEASURE_LIST`]).
+fn after_quantity(chars: &[char], a: usize) -> bool {
+    static SET: OnceLock<HashSet<char>> = OnceLock::new();
+    a >= 2
+        && a <= chars.len()
+        && is_numeral(chars[a - 2])
+        && SET
+            .get_or_init(|| {
+                MEASURE_LIST
+                    .lines()
+                    .filter_map(|l| l.chars().next())
+                    .collect()
+            })
+            .contains(&chars[a - 1])
+}
+
+/// A document's products taken for persons (黄金奈李, a plum variety): a
+/// person's string that the document also counts (a numeral and a measure
+/// word right before it, 1220斤黄金奈李) where neither the tagger nor
+/// document consistency (run before this rule) took it for a person is a
+/// thing, not a name. Every person with that string is
+/// dropped, and so is any entity inside a counted mention (奈李 of
+/// 1220斤黄金奈李 tagged LOC). The tagger itself is left to judge a person it
+/// tags right after a quantity (65岁李英琼): in `unlabeled/xwlb` such a
+/// person is right about as often as not (马克思 of 一篇马克思主义, which MSRA
+/// tags), while the strings this rule drops there (9 persons: 华龙一号, 唐卡,
+/// 乌军) are wrong but one (`models/README.md`, "Pipeline-side rules").
+/// `sentences` are one document's sentences; `spans` their entities.
+pub(crate) fn counted_things(sentences: &[&[char]], spans: &mut [Vec<Span>]) {
+    let mut persons: Vec<&[char]> = Vec::new();
+    for (c, sp) in sentences.iter().zip(spans.iter()) {
+        for &(s, e, ref l) in sp {
+            if *l == Label::Per && e - s >= 2 {
+                persons.push(&c[s..e]);
+            }
+        }
+    }
+    if persons.is_empty() {
+        return;
+    }
+    persons.sort_unstable();
+    persons.dedup();
+    // the counted strings, and their counted mentions (sentence, start, end)
+    let mut counted: Vec<&[char]> = Vec::new();
+    let mut mentions: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, (c, sp)) in sentences.iter().zip(spans.iter()).enumerate() {
+        for a in 2..c.len() {
+            if !after_quantity(c, a) {
+                continue;
+            }
+            for &p in &persons {
+                let b = a + p.len();
+                if c[a..].starts_with(p)
+                    && !sp.iter().any(|x| (x.0, x.1, &x.2) == (a, b, &Label::Per))
+                {
+                    counted.push(p);
+                    mentions.push((i, a, b));
+                }
+            }
+        }
+    }
+    if counted.is_empty() {
+        return;
+    }
+    for (i, (c, sp)) in sentences.iter().zip(spans.iter_mut()).enumerate() {
+        sp.retain(|&(s, e, ref l)| {
+            let thing = *l == Label::Per && counted.contains(&&c[s..e]);
+            let inside = mentions.iter().any(|&(k, a, b)| k == i && a <= s && e <= b);
+            !(thing || inside)
+        });
+    }
 }
 
 /// Characters of social-media markup that no name contains: `@` starts a
@@ -654,6 +744,33 @@ mod tests {
         strip_markup(&c, &mut spans);
         handle_names(&c, &mut spans);
         assert_eq!(spans, before);
+    }
+
+    #[test]
+    fn a_person_the_document_counts_is_a_thing() {
+        let a = chars("果园里，黄金奈李挂满枝头");
+        let b = chars("他卖出了1220斤黄金奈李和3箱黄金奈李");
+        let mut spans = vec![vec![(4, 8, Label::Per)], vec![(10, 12, Label::Loc)]];
+        counted_things(&[&a, &b], &mut spans);
+        assert_eq!(spans, [vec![], vec![]]);
+    }
+
+    #[test]
+    fn a_person_after_a_quantity_or_uncounted_stays() {
+        // the tagger takes 李英琼 for a person right after the quantity itself
+        let a = chars("65岁李英琼说，李英琼很好");
+        let before = vec![vec![(3, 6, Label::Per), (8, 11, Label::Per)]];
+        let mut spans = before.clone();
+        counted_things(&[&a], &mut spans);
+        assert_eq!(spans, before);
+        // 年 is no listed measure word (1998年江泽民), nor a letter a numeral
+        let b = chars("1998年江泽民与江泽民、A斤江泽民");
+        let before = vec![vec![(5, 8, Label::Per), (9, 12, Label::Per)]];
+        let mut spans = before.clone();
+        counted_things(&[&b], &mut spans);
+        assert_eq!(spans, before);
+        assert!(after_quantity(&chars("3亩黄桃"), 2));
+        assert!(!after_quantity(&chars("A亩黄桃"), 2));
     }
 
     #[test]

@@ -287,6 +287,17 @@ impl NerModel {
             };
             propagate(&hashes, &mut spans, min_units, &words, &short_form);
         }
+        // after consistency: a mention it tagged a person is no counted thing
+        if let Some(Units::Chars(_)) = units.first() {
+            let chars: Vec<&[char]> = units
+                .iter()
+                .map(|u| match u {
+                    Units::Chars(c) => *c,
+                    Units::Tokens(_) => &[][..],
+                })
+                .collect();
+            crate::rules::counted_things(&chars, &mut spans);
+        }
         spans
     }
 
