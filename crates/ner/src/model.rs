@@ -788,12 +788,13 @@ fn untitle(tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
 
 /// The company names the company rule ([`flags::COMPANIES`]) knows besides
 /// a model's lexicon: `crates/ner/data/companies-en.txt`, made by
-/// `scripts/companies-en` (single-word company names of @cspell/dict-companies
-/// 3.2.13, MIT, that are no common word, place or person name).
+/// `scripts/companies-en --icons` (single-word company and brand names
+/// of @cspell/dict-companies 3.2.13, MIT, and simple-icons 16.37.0, CC0, that
+/// are no common word, place or person name).
 const COMPANY_LIST: &str = include_str!("../data/companies-en.txt");
 
 /// Whether `name` is a company of zhen's built-in list (`Huawei`, `OpenAI`,
-/// `TikTok`; exact spelling), which the company rule
+/// `TikTok`, `Baidu`; exact spelling), which the company rule
 /// ([`flags::COMPANIES`]) uses besides the model's lexicon.
 ///
 /// ```
