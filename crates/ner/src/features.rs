@@ -523,6 +523,13 @@ pub mod flags {
     /// weights that ordinary text uses learn from ordinary sentences alone
     /// and a lower- or title-cased training copy moves only its own.
     pub const CASE_SPLIT: u32 = 131072;
+    /// A second-order decoder, not a feature: besides the scores of two tags
+    /// in a row, the model learns one for every three tags in a row (label
+    /// trigrams: how an entity's end, the next one's start and what lies
+    /// between go together), and Viterbi search runs over pairs of tags.
+    /// The feature weights are those of the first-order model; the model
+    /// file has a section more (`transitions2`, `ntags³` scores).
+    pub const SECOND_ORDER: u32 = 262144;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 = ALL
         | CLUSTERS
@@ -534,7 +541,8 @@ pub mod flags {
         | ORG_REACH
         | COMPANIES
         | CASE_MODES
-        | CASE_SPLIT;
+        | CASE_SPLIT
+        | SECOND_ORDER;
     /// The default: all but [`TRIGRAMS`] and [`CASED`], which did not help on
     /// held-out data (see models/README.md), in the [`GROUP_UNIGRAMS`] layout.
     pub const DEFAULT: u32 = NGRAMS | SHAPE | LEXICON | LEX_CONTEXT | WORDS | GROUP_UNIGRAMS;

@@ -15,7 +15,8 @@
 //!
 //! Sections: `meta` (language, id, feature flags, labels, lexicon and table
 //! sizes, weight scale), `transitions` (`f32` transition, start and end
-//! scores), `lexicon` and `clusters` (hash tables of `u64` key + `u32` value
+//! scores), `transitions2` (second-order models only: `f32` scores of tag
+//! trigrams, `ntags³`), `lexicon` and `clusters` (hash tables of `u64` key + `u32` value
 //! slots, see [`HashTable::from_raw`]), `narrow`, `wide` and `unigrams`
 //! (weight tables: per slot a `u64` key, then rows of `i16` weights padded
 //! to eight). Reading checks the length, the checksum, every section's
@@ -53,7 +54,17 @@ const CLUSTERS: &str = "clusters";
 const NARROW: &str = "narrow";
 const WIDE: &str = "wide";
 const UNIGRAMS: &str = "unigrams";
-const KNOWN: [&str; 7] = [META, TRANSITIONS, LEXICON, CLUSTERS, NARROW, WIDE, UNIGRAMS];
+const TRANSITIONS2: &str = "transitions2";
+const KNOWN: [&str; 8] = [
+    META,
+    TRANSITIONS,
+    LEXICON,
+    CLUSTERS,
+    NARROW,
+    WIDE,
+    UNIGRAMS,
+    TRANSITIONS2,
+];
 
 /// The bytes a model is read from: the program's own (used in place) or a
 /// buffer the caller keeps (tables are copied out of it).
@@ -231,8 +242,12 @@ pub(crate) fn write_v3(m: &NerModel) -> Vec<u8> {
     let [narrow, wide, uni] = table.parts();
     let lexicon = lexicon.to_raw();
     let clusters = clusters.map(|c| c.to_raw());
+    let trans2: Vec<u8> = m.trans2.iter().flat_map(|v| v.to_le_bytes()).collect();
     let mut sections: Vec<(&str, &[u8])> =
         vec![(META, &meta), (TRANSITIONS, &trans), (LEXICON, &lexicon)];
+    if m.ex.flags & flags::SECOND_ORDER != 0 {
+        sections.push((TRANSITIONS2, &trans2));
+    }
     if let Some(c) = &clusters {
         sections.push((CLUSTERS, c));
     }
@@ -439,6 +454,32 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
     let end = fl32.split_off(t * t + t);
     let start = fl32.split_off(t * t);
     let trans = fl32;
+    let trans2 = match (fl & flags::SECOND_ORDER != 0, section(TRANSITIONS2)) {
+        (true, Ok(r)) => {
+            let want = 4 * t * t * t;
+            if r.len() != want {
+                return Err(corrupt(
+                    r.start,
+                    format!(
+                        "the tag trigram scores take {} bytes; {t} tags need {want}",
+                        r.len()
+                    ),
+                ));
+            }
+            data[r]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+                .collect()
+        }
+        (true, Err(e)) => return Err(e),
+        (false, Ok(r)) => {
+            return Err(corrupt(
+                r.start,
+                "a `transitions2` section in a model without a second-order decoder",
+            ))
+        }
+        (false, Err(_)) => Vec::new(),
+    };
 
     let lr = section(LEXICON)?;
     let map = HashTable::from_raw(src.cow(lr.clone()), lex_keys)
@@ -486,6 +527,7 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
         table: FeatTable::from_parts(fl, narrow, wide, uni, rows),
         scale,
         trans,
+        trans2,
         start,
         end,
     })
@@ -578,6 +620,11 @@ fn read_v2(data: &[u8]) -> Result<NerModel> {
             fl & !flags::KNOWN
         )));
     }
+    if fl & flags::SECOND_ORDER != 0 {
+        return Err(Error::BadModel(
+            "a version 2 model with a second-order decoder (only version 3 stores one)".into(),
+        ));
+    }
     let at = c.p;
     let nl = c.count("labels", 1)?;
     if nl == 0 || nl > MAX_LABELS {
@@ -657,6 +704,7 @@ fn read_v2(data: &[u8]) -> Result<NerModel> {
         decoder: Decoder::new(&tags),
         tags,
         table,
+        trans2: Vec::new(),
         scale,
         trans,
         start,
@@ -708,6 +756,7 @@ mod tests {
             table: FeatTable::build(t, fl, &rows),
             scale: 0.01,
             trans: (0..t * t).map(|i| i as f32 / 7.0).collect(),
+            trans2: Vec::new(),
             start: vec![0.5; t],
             end: vec![-0.25; t],
             tags,
@@ -878,6 +927,45 @@ mod tests {
             }
         }
         assert!(edit(&|b| put32(b, counts + 64, f32::NAN.to_bits())).contains("weight scale"));
+    }
+
+    /// A second-order model stores its tag trigram scores in a section of
+    /// their own, which must be there exactly when the flag says so.
+    #[test]
+    fn second_order_scores_round_trip_and_are_checked() {
+        let mut m = tiny(false);
+        let t = m.tags.len();
+        m.ex.flags |= flags::SECOND_ORDER;
+        m.trans2 = (0..t * t * t).map(|i| (i % 11) as f32 - 5.0).collect();
+        let bytes = write_v3(&m);
+        let back = read(Source::Borrowed(&bytes), true).unwrap();
+        assert_eq!(back.trans2, m.trans2);
+        assert_eq!(write_v3(&back), bytes);
+        assert_eq!(tag(&back, "张三在北京市"), tag(&m, "张三在北京市"));
+
+        let edit = |b: &[u8], f: &dyn Fn(&mut Vec<u8>)| {
+            let mut b = b.to_vec();
+            f(&mut b);
+            fix_checksum(&mut b);
+            must_fail(&b)
+        };
+        let flags_at = section_of(&bytes, META).start + 4 + 2 + 4 + 6 + 1;
+        let first = write_v3(&tiny(false));
+        let put32 =
+            |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        let fl = m.ex.flags;
+        // the flag without the section, the section without the flag
+        let e = edit(&first, &|b| put32(b, flags_at, fl));
+        assert!(e.contains("`transitions2` is missing"), "{e}");
+        let e = edit(&bytes, &|b| put32(b, flags_at, fl & !flags::SECOND_ORDER));
+        assert!(e.contains("without a second-order decoder"), "{e}");
+        // a section of the wrong size
+        let entry = entry_of(&bytes, TRANSITIONS2);
+        let len = (4 * t * t * t - 4) as u64;
+        let e = edit(&bytes, &|b| {
+            b[entry + 24..entry + 32].copy_from_slice(&len.to_le_bytes())
+        });
+        assert!(e.contains("tag trigram scores take"), "{e}");
     }
 
     /// A crafted file whose tables have no empty slot still loads, and

@@ -551,24 +551,181 @@ pub(crate) struct Decoder {
     prev: Vec<Vec<u16>>,
     start_ok: Vec<bool>,
     end_ok: Vec<bool>,
+    /// Second-order decoding ([`flags::SECOND_ORDER`]): the allowed tag
+    /// pairs `(a, b)` (`a` before `b`), ascending, so the pairs that start
+    /// with tag `a` are `pairs[pair_at[a]..pair_at[a + 1]]`; …
+    pairs: Vec<(u16, u16)>,
+    pair_at: Vec<u32>,
+    /// … and per tag `a`, the pairs `(z, a)` that end in it, for `z` of
+    /// `prev[a]` in order.
+    into: Vec<Vec<u16>>,
 }
+
+/// Lanes of the second-order decoder: the pairs `(a, b)` of one tag `a`
+/// are scored together, `LANES2` successors `b` at a time.
+const LANES2: usize = 8;
 
 impl Decoder {
     pub fn new(tags: &TagSet) -> Decoder {
         let n = tags.len();
+        let prev: Vec<Vec<u16>> = (0..n)
+            .map(|b| {
+                (0..n)
+                    .filter(|&a| tags.allowed(a, b))
+                    .map(|a| a as u16)
+                    .collect()
+            })
+            .collect();
+        let pairs: Vec<(u16, u16)> = (0..n)
+            .flat_map(|a| (0..n).map(move |b| (a, b)))
+            .filter(|&(a, b)| tags.allowed(a, b))
+            .map(|(a, b)| (a as u16, b as u16))
+            .collect();
+        let pair_at: Vec<u32> = (0..=n)
+            .map(|a| pairs.partition_point(|p| (p.0 as usize) < a) as u32)
+            .collect();
+        let id = |z: u16, a: u16| pairs.binary_search(&(z, a)).expect("an allowed pair") as u16;
+        let into = prev
+            .iter()
+            .enumerate()
+            .map(|(a, zs)| zs.iter().map(|&z| id(z, a as u16)).collect())
+            .collect();
         Decoder {
             ntags: n,
-            prev: (0..n)
-                .map(|b| {
-                    (0..n)
-                        .filter(|&a| tags.allowed(a, b))
-                        .map(|a| a as u16)
-                        .collect()
-                })
-                .collect(),
+            prev,
             start_ok: (0..n).map(|t| tags.allowed_start(t)).collect(),
             end_ok: (0..n).map(|t| tags.allowed_end(t)).collect(),
+            pairs,
+            pair_at,
+            into,
         }
+    }
+
+    /// The best valid tag sequence of a second-order model
+    /// ([`flags::SECOND_ORDER`]): as [`Decoder::decode_with`], plus a score
+    /// `trans2[(z × ntags + a) × ntags + b]` for every three tags `z a b` in
+    /// a row. The search runs over the allowed tag pairs: pair `(a, b)` at
+    /// unit `i` keeps the score of the best path ending `a b` there: the
+    /// best over `z` of pair `(z, a)` at `i − 1` plus `trans2[z a b] +
+    /// trans[a b]`, plus `emit[i][b]`. The maxima are taken for all
+    /// successors `b` of one `a` at once (lanes); the best path is then
+    /// followed back by recomputing, at each unit, the same sums for the
+    /// pair on the path (the first, lowest `z` of the best sum wins, as in
+    /// [`Decoder::decode_with`]). `work` is a reusable buffer.
+    pub fn decode2_with(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        trans2: &[f32],
+        start: &[f32],
+        end: &[f32],
+        work: &mut Vec<f32>,
+    ) -> Vec<u16> {
+        let t = self.ntags;
+        let n = emit.len() / t;
+        if n == 0 {
+            return Vec::new();
+        }
+        let first = |j: usize| {
+            if self.start_ok[j] {
+                start[j] + emit[j]
+            } else {
+                f32::NEG_INFINITY
+            }
+        };
+        if n == 1 {
+            let mut best = (f32::NEG_INFINITY, 0usize);
+            for (j, &e) in end.iter().enumerate().take(t) {
+                let s = first(j) + e;
+                if self.end_ok[j] && s > best.0 {
+                    best = (s, j);
+                }
+            }
+            return vec![best.1 as u16];
+        }
+        let np = self.pairs.len();
+        // work: per tag a and predecessor z, the trigram and transition
+        // scores of a's successors padded to whole lanes (−∞), at `block[a]`; then the
+        // pairs' scores at every unit from 1 on
+        let succ = |a: usize| self.pair_at[a] as usize..self.pair_at[a + 1] as usize;
+        let width = |a: usize| succ(a).len().next_multiple_of(LANES2);
+        work.clear();
+        let mut block = Vec::with_capacity(t);
+        for a in 0..t {
+            block.push(work.len());
+            for &z in &self.prev[a] {
+                let row = (z as usize * t + a) * t;
+                let bs = &self.pairs[succ(a)];
+                let tr = &trans[a * t..(a + 1) * t];
+                work.extend(
+                    bs.iter()
+                        .map(|&(_, b)| trans2[row + b as usize] + tr[b as usize]),
+                );
+                work.resize(work.len() + width(a) - bs.len(), f32::NEG_INFINITY);
+            }
+        }
+        let nw = work.len();
+        work.resize(nw + n * np, f32::NEG_INFINITY);
+        let (w, delta) = work.split_at_mut(nw);
+        for (p, &(a, b)) in self.pairs.iter().enumerate() {
+            let (a, b) = (a as usize, b as usize);
+            delta[np + p] = first(a) + trans[a * t + b] + emit[t + b];
+        }
+        for i in 2..n {
+            let (done, rest) = delta.split_at_mut(i * np);
+            let last = &done[(i - 1) * np..];
+            let cur = &mut rest[..np];
+            let e = &emit[i * t..(i + 1) * t];
+            for (a, (&start_a, into)) in block.iter().zip(&self.into).enumerate() {
+                let (range, wd) = (succ(a), width(a));
+                for c in (0..range.len()).step_by(LANES2) {
+                    let mut best = [f32::NEG_INFINITY; LANES2];
+                    for (zi, &q) in into.iter().enumerate() {
+                        let d = last[q as usize];
+                        let at = start_a + zi * wd + c;
+                        let row: &[f32; LANES2] = w[at..at + LANES2].try_into().expect("a lane");
+                        for l in 0..LANES2 {
+                            let s = d + row[l];
+                            best[l] = if s > best[l] { s } else { best[l] };
+                        }
+                    }
+                    let ps = range.start + c..(range.start + c + LANES2).min(range.end);
+                    for (p, &bl) in ps.zip(&best) {
+                        let b = self.pairs[p].1 as usize;
+                        cur[p] = bl + e[b];
+                    }
+                }
+            }
+        }
+        let last = &delta[(n - 1) * np..];
+        let mut best = f32::NEG_INFINITY;
+        let mut p = 0usize;
+        for (q, &(_, b)) in self.pairs.iter().enumerate() {
+            if self.end_ok[b as usize] && last[q] + end[b as usize] > best {
+                best = last[q] + end[b as usize];
+                p = q;
+            }
+        }
+        let mut out = vec![0u16; n];
+        out[n - 1] = self.pairs[p].1;
+        out[n - 2] = self.pairs[p].0;
+        for i in (2..n).rev() {
+            let a = self.pairs[p].0 as usize;
+            let (range, wd) = (succ(a), width(a));
+            let before = &delta[(i - 1) * np..i * np];
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = self.into[a].first().copied().unwrap_or(0) as usize;
+            for (zi, &q) in self.into[a].iter().enumerate() {
+                let s = before[q as usize] + w[block[a] + zi * wd + (p - range.start)];
+                if s > best {
+                    best = s;
+                    arg = q as usize;
+                }
+            }
+            p = arg;
+            out[i - 2] = self.pairs[p].0;
+        }
+        out
     }
 
     /// The best valid tag sequence for emission scores `emit` (`n × ntags`),
@@ -857,13 +1014,16 @@ pub struct NerModel {
     pub(crate) table: FeatTable,
     pub(crate) scale: f32,
     pub(crate) trans: Vec<f32>,
+    /// Scores of three tags in a row (`ntags³`, [`flags::SECOND_ORDER`]);
+    /// empty in a first-order model.
+    pub(crate) trans2: Vec<f32>,
     pub(crate) start: Vec<f32>,
     pub(crate) end: Vec<f32>,
 }
 
 /// Per-thread tagging buffers: features, score accumulator, emissions, back
-/// pointers, table slots.
-type Scratch = (FeatBuf, Vec<i32>, Vec<f32>, Vec<u16>, Vec<u32>);
+/// pointers, table slots, and the second-order decoder's scores.
+type Scratch = (FeatBuf, Vec<i32>, Vec<f32>, Vec<u16>, Vec<u32>, Vec<f32>);
 
 thread_local! {
     static BUF: RefCell<Scratch> = RefCell::new(Default::default());
@@ -982,7 +1142,7 @@ impl NerModel {
         seg: Option<&[SegUnit]>,
     ) -> Vec<u16> {
         BUF.with(|b| {
-            let (buf, acc, emit, back, cands) = &mut *b.borrow_mut();
+            let (buf, acc, emit, back, cands, work) = &mut *b.borrow_mut();
             self.ex.extract(units, extra, seg, buf);
             let n = buf.offsets.len().saturating_sub(1);
             let w = self.table.acc_len();
@@ -994,8 +1154,14 @@ impl NerModel {
             for row in acc.chunks_exact(w) {
                 emit.extend(row[..t].iter().map(|&a| a as f32 * self.scale));
             }
-            self.decoder
-                .decode_with(emit, &self.trans, &self.start, &self.end, back)
+            if self.trans2.is_empty() {
+                self.decoder
+                    .decode_with(emit, &self.trans, &self.start, &self.end, back)
+            } else {
+                let (tr, tr2) = (&self.trans, &self.trans2);
+                self.decoder
+                    .decode2_with(emit, tr, tr2, &self.start, &self.end, work)
+            }
         })
     }
 
@@ -1073,6 +1239,7 @@ impl NerModel {
             table: FeatTable::build(t, first.ex.flags, &rows),
             scale,
             trans: avg(|m| &m.trans),
+            trans2: avg(|m| &m.trans2),
             start: avg(|m| &m.start),
             end: avg(|m| &m.end),
         })
@@ -1310,6 +1477,120 @@ mod tests {
                 }
                 assert_eq!(fast, want);
             }
+        }
+    }
+
+    /// The score of the tag path `tags` under first-order scores and, if
+    /// `trans2` is not empty, tag trigram scores.
+    fn path_score(
+        t: usize,
+        tags: &[u16],
+        emit: &[f32],
+        trans: &[f32],
+        trans2: &[f32],
+        start: &[f32],
+        end: &[f32],
+    ) -> f32 {
+        let n = tags.len();
+        let mut sc = start[tags[0] as usize] + end[tags[n - 1] as usize];
+        for (i, &b) in tags.iter().enumerate() {
+            sc += emit[i * t + b as usize];
+            if i > 0 {
+                sc += trans[tags[i - 1] as usize * t + b as usize];
+            }
+            if i > 1 && !trans2.is_empty() {
+                sc += trans2[(tags[i - 2] as usize * t + tags[i - 1] as usize) * t + b as usize];
+            }
+        }
+        sc
+    }
+
+    #[test]
+    fn second_order_viterbi_finds_the_best_valid_path() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 2001) as f32 / 100.0 - 10.0
+        };
+        for tags in [
+            TagSet::new(vec![Label::Per, Label::Loc]),
+            TagSet::with_second(vec![Label::Per, Label::Loc], &[Label::Per]),
+        ] {
+            let d = Decoder::new(&tags);
+            let t = tags.len();
+            // every valid path of up to 4 units, by extension
+            let mut paths: Vec<Vec<u16>> = (0..t as u16)
+                .filter(|&j| tags.allowed_start(j as usize))
+                .map(|j| vec![j])
+                .collect();
+            let mut by_len = vec![Vec::new()];
+            for _ in 0..4 {
+                by_len.push(paths.clone());
+                let mut longer = Vec::new();
+                for p in &paths {
+                    let last = *p.last().unwrap() as usize;
+                    for j in 0..t as u16 {
+                        if tags.allowed(last, j as usize) {
+                            longer.push([&p[..], &[j]].concat());
+                        }
+                    }
+                }
+                paths = longer;
+            }
+            let mut work = Vec::new();
+            for round in 0..200 {
+                let n = 1 + round % 4;
+                let emit: Vec<f32> = (0..n * t).map(|_| rnd()).collect();
+                let trans: Vec<f32> = (0..t * t).map(|_| rnd()).collect();
+                let trans2: Vec<f32> = (0..t * t * t).map(|_| rnd()).collect();
+                let start: Vec<f32> = (0..t).map(|_| rnd()).collect();
+                let end: Vec<f32> = (0..t).map(|_| rnd()).collect();
+                let score = |p: &[u16]| path_score(t, p, &emit, &trans, &trans2, &start, &end);
+                let best = by_len[n]
+                    .iter()
+                    .filter(|p| tags.allowed_end(*p.last().unwrap() as usize))
+                    .max_by(|a, b| score(a).total_cmp(&score(b)))
+                    .unwrap();
+                let got = d.decode2_with(&emit, &trans, &trans2, &start, &end, &mut work);
+                assert_eq!(&got, best, "{t} tags, round {round}");
+                // without trigram scores it is the first-order decoder's best
+                let zeros = vec![0f32; t * t * t];
+                let got = d.decode2_with(&emit, &trans, &zeros, &start, &end, &mut work);
+                let first = d.decode(&emit, &trans, &start, &end);
+                let score1 = |p: &[u16]| path_score(t, p, &emit, &trans, &[], &start, &end);
+                assert_eq!(score1(&got), score1(&first), "{t} tags, round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn second_order_viterbi_keeps_to_valid_transitions_on_long_input() {
+        let tags = TagSet::with_second(vec![Label::Per, Label::Loc, Label::Org], &[Label::Per]);
+        let d = Decoder::new(&tags);
+        let t = tags.len();
+        let n = 300;
+        // emissions that alone pick I-PER everywhere, trigrams that favour
+        // O after two I tags
+        let emit: Vec<f32> = (0..n * t)
+            .map(|i| if i % t == 2 { 9.0 } else { 0.0 })
+            .collect();
+        let trans2: Vec<f32> = (0..t * t * t).map(|i| (i % 7) as f32).collect();
+        let zeros = vec![0f32; t * t];
+        let out = d.decode2_with(
+            &emit,
+            &zeros,
+            &trans2,
+            &vec![0.0; t],
+            &vec![0.0; t],
+            &mut Vec::new(),
+        );
+        assert_eq!(out.len(), n);
+        assert!(tags.allowed_start(out[0] as usize));
+        assert!(tags.allowed_end(out[n - 1] as usize));
+        for w in out.windows(2) {
+            assert!(tags.allowed(w[0] as usize, w[1] as usize), "{out:?}");
         }
     }
 

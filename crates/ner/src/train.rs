@@ -461,7 +461,9 @@ pub fn train(
         })
         .collect();
     let decoder = Decoder::new(&tags);
-    let nt = t * t + 2 * t;
+    // transitions, start and end scores, and (second order) tag trigrams
+    let second = fl & flags::SECOND_ORDER != 0;
+    let nt = t * t + 2 * t + if second { t * t * t } else { 0 };
     let mut wts = Weights {
         t,
         index: IdMap::default(),
@@ -475,6 +477,7 @@ pub fn train(
     let mut buf = FeatBuf::default();
     let mut emit: Vec<f32> = Vec::new();
     let mut back: Vec<u16> = Vec::new();
+    let mut work: Vec<f32> = Vec::new();
     let mut c: f64 = 1.0;
     // keys of the source-private feature copies (left out of the model)
     let mut copies: IdMap<()> = IdMap::default();
@@ -529,8 +532,13 @@ pub fn train(
                 }
             }
             let (tr, rest) = wts.tw.split_at(t * t);
-            let (st, en) = rest.split_at(t);
-            let pred = decoder.decode_with(&emit, tr, st, en, &mut back);
+            let (st, rest) = rest.split_at(t);
+            let (en, tr2) = rest.split_at(t);
+            let pred = if second {
+                decoder.decode2_with(&emit, tr, tr2, st, en, &mut work)
+            } else {
+                decoder.decode_with(&emit, tr, st, en, &mut back)
+            };
             if pred != s.gold {
                 errors += 1;
                 let step = if options.pa > 0.0 {
@@ -560,6 +568,16 @@ pub fn train(
                         wts.tacc[gi] += cs;
                         wts.tw[pi] -= step;
                         wts.tacc[pi] -= cs;
+                    }
+                    if second && i >= 2 {
+                        let (gi, pi) =
+                            (trigram(t, &s.gold[i - 2..=i]), trigram(t, &pred[i - 2..=i]));
+                        if gi != pi {
+                            wts.tw[gi] += step;
+                            wts.tacc[gi] += cs;
+                            wts.tw[pi] -= step;
+                            wts.tacc[pi] -= cs;
+                        }
                     }
                 }
                 let (g, p) = (
@@ -634,7 +652,7 @@ pub fn train(
 /// (with the loss-augmenting cost, if any, which the loss then accounts
 /// for). ‖Δφ‖² counts every feature of a differing position twice (once
 /// up for the gold tag, once down for the predicted one) and every
-/// differing transition twice.
+/// differing transition (and tag trigram of a second-order model) twice.
 fn pa_step(
     emit: &[f32],
     tw: &[f32],
@@ -645,12 +663,16 @@ fn pa_step(
     options: &TrainOptions<'_>,
 ) -> f32 {
     let n = gold.len();
+    let second = tw.len() > t * t + 2 * t;
     let path = |tags: &[u16]| -> f32 {
         let mut sc = tw[t * t + tags[0] as usize] + tw[t * t + t + tags[n - 1] as usize];
         for i in 0..n {
             sc += emit[i * t + tags[i] as usize];
             if i > 0 {
                 sc += tw[tags[i - 1] as usize * t + tags[i] as usize];
+            }
+            if second && i > 1 {
+                sc += tw[trigram(t, &tags[i - 2..=i])];
             }
         }
         sc
@@ -668,6 +690,9 @@ fn pa_step(
             (gold[i - 1], gold[i]) != (pred[i - 1], pred[i])
         };
         norm += 2.0 * differs as u8 as f32;
+        if second && i > 1 {
+            norm += 2.0 * (gold[i - 2..=i] != pred[i - 2..=i]) as u8 as f32;
+        }
     }
     norm += 2.0 * (gold[n - 1] != pred[n - 1]) as u8 as f32;
     // the cost already sits in the predicted path's score (the gold path
@@ -813,8 +838,16 @@ fn build_model(
         scale,
         trans: tr[..t * t].to_vec(),
         start: tr[t * t..t * t + t].to_vec(),
-        end: tr[t * t + t..].to_vec(),
+        end: tr[t * t + t..t * t + 2 * t].to_vec(),
+        trans2: tr[t * t + 2 * t..].to_vec(),
     }
+}
+
+/// The index in the transition weights of a trained model of the tag
+/// trigram `tags` (three tags; after the transitions, start and end scores).
+fn trigram(t: usize, tags: &[u16]) -> usize {
+    let [z, a, b] = [tags[0], tags[1], tags[2]].map(usize::from);
+    t * t + 2 * t + (z * t + a) * t + b
 }
 
 #[cfg(test)]

@@ -527,3 +527,60 @@ fn passive_aggressive_and_loss_augmented_training_fit_their_data() {
         assert!(e.contains("must be a finite number of at least 0"), "{e}");
     }
 }
+
+#[test]
+fn second_order_models_fit_their_data_average_and_read_back() {
+    let p = tiny();
+    let fl = zhen_ner::flags::DEFAULT | zhen_ner::flags::SECOND_ORDER;
+    let opts = TrainOptions {
+        epochs: 5,
+        flags: fl,
+        verbose: false,
+        ..TrainOptions::default()
+    };
+    let files = std::slice::from_ref(&p);
+    let m = train("zh", files, Some(&p), opts.clone()).unwrap();
+    assert_eq!(m.flags(), fl);
+    let mut b = Vec::new();
+    m.write(&mut b).unwrap();
+    let back = NerModel::read(&b[..]).unwrap();
+    let mut b2 = Vec::new();
+    back.write(&mut b2).unwrap();
+    assert_eq!(b, b2, "a second-order model reads back byte for byte");
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(
+            tag_bio(&back, &s, &TagOptions::default()),
+            s.spans(),
+            "{:?}",
+            s.tokens
+        );
+    }
+    // the first-order model of the same data and seed is another file
+    let first = train(
+        "zh",
+        files,
+        Some(&p),
+        TrainOptions {
+            flags: zhen_ner::flags::DEFAULT,
+            ..opts.clone()
+        },
+    )
+    .unwrap();
+    let mut fb = Vec::new();
+    first.write(&mut fb).unwrap();
+    assert!(fb.len() < b.len(), "the trigram scores are stored");
+    // averaging keeps the decoder
+    let avg = zhen_ner::train_averaged("zh", files, None, opts.clone(), &[3, 9], 0).unwrap();
+    assert_eq!(avg.flags(), fl);
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(tag_bio(&avg, &s, &TagOptions::default()), s.spans());
+    }
+    // a second-order model and a first-order one are not averaged
+    let e = NerModel::average(&[&m, &first]).unwrap_err().to_string();
+    assert!(e.contains("cannot average"), "{e}");
+    // PA steps count the trigrams too, and still fit the data
+    let pa = train("zh", files, None, TrainOptions { pa: 1.0, ..opts }).unwrap();
+    for s in read_bio(&p).unwrap() {
+        assert_eq!(tag_bio(&pa, &s, &TagOptions::default()), s.spans());
+    }
+}
