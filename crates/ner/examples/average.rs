@@ -6,7 +6,10 @@
 //! `--id ID` names the averaged model (default: the first model's id).
 //! `--prune-q N` drops the rows of the averaged model whose largest weight is
 //! below N quantisation steps (averaging leaves many small weights: features
-//! that only one of the models learned).
+//! that only one of the models learned). `--refit-domain NAME=FILE` (repeated,
+//! in `zhen train-ner --train-domain`'s order): trains the register classifier
+//! of a model with per-source features again from those files
+//! (`zhen_ner::refit_domains`; one input model is allowed then).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
     let mut inputs = Vec::new();
     let mut prune: i16 = 0;
     let mut id = None;
+    let mut refit: Vec<(String, PathBuf)> = Vec::new();
     while let Some(a) = args.next() {
         if a == "-o" {
             out = args.next().map(PathBuf::from);
@@ -27,6 +31,14 @@ fn main() -> ExitCode {
                 Some(s) if !s.is_empty() => id = Some(s),
                 _ => {
                     eprintln!("error: --id needs a model id");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if a == "--refit-domain" {
+            match args.next().as_deref().and_then(|s| s.split_once('=')) {
+                Some((n, f)) if !f.is_empty() => refit.push((n.to_string(), PathBuf::from(f))),
+                _ => {
+                    eprintln!("error: --refit-domain needs NAME=FILE");
                     return ExitCode::from(2);
                 }
             }
@@ -57,7 +69,10 @@ fn main() -> ExitCode {
         }
     }
     let refs: Vec<&NerModel> = models.iter().collect();
-    let res = NerModel::average(&refs).and_then(|m| {
+    let res = NerModel::average(&refs).and_then(|mut m| {
+        if !refit.is_empty() {
+            zhen_ner::refit_domains(&mut m, &refit)?;
+        }
         let mut m = match &id {
             Some(id) => m.with_id(id.as_str()),
             None => m,

@@ -11,7 +11,10 @@
 //! (write `TOKEN GOLD PRED` columns for error analysis), `--repeat N` (also
 //! time N-1 extra tagging passes and print the fastest), `--titles on|off`
 //! (switch the English title rule, `flags::TITLES`, for an ablation),
-//! `--companies on|off` (the same for the company rule, `flags::COMPANIES`).
+//! `--companies on|off` (the same for the company rule, `flags::COMPANIES`),
+//! `--domain NAME` (a model with per-source features, `flags::DOMAINS`: tag
+//! with that source's features instead of the register classifier's choice;
+//! without it the choice per document is counted and printed).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
     let mut repeat = 1usize;
     let mut titles: Option<bool> = None;
     let mut companies: Option<bool> = None;
+    let mut domain: Option<String> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--gold" => gold = args.next().map(PathBuf::from),
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--domain" => domain = args.next(),
             "--prune-q" => prune = args.next().and_then(|s| s.parse().ok()).unwrap_or(0),
             _ => {
                 eprintln!("error: unknown argument {a:?}");
@@ -112,6 +117,10 @@ fn main() -> ExitCode {
     }
     if let Some(on) = companies {
         model.set_company_rule(on);
+    }
+    if let Err(e) = model.set_domain(domain.as_deref()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
     }
     if prune > 0 {
         model.prune(prune);
@@ -211,8 +220,18 @@ fn main() -> ExitCode {
     let mut pred: Vec<Vec<(usize, usize, zhen_core::Label)>> = Vec::with_capacity(sents.len());
     let mut pos = 0;
     let mut units = 0usize;
+    // per-source models: the source the classifier picks for each document
+    let mut chosen: Vec<(String, usize)> = Vec::new();
     for n in sizes {
         let doc: Vec<&[&str]> = tokens[pos..pos + n].iter().map(Vec::as_slice).collect();
+        let texts: Vec<String> = doc.iter().map(|s| s.concat()).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        if let Some(d) = model.domain_of(&refs) {
+            match chosen.iter_mut().find(|(n, _)| n == d) {
+                Some(c) => c.1 += 1,
+                None => chosen.push((d.to_string(), 1)),
+            }
+        }
         pos += n;
         units += doc.iter().map(|s| s.len()).sum::<usize>();
         // a document of several sentences is tagged consistently
@@ -229,6 +248,10 @@ fn main() -> ExitCode {
         }
     }
     let secs = t1.elapsed().as_secs_f64();
+    if !chosen.is_empty() {
+        let list: Vec<String> = chosen.iter().map(|(n, c)| format!("{n} {c}")).collect();
+        eprintln!("sources chosen per document: {}", list.join(", "));
+    }
     let s = score(&gold_spans, &pred);
     if let Some(d) = &dump {
         let mut out = String::new();

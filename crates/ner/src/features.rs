@@ -530,8 +530,18 @@ pub mod flags {
     /// The feature weights are those of the first-order model; the model
     /// file has a section more (`transitions2`, `ntags³` scores).
     pub const SECOND_ORDER: u32 = 262144;
+    /// Chinese, with [`LEXICON`]: conventions per source kept in the model
+    /// (set by training files with a source name, `zhen train-ner
+    /// --train-domain NAME=FILE`): a few features private to each source
+    /// (a tag bias, the lexicon categories at the character, the character)
+    /// trained on that source's sentences beside the shared ones, and a
+    /// register classifier over character unigrams and bigrams, stored in
+    /// the model, that picks a source for each document from its text at
+    /// tagging time ([`crate::NerModel::domain_of`]).
+    pub const DOMAINS: u32 = 4194304;
     /// Every flag this version knows; a model with other bits is refused.
     pub const KNOWN: u32 = ALL
+        | DOMAINS
         | CLUSTERS
         | GROUP_UNIGRAMS
         | SECOND_PER
@@ -636,6 +646,19 @@ pub(crate) struct FeatBuf {
 }
 
 impl FeatBuf {
+    /// Position `i`'s unit hash and its lexicon categories (starting,
+    /// ending and inside there, packed) after an extraction with
+    /// [`flags::LEXICON`] (0 where there was none).
+    pub(crate) fn unit_cues(&self, i: usize) -> (u64, u64) {
+        let m = |v: &Vec<u16>| v.get(i).copied().unwrap_or(0) as u64;
+        let lex = if self.start_mask.len() == self.units.len() {
+            m(&self.start_mask) | m(&self.end_mask) << 16 | m(&self.inside) << 32
+        } else {
+            0
+        };
+        (self.units.get(i).copied().unwrap_or(0), lex)
+    }
+
     pub fn of(&self, i: usize) -> &[u64] {
         &self.feats[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }

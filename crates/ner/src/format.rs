@@ -55,7 +55,9 @@ const NARROW: &str = "narrow";
 const WIDE: &str = "wide";
 const UNIGRAMS: &str = "unigrams";
 const TRANSITIONS2: &str = "transitions2";
-const KNOWN: [&str; 8] = [
+const DOMAINS: &str = "domains";
+const DOMAIN_NGRAMS: &str = "domain_ngrams";
+const KNOWN: [&str; 10] = [
     META,
     TRANSITIONS,
     LEXICON,
@@ -64,6 +66,8 @@ const KNOWN: [&str; 8] = [
     WIDE,
     UNIGRAMS,
     TRANSITIONS2,
+    DOMAINS,
+    DOMAIN_NGRAMS,
 ];
 
 /// The bytes a model is read from: the program's own (used in place) or a
@@ -256,6 +260,18 @@ pub(crate) fn write_v3(m: &NerModel) -> Vec<u8> {
         (WIDE, wide.bytes()),
         (UNIGRAMS, uni.bytes()),
     ]);
+    // the sources and their classifier (flags::DOMAINS models only)
+    let mut dom = Vec::new();
+    if let Some(d) = &m.domains {
+        dom.extend_from_slice(&(d.names.len() as u32).to_le_bytes());
+        for (n, b) in d.names.iter().zip(&d.bias) {
+            put_str(&mut dom, n);
+            dom.extend_from_slice(&b.to_le_bytes());
+        }
+        dom.extend_from_slice(&(d.ngrams.cap() as u64).to_le_bytes());
+        sections.push((DOMAINS, &dom));
+        sections.push((DOMAIN_NGRAMS, d.ngrams.bytes()));
+    }
 
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
@@ -513,6 +529,44 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
     let uni = parts.pop().expect("three tables");
     let wide = parts.pop().expect("three tables");
     let narrow = parts.pop().expect("three tables");
+    let domains = match (fl & flags::DOMAINS != 0, section(DOMAINS)) {
+        (true, Ok(r)) => {
+            let mut c = Cursor {
+                d: &data[r.clone()],
+                p: 0,
+                base: r.start,
+            };
+            let k = c.u32("the source count")? as usize;
+            if k == 0 || k > crate::domain::MAX_DOMAINS {
+                return Err(corrupt(
+                    r.start,
+                    format!(
+                        "{k} sources (a model has 1 to {})",
+                        crate::domain::MAX_DOMAINS
+                    ),
+                ));
+            }
+            let (mut names, mut bias) = (Vec::with_capacity(k), Vec::with_capacity(k));
+            for _ in 0..k {
+                names.push(c.str("a source name")?);
+                bias.push(c.u32("a source bias")? as i32);
+            }
+            let cap = c.usize("the source n-gram table size")?;
+            let nr = section(DOMAIN_NGRAMS)?;
+            Some(
+                crate::domain::Domains::from_parts(names, bias, src.cow(nr.clone()), cap)
+                    .map_err(|e| corrupt(nr.start, format!("the source classifier: {e}")))?,
+            )
+        }
+        (true, Err(e)) => return Err(e),
+        (false, Ok(r)) => {
+            return Err(corrupt(
+                r.start,
+                "a `domains` section in a model without per-source features",
+            ))
+        }
+        (false, Err(_)) => None,
+    };
     Ok(NerModel {
         lang,
         id,
@@ -530,6 +584,7 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
         trans2,
         start,
         end,
+        domains,
     })
 }
 
@@ -709,6 +764,7 @@ fn read_v2(data: &[u8]) -> Result<NerModel> {
         trans,
         start,
         end,
+        domains: None,
     })
 }
 
@@ -760,6 +816,7 @@ mod tests {
             start: vec![0.5; t],
             end: vec![-0.25; t],
             tags,
+            domains: None,
         }
     }
 

@@ -41,6 +41,7 @@
 mod bio;
 mod cues;
 mod doc;
+mod domain;
 mod error;
 mod features;
 mod format;
@@ -59,7 +60,8 @@ pub use gazetteer::Gazetteer;
 pub use model::{is_honorific, is_listed_company, is_member_title, NerModel, MAGIC};
 pub use tag::{Mention, TagOptions, Text};
 pub use train::{
-    load_clusters, load_clusters_zh, load_lexicon, train, train_averaged, TrainOptions,
+    load_clusters, load_clusters_zh, load_lexicon, refit_domains, train, train_averaged,
+    TrainOptions,
 };
 
 #[cfg(feature = "embed")]

@@ -140,6 +140,15 @@ impl Table {
         }
     }
 
+    /// A one-row table of `(key, weights)` rows (`ntags` weights each).
+    pub(crate) fn build_rows(ntags: usize, rows: &[(u64, Vec<i16>)]) -> Table {
+        let mut t = Table::with_capacity(ntags, 1, rows.len());
+        for (k, row) in rows {
+            t.insert(*k, 0, row);
+        }
+        t
+    }
+
     /// Bytes per slot for `width` rows of `padded` weights.
     pub(crate) fn stride_for(width: usize, padded: usize) -> usize {
         8 + 2 * width * padded
@@ -221,7 +230,6 @@ impl Table {
     }
 
     /// The slot of `key`, if present.
-    #[cfg(test)]
     fn slot(&self, key: u64) -> Option<&[u8]> {
         self.slot_from(key, self.home(key) as u32)
     }
@@ -295,8 +303,7 @@ impl Table {
     }
 
     /// Adds row `sub` of `key`, if present, to `acc` (`padded` long).
-    #[cfg(test)]
-    fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
+    pub(crate) fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
         if let Some(slot) = self.slot(key) {
             self.add_row(slot, sub, acc);
         }
@@ -462,7 +469,6 @@ impl FeatTable {
     }
 
     /// Adds the row of `key`, if present, to `acc`.
-    #[cfg(test)]
     pub fn add(&self, key: u64, acc: &mut [i32]) {
         let (table, k, sub) = self.table_of(key);
         table.add(k, sub, acc)
@@ -1019,6 +1025,9 @@ pub struct NerModel {
     pub(crate) trans2: Vec<f32>,
     pub(crate) start: Vec<f32>,
     pub(crate) end: Vec<f32>,
+    /// Per-source private features and their classifier
+    /// ([`flags::DOMAINS`] models).
+    pub(crate) domains: Option<crate::domain::Domains>,
 }
 
 /// Per-thread tagging buffers: features, score accumulator, emissions, back
@@ -1080,15 +1089,61 @@ impl NerModel {
         !self.ex.english && self.ex.flags & flags::SEGMENTS != 0
     }
 
+    /// The names of the sources whose conventions the model keeps apart
+    /// ([`flags::DOMAINS`]; empty for other models), in the order
+    /// [`NerModel::domain_of`] numbers them.
+    pub fn domain_names(&self) -> Vec<&str> {
+        self.domains
+            .as_ref()
+            .map(|d| d.names.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// The source whose private features tagging would use for a document
+    /// of these sentences ([`flags::DOMAINS`] models: the register
+    /// classifier's choice from the text alone, or the source fixed by
+    /// [`NerModel::set_domain`]); `None` for other models.
+    pub fn domain_of(&self, sentences: &[&str]) -> Option<&str> {
+        let d = self.domains.as_ref()?;
+        let chars: Vec<Vec<char>> = sentences.iter().map(|s| s.chars().collect()).collect();
+        let units: Vec<Units<'_>> = chars.iter().map(|c| Units::Chars(c)).collect();
+        Some(d.names[d.choose(&units)].as_str())
+    }
+
+    /// Fixes the source whose private features tagging uses (`None`: the
+    /// register classifier chooses per document, the default), for
+    /// ablations such as tagging with the true source. Not stored when the
+    /// model is written. Errors if the model has no source of that name.
+    pub fn set_domain(&mut self, name: Option<&str>) -> Result<()> {
+        match (name, self.domains.as_mut()) {
+            (None, Some(d)) => d.forced = None,
+            (None, None) => {}
+            (Some(n), Some(d)) if d.names.iter().any(|x| x == n) => {
+                d.forced = d.names.iter().position(|x| x == n);
+            }
+            (Some(n), d) => {
+                return Err(Error::BadModel(format!(
+                    "the model has no source {n:?} (its sources: {})",
+                    d.map(|d| d.names.join(", "))
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "none".into())
+                )))
+            }
+        }
+        Ok(())
+    }
+
     /// Tags one sentence's units; `seg` holds per-character words (Chinese
-    /// models with [`flags::SEGMENTS`]; see [`crate::tag`]).
-    pub(crate) fn tag_units(
+    /// models with [`flags::SEGMENTS`]; see [`crate::tag`]); `domain`: the
+    /// source whose private features to add ([`flags::DOMAINS`] models).
+    pub(crate) fn tag_units_in(
         &self,
         units: &Units<'_>,
         extra: Option<&[Vec<String>]>,
         seg: Option<&[SegUnit]>,
+        domain: Option<usize>,
     ) -> Vec<(usize, usize, Label)> {
-        let tags = self.best_tags(units, extra, seg);
+        let tags = self.best_tags_in(units, extra, seg, domain);
         let mut spans = self.tags.decode(&tags);
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::TITLES != 0) {
             untitle(t, &mut spans);
@@ -1135,11 +1190,14 @@ impl NerModel {
         }
     }
 
-    pub(crate) fn best_tags(
+    /// The best tag sequence of one sentence, with the private features of
+    /// source `domain` ([`flags::DOMAINS`] models).
+    pub(crate) fn best_tags_in(
         &self,
         units: &Units<'_>,
         extra: Option<&[Vec<String>]>,
         seg: Option<&[SegUnit]>,
+        domain: Option<usize>,
     ) -> Vec<u16> {
         BUF.with(|b| {
             let (buf, acc, emit, back, cands, work) = &mut *b.borrow_mut();
@@ -1149,6 +1207,13 @@ impl NerModel {
             acc.clear();
             acc.resize(n * w, 0);
             self.table.score(buf, acc, w, cands);
+            if let Some(d) = domain {
+                for (i, row) in acc.chunks_exact_mut(w).enumerate() {
+                    for k in crate::domain::private_keys(buf, i, d) {
+                        self.table.add(k, row);
+                    }
+                }
+            }
             let t = self.tags.len();
             emit.clear();
             for row in acc.chunks_exact(w) {
@@ -1192,9 +1257,10 @@ impl NerModel {
                 || m.tags != first.tags
                 || m.ex.lexicon.len() != first.ex.lexicon.len()
                 || m.ex.clusters.compiled() != first.ex.clusters.compiled()
+                || m.domains != first.domains
             {
                 return Err(Error::Train(format!(
-                    "cannot average {} with {}: language, features, labels or lexicon differ",
+                    "cannot average {} with {}: language, features, labels, lexicon or sources differ",
                     first.id, m.id
                 )));
             }
@@ -1242,6 +1308,7 @@ impl NerModel {
             trans2: avg(|m| &m.trans2),
             start: avg(|m| &m.start),
             end: avg(|m| &m.end),
+            domains: first.domains.clone(),
         })
     }
 

@@ -237,12 +237,14 @@ impl NerModel {
         segs: &[Option<Vec<SegUnit>>],
         consistency: bool,
     ) -> Vec<Vec<(usize, usize, Label)>> {
+        // the sentences are one document: one source for all of them
+        let domain = self.domains.as_ref().map(|d| d.choose(units));
         let mut spans: Vec<Vec<(usize, usize, Label)>> = units
             .iter()
             .enumerate()
             .map(|(i, u)| {
                 let seg = segs.get(i).and_then(|s| s.as_deref());
-                let mut spans = self.tag_units(u, None, seg);
+                let mut spans = self.tag_units_in(u, None, seg, domain);
                 if let Units::Chars(c) = u {
                     crate::rules::apply(c, seg, &self.ex.lexicon, &mut spans);
                 }

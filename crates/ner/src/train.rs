@@ -42,6 +42,15 @@ pub struct TrainOptions<'a> {
     /// copies are left out of the model (feature augmentation, Daumé III
     /// 2007). Each file is its own source.
     pub other_conventions: Vec<PathBuf>,
+    /// Training files of named sources (`(name, file)`, read after
+    /// `train_files` in this order; a name may have several files; at most 8
+    /// names; an empty name: a file of no source, which trains the shared
+    /// weights only): their sentences train the shared
+    /// weights and a few features private to their source, which are kept in
+    /// the model, with a register classifier that picks a source for each
+    /// document at tagging time ([`flags::DOMAINS`], set by this; Chinese
+    /// models with [`flags::LEXICON`]).
+    pub domains: Vec<(String, PathBuf)>,
     /// Add the built-in Chinese cue lists (suffixes, titles, surnames).
     pub builtin_cues: bool,
     /// English: add the entity strings of the training data to the lexicon,
@@ -80,6 +89,8 @@ impl std::fmt::Debug for TrainOptions<'_> {
             .field("flags", &self.flags)
             .field("lexicons", &self.lexicons)
             .field("clusters", &self.clusters)
+            .field("other_conventions", &self.other_conventions)
+            .field("domains", &self.domains)
             .field("builtin_cues", &self.builtin_cues)
             .field("train_gazetteer", &self.train_gazetteer)
             .field("gazetteer_folds", &self.gazetteer_folds)
@@ -102,6 +113,7 @@ impl Default for TrainOptions<'_> {
             lexicons: Vec::new(),
             clusters: None,
             other_conventions: Vec::new(),
+            domains: Vec::new(),
             builtin_cues: true,
             train_gazetteer: false,
             gazetteer_folds: 4,
@@ -243,6 +255,8 @@ struct Sample {
     /// 0: the main training files; k: the k-th of
     /// [`TrainOptions::other_conventions`].
     source: u64,
+    /// 0: no source of [`TrainOptions::domains`]; k: the k-th name.
+    domain: usize,
     chars: Vec<char>,
     /// The segmenter's words per character ([`flags::SEGMENTS`] models).
     seg: Vec<SegUnit>,
@@ -318,6 +332,35 @@ pub fn train(
         data.extend(read_bio(f)?);
         sources.resize(data.len(), k as u64 + 1);
     }
+    let mut domain_names: Vec<String> = Vec::new();
+    let mut domain_of: Vec<usize> = vec![0; data.len()];
+    for (name, f) in &options.domains {
+        let k = match domain_names.iter().position(|n| n == name) {
+            _ if name.is_empty() => 0,
+            Some(k) => k + 1,
+            None => {
+                domain_names.push(name.clone());
+                domain_names.len()
+            }
+        };
+        data.extend(read_bio(f)?);
+        sources.resize(data.len(), 0);
+        domain_of.resize(data.len(), k);
+    }
+    if !domain_names.is_empty() {
+        if english || options.flags & flags::LEXICON == 0 {
+            return Err(Error::Train(
+                "sources with private features (domains) need a Chinese model with the LEXICON features".into(),
+            ));
+        }
+        if domain_names.len() > crate::domain::MAX_DOMAINS {
+            return Err(Error::Train(format!(
+                "{} source names; at most {} are supported",
+                domain_names.len(),
+                crate::domain::MAX_DOMAINS
+            )));
+        }
+    }
     if data.is_empty() {
         return Err(Error::Train("no training sentences".into()));
     }
@@ -359,6 +402,7 @@ pub fn train(
         .enumerate()
         .map(|(i, s)| Sample {
             source: sources[i],
+            domain: domain_of[i],
             chars: if english {
                 Vec::new()
             } else {
@@ -445,6 +489,15 @@ pub fn train(
         }
         None => Clusters::default(),
     };
+    let domains = (!domain_names.is_empty()).then(|| {
+        fl |= flags::DOMAINS;
+        let docs: Vec<(usize, &[char])> = samples
+            .iter()
+            .filter(|s| s.domain > 0)
+            .map(|s| (s.domain - 1, s.chars.as_slice()))
+            .collect();
+        crate::domain::Domains::train(domain_names.clone(), &docs)
+    });
     let ex = Extractor {
         english,
         flags: fl,
@@ -507,6 +560,9 @@ pub fn train(
             buf.flatten();
             if s.source != 0 {
                 add_source_copies(&mut buf, s.source, &mut copies);
+            }
+            if s.domain != 0 {
+                crate::domain::add_private(&mut buf, s.domain - 1);
             }
             let n = s.gold.len();
             emit.clear();
@@ -603,6 +659,7 @@ pub fn train(
             &decoder,
             lang,
             &id,
+            &domains,
         );
         let secs = t0.elapsed().as_secs_f64();
         let dev_f1 = match &dev_data {
@@ -614,11 +671,26 @@ pub fn train(
                     consistency: false,
                     segmenter: options.segmenter,
                 };
-                let pred: Vec<Vec<_>> = model
-                    .tag_tokens(&refs, &tag)?
-                    .into_iter()
-                    .map(|found| found.into_iter().map(Into::into).collect())
-                    .collect();
+                let pred: Vec<Vec<_>> = if model.domains.is_some() {
+                    // each dev sentence is a document of its own, as
+                    // `zhen eval` tags it: its source is chosen from it
+                    let mut out = Vec::with_capacity(refs.len());
+                    for r in &refs {
+                        let found = model.tag_tokens(std::slice::from_ref(r), &tag)?;
+                        out.extend(
+                            found
+                                .into_iter()
+                                .map(|f| f.into_iter().map(Into::into).collect()),
+                        );
+                    }
+                    out
+                } else {
+                    model
+                        .tag_tokens(&refs, &tag)?
+                        .into_iter()
+                        .map(|found| found.into_iter().map(Into::into).collect())
+                        .collect()
+                };
                 Some(score(&gold, &pred).micro.f1)
             }
             None => None,
@@ -737,6 +809,41 @@ fn source_copy(k: u64, source: u64) -> u64 {
     (z & !15).max(32)
 }
 
+/// Trains the register classifier of a model with per-source features
+/// ([`flags::DOMAINS`]) again from `domains` (the files and names of
+/// [`TrainOptions::domains`], in the same order), leaving the tagger's
+/// weights as they are: what [`train`] gives with the same files, for a
+/// model whose classifier came from another build. Errors if the model has
+/// no sources or other names.
+pub fn refit_domains(model: &mut NerModel, domains: &[(String, PathBuf)]) -> Result<()> {
+    let names: Vec<String> = model.domain_names().iter().map(|s| s.to_string()).collect();
+    let mut given: Vec<String> = Vec::new();
+    let mut docs: Vec<(usize, Vec<char>)> = Vec::new();
+    for (name, f) in domains {
+        if name.is_empty() {
+            continue;
+        }
+        if !given.contains(name) {
+            given.push(name.clone());
+        }
+        let k = given.iter().position(|n| n == name).unwrap_or(0);
+        for s in read_bio(f)? {
+            let chars = s.tokens.iter().map(|x| x.chars().next().unwrap_or(' '));
+            docs.push((k, chars.collect()));
+        }
+    }
+    if names.is_empty() || names != given {
+        return Err(Error::Train(format!(
+            "the model's sources are [{}], the files name [{}]",
+            names.join(", "),
+            given.join(", ")
+        )));
+    }
+    let refs: Vec<(usize, &[char])> = docs.iter().map(|(k, c)| (*k, c.as_slice())).collect();
+    model.domains = Some(crate::domain::Domains::train(names, &refs));
+    Ok(())
+}
+
 /// Trains one model per seed in `seeds` with `options` (its `seed` is
 /// replaced), averages them ([`NerModel::average`]) and drops feature rows
 /// whose largest weight is below `prune_q` quantisation steps
@@ -786,6 +893,7 @@ fn build_model(
     decoder: &Decoder,
     lang: &str,
     id: &str,
+    domains: &Option<crate::domain::Domains>,
 ) -> NerModel {
     let t = wts.t;
     let avg = |w: f32, a: f64| (w as f64 - a / c) as f32;
@@ -840,6 +948,7 @@ fn build_model(
         start: tr[t * t..t * t + t].to_vec(),
         end: tr[t * t + t..t * t + 2 * t].to_vec(),
         trans2: tr[t * t + 2 * t..].to_vec(),
+        domains: domains.clone(),
     }
 }
 
@@ -903,5 +1012,109 @@ mod tests {
         assert_eq!(b.feats.len(), 2 * n);
         assert_eq!(b.offsets.len(), chars.len() + 1);
         assert!(b.of(0).contains(&source_copy(b.of(0)[0], 1)));
+    }
+
+    #[test]
+    fn sources_keep_their_conventions_and_the_text_picks_one() {
+        let dir = std::env::temp_dir().join(format!("zhen-ner-domains-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bio = |lines: &[(&str, &str)]| -> String {
+            let mut out = String::new();
+            for (text, tags) in lines {
+                for (c, t) in text.chars().zip(tags.split(' ')) {
+                    out.push_str(&format!("{c}\t{t}\n"));
+                }
+                out.push('\n');
+            }
+            out
+        };
+        // the news source calls 美国 a place, the chat source an organisation
+        let news = dir.join("news.bio");
+        let chat = dir.join("chat.bio");
+        let names = dir.join("names.bio");
+        let n = "新华社电美国总统说 O O O O B-LOC I-LOC O O O";
+        let c = "哈哈美国队赢了哈哈 O O B-ORG I-ORG O O O O O";
+        std::fs::write(&news, bio(&[n.split_once(' ').unwrap()].repeat(4))).unwrap();
+        std::fs::write(&chat, bio(&[c.split_once(' ').unwrap()].repeat(4))).unwrap();
+        std::fs::write(&names, bio(&[("张三说", "B-PER I-PER O")])).unwrap();
+        let opts = TrainOptions {
+            epochs: 4,
+            verbose: false,
+            flags: flags::DEFAULT,
+            domains: vec![
+                ("news".into(), news.clone()),
+                (String::new(), names.clone()),
+                ("chat".into(), chat.clone()),
+            ],
+            ..TrainOptions::default()
+        };
+        let model = train("zh", &[], None, opts.clone()).unwrap();
+        assert_ne!(model.flags() & flags::DOMAINS, 0);
+        assert_eq!(model.domain_names(), ["news", "chat"]);
+        assert_eq!(model.domain_of(&["新华社电国务院说"]), Some("news"));
+        assert_eq!(model.domain_of(&["哈哈赢了"]), Some("chat"));
+        let tag = |m: &NerModel, s: &str| -> Vec<(String, Label)> {
+            let found = m
+                .tag_text(&[crate::Text::from(s)], &TagOptions::default())
+                .unwrap();
+            found[0]
+                .iter()
+                .map(|x| (s[x.range.range()].to_string(), x.label.clone()))
+                .collect()
+        };
+        assert_eq!(
+            tag(&model, "新华社电美国总统说"),
+            [("美国".into(), Label::Loc)]
+        );
+        assert_eq!(
+            tag(&model, "哈哈美国队赢了哈哈"),
+            [("美国".into(), Label::Org)]
+        );
+        // the choice can be fixed, and only to a source the model has
+        let mut fixed = model.clone();
+        fixed.set_domain(Some("chat")).unwrap();
+        assert_eq!(fixed.domain_of(&["新华社电"]), Some("chat"));
+        assert!(fixed.set_domain(Some("weibo")).is_err());
+        // written and read back: the same sources, choices and tags
+        let mut bytes = Vec::new();
+        model.write(&mut bytes).unwrap();
+        let back = NerModel::from_bytes(&bytes).unwrap();
+        assert_eq!(back.domain_names(), model.domain_names());
+        for s in ["新华社电美国总统说", "哈哈美国队赢了哈哈", "美国"] {
+            assert_eq!(back.domain_of(&[s]), model.domain_of(&[s]));
+            assert_eq!(tag(&back, s), tag(&model, s));
+        }
+        // seeds average with their sources
+        let other = train("zh", &[], None, TrainOptions { seed: 7, ..opts }).unwrap();
+        let avg = NerModel::average(&[&model, &other]).unwrap();
+        assert_eq!(avg.domain_names(), ["news", "chat"]);
+        // a model without sources is refused as a partner
+        let plain = train(
+            "zh",
+            std::slice::from_ref(&news),
+            None,
+            TrainOptions {
+                epochs: 1,
+                verbose: false,
+                ..TrainOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(plain.domain_names().is_empty());
+        assert_eq!(plain.domain_of(&["新华社"]), None);
+        assert!(NerModel::average(&[&model, &plain]).is_err());
+        // English models and models without lexicon features have no sources
+        let err = train(
+            "zh",
+            &[],
+            None,
+            TrainOptions {
+                flags: flags::NGRAMS,
+                verbose: false,
+                domains: vec![("news".into(), news.clone())],
+                ..TrainOptions::default()
+            },
+        );
+        assert!(err.is_err());
     }
 }

@@ -15,7 +15,7 @@ pub struct Args {
     #[arg(long, value_enum)]
     lang: Lang,
     /// Training file(s); repeat for several.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "train_domain")]
     train: Vec<PathBuf>,
     /// Training file(s) annotated with conventions of their own (another
     /// corpus): they train the shared weights with private copies of every
@@ -23,6 +23,17 @@ pub struct Args {
     /// left out of the model. Repeat for several; each is its own source.
     #[arg(long, value_name = "FILE")]
     train_other: Vec<PathBuf>,
+    /// Training file of a named source (`NAME=FILE`, e.g. `weibo=weibo/train.bio`):
+    /// it trains the shared weights and a few features private to its source
+    /// (a tag bias, the lexicon categories, the character), which are kept in
+    /// the model with a register classifier that picks a source for each
+    /// document from its text at tagging time (Chinese; flags::DOMAINS).
+    /// Repeat for several; a name may have several files; at most 8 names.
+    /// `=FILE` (no name): a file of no source, trained as `--train` files
+    /// are, in its place among these (files are read `--train` first, then
+    /// these in order, and the order is part of the seeded shuffle).
+    #[arg(long, value_name = "NAME=FILE", value_parser = parse_domain)]
+    train_domain: Vec<(String, PathBuf)>,
     /// Development file: picks the best epoch.
     #[arg(long)]
     dev: Option<PathBuf>,
@@ -70,6 +81,14 @@ pub struct Args {
     id: Option<String>,
 }
 
+/// `NAME=FILE` of `--train-domain`.
+fn parse_domain(s: &str) -> std::result::Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((name, file)) if !file.is_empty() => Ok((name.to_string(), PathBuf::from(file))),
+        _ => Err(format!("expected NAME=FILE, got {s:?}")),
+    }
+}
+
 /// The language of a model.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 enum Lang {
@@ -85,6 +104,7 @@ pub fn run(args: Args) -> Result<i32> {
         lexicons: args.lexicon.clone(),
         clusters: args.clusters.clone(),
         other_conventions: args.train_other.clone(),
+        domains: args.train_domain.clone(),
         flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT),
         train_gazetteer: args.gazetteer,
         pa: args.pa,
