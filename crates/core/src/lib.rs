@@ -54,18 +54,38 @@ pub use span::{CharCursor, CharIndex, Span};
 /// ```
 /// assert_eq!(zhen_core::decimal(&mut [0; 20], 0), "0");
 /// assert_eq!(zhen_core::decimal(&mut [0; 20], usize::MAX), usize::MAX.to_string());
+/// for n in [1, 9, 10, 99, 100, 101, 999, 1000, 12345, 100000] {
+///     assert_eq!(zhen_core::decimal(&mut [0; 20], n), n.to_string());
+/// }
 /// ```
+#[inline]
 pub fn decimal(buf: &mut [u8; 20], mut n: usize) -> &str {
+    // two digits at a time from a table, as `core::fmt` does
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    while n >= 100 {
+        let d = 2 * (n % 100);
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
     }
-    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+    if n >= 10 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
+    } else {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    let digits = &buf[i..];
+    debug_assert!(digits.iter().all(u8::is_ascii_digit));
+    // SAFETY: only ASCII digits were written to `buf[i..]` (from PAIRS or
+    // `b'0' + n` with n < 10): valid UTF-8. `from_utf8` checked this per
+    // number, about half of the cost of a call (issue 14).
+    unsafe { std::str::from_utf8_unchecked(digits) }
 }
 
 #[cfg(feature = "clap")]
@@ -106,4 +126,22 @@ pub trait Normalizer {
 
     /// Normalizes the current text in place.
     fn normalize(&self, text: &mut AlignedText) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal_writes_what_display_writes() {
+        let mut buf = [0u8; 20];
+        let mut ns: Vec<usize> = (0..=100_000).collect();
+        let mut p = 1usize;
+        while let Some(q) = p.checked_mul(10) {
+            ns.extend([p - 1, p, p + 1, q - 1]);
+            p = q;
+        }
+        ns.extend([usize::MAX, usize::MAX - 1, usize::MAX / 2]);
+        for n in ns {
+            assert_eq!(super::decimal(&mut buf, n), n.to_string());
+        }
+    }
 }

@@ -121,7 +121,7 @@ fn fingerprint(key: u64) -> u32 {
     (key >> 4) as u32 | 1
 }
 
-/// A slot index meaning "no slot" ([`Table::candidate`]).
+/// A slot index meaning "no slot" ([`Table::candidate_from`]).
 const NO_SLOT: u32 = u32::MAX;
 
 impl Table {
@@ -223,10 +223,29 @@ impl Table {
         }
     }
 
-    /// Asks for the fingerprints a lookup of `key` starts with.
+    /// Asks for the fingerprints a lookup of `key` starts with; returns
+    /// `key`'s home slot.
     #[inline(always)]
-    fn prefetch_fingerprint(&self, key: u64) {
-        prefetch(self.fps.as_ptr().wrapping_add(self.home(key)));
+    fn prefetch_fingerprint(&self, key: u64) -> usize {
+        let home = self.home(key);
+        prefetch(self.fps.as_ptr().wrapping_add(home));
+        home
+    }
+
+    /// The slot of `key` from its [`Table::candidate_from`] `c`: the slot `c`
+    /// itself when it holds the key (its fingerprint matched), else the
+    /// probes go on after it.
+    #[inline(always)]
+    fn slot_of_candidate(&self, key: u64, c: u32) -> Option<&[u8]> {
+        if c == NO_SLOT {
+            return None;
+        }
+        let i = c as usize;
+        let slot = &self.bytes[i * self.stride..(i + 1) * self.stride];
+        if slot_key(slot) == key {
+            return Some(slot);
+        }
+        self.slot_from(key, if i + 1 == self.cap { 0 } else { i as u32 + 1 })
     }
 
     /// The slot of `key`, if present.
@@ -235,7 +254,7 @@ impl Table {
     }
 
     /// The slot of `key`, probing from slot `i` (its home slot, or a
-    /// [`Table::candidate`]: no slot between the home and `i` holds the key).
+    /// [`Table::candidate_from`]: no slot between the home and `i` holds the key).
     #[inline(always)]
     fn slot_from(&self, key: u64, i: u32) -> Option<&[u8]> {
         if i == NO_SLOT {
@@ -263,10 +282,11 @@ impl Table {
     /// [`NO_SLOT`] when an empty slot comes first: reads fingerprints only.
     /// The key is in that slot or, rarely (another key with the same
     /// fingerprint), further on ([`Table::slot_from`]).
+    /// `home` is `key`'s home slot.
     #[inline(always)]
-    fn candidate(&self, key: u64) -> u32 {
+    fn candidate_from(&self, key: u64, home: usize) -> u32 {
         let f = fingerprint(key);
-        let mut i = self.home(key);
+        let mut i = home;
         for _ in 0..self.cap {
             match self.fps[i] {
                 0 => return NO_SLOT,
@@ -290,14 +310,48 @@ impl Table {
         prefetch(p.wrapping_add(self.stride - 1));
     }
 
-    /// Adds row `sub` of a slot to `acc` (`padded` long).
+    /// Adds row `sub` of a slot to `acc` (`padded` long); `AVX2`: with
+    /// AVX2 instructions (only in code compiled for AVX2, see
+    /// [`FeatTable::score`]).
     #[inline(always)]
-    fn add_row(&self, slot: &[u8], sub: usize, acc: &mut [i32]) {
+    fn add_row<const AVX2: bool>(&self, slot: &[u8], sub: usize, acc: &mut [i32]) {
         let off = 8 + 2 * sub * self.padded;
         let row = &slot[off..off + 2 * self.padded];
+        // two vectors (9 to 16 tags, every shipped model): unrolled, with
+        // one length check each instead of a loop
+        if let (Ok(acc), Ok(row)) = (
+            <&mut [i32; 2 * LANES]>::try_from(&mut *acc),
+            <&[u8; 4 * LANES]>::try_from(row),
+        ) {
+            let (a0, a1) = acc.split_at_mut(LANES);
+            let (w0, w1) = row.split_at(2 * LANES);
+            let a0: &mut [i32; LANES] = a0.try_into().expect("LANES");
+            let a1: &mut [i32; LANES] = a1.try_into().expect("LANES");
+            let w0: &[u8; 2 * LANES] = w0.try_into().expect("LANES");
+            let w1: &[u8; 2 * LANES] = w1.try_into().expect("LANES");
+            #[cfg(target_arch = "x86_64")]
+            if AVX2 {
+                // SAFETY: as below
+                unsafe {
+                    add_lanes_avx2(a0, w0);
+                    add_lanes_avx2(a1, w1);
+                }
+                return;
+            }
+            add_lanes(a0, w0);
+            add_lanes(a1, w1);
+            return;
+        }
         for (a, w) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(2 * LANES)) {
             let a: &mut [i32; LANES] = a.try_into().expect("LANES");
             let w: &[u8; 2 * LANES] = w.try_into().expect("LANES");
+            #[cfg(target_arch = "x86_64")]
+            if AVX2 {
+                // SAFETY: AVX2 is only asked for in code compiled with it,
+                // which runs only where the CPU has it (FeatTable::score)
+                unsafe { add_lanes_avx2(a, w) };
+                continue;
+            }
             add_lanes(a, w);
         }
     }
@@ -305,7 +359,7 @@ impl Table {
     /// Adds row `sub` of `key`, if present, to `acc` (`padded` long).
     pub(crate) fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
         if let Some(slot) = self.slot(key) {
-            self.add_row(slot, sub, acc);
+            self.add_row::<false>(slot, sub, acc);
         }
     }
 
@@ -354,6 +408,23 @@ fn add_lanes(a: &mut [i32; LANES], w: &[u8; 2 * LANES]) {
     for l in 0..LANES {
         a[l] += i16::from_le_bytes([w[2 * l], w[2 * l + 1]]) as i32;
     }
+}
+
+/// [`add_lanes`] with AVX2: one sign extension of the eight weights
+/// (`vpmovsxwd`) and one add. Only for code compiled with AVX2 (inlined into
+/// [`FeatTable::score_avx2`]), run where the CPU has it.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn add_lanes_avx2(a: &mut [i32; LANES], w: &[u8; 2 * LANES]) {
+    use std::arch::x86_64::*;
+    // SAFETY (caller: AVX2 present): `w` is 16 bytes, `a` 8 × i32 = 256
+    // bits; unaligned loads and stores; little-endian weights.
+    let wv = _mm_loadu_si128(w.as_ptr() as *const __m128i);
+    let p = a.as_mut_ptr() as *mut __m256i;
+    _mm256_storeu_si256(
+        p,
+        _mm256_add_epi32(_mm256_loadu_si256(p), _mm256_cvtepi16_epi32(wv)),
+    );
 }
 
 /// Feature weights: single features in a narrow table, grouped n-gram
@@ -484,7 +555,38 @@ impl FeatTable {
     /// in the fingerprints (asked for a few features ahead) and asks for the
     /// slot; the second, when the slots have arrived, adds their rows. The
     /// sums are the same as one lookup after the other (integer adds).
+    ///
+    /// Where the CPU has AVX2 the rows are added with it
+    /// ([`FeatTable::score_avx2`]): integer sums, the same either way.
     pub fn score(&self, buf: &FeatBuf, acc: &mut [i32], w: usize, cands: &mut Vec<u32>) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2
+            unsafe { self.score_avx2(buf, acc, w, cands) };
+            return;
+        }
+        self.score_with::<false>(buf, acc, w, cands)
+    }
+
+    /// [`FeatTable::score`] compiled for AVX2.
+    ///
+    /// # Safety
+    /// Only where the CPU has AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn score_avx2(&self, buf: &FeatBuf, acc: &mut [i32], w: usize, cands: &mut Vec<u32>) {
+        self.score_with::<true>(buf, acc, w, cands)
+    }
+
+    /// [`FeatTable::score`], rows added with AVX2 if `AVX2`.
+    #[inline(always)]
+    fn score_with<const AVX2: bool>(
+        &self,
+        buf: &FeatBuf,
+        acc: &mut [i32],
+        w: usize,
+        cands: &mut Vec<u32>,
+    ) {
         const AHEAD: usize = 16;
         let (spread, feats) = (&buf.spread, &buf.feats);
         let ns = spread.len();
@@ -496,18 +598,23 @@ impl FeatTable {
                 feats[j - ns]
             }
         };
-        for j in 0..total.min(AHEAD) {
+        // the home slots of the next AHEAD features, found when their
+        // fingerprints are asked for
+        let mut homes = [0usize; AHEAD];
+        for (j, home) in homes.iter_mut().enumerate().take(total) {
             let (table, k, _) = self.table_of(key_at(j));
-            table.prefetch_fingerprint(k);
+            *home = table.prefetch_fingerprint(k);
         }
         cands.clear();
+        cands.reserve(total);
         for j in 0..total {
+            let home = homes[j % AHEAD];
             if j + AHEAD < total {
                 let (table, k, _) = self.table_of(key_at(j + AHEAD));
-                table.prefetch_fingerprint(k);
+                homes[j % AHEAD] = table.prefetch_fingerprint(k);
             }
             let (table, k, _) = self.table_of(key_at(j));
-            let c = table.candidate(k);
+            let c = table.candidate_from(k, home);
             if c != NO_SLOT {
                 table.prefetch_slot(c);
             }
@@ -516,14 +623,14 @@ impl FeatTable {
         let n = acc.len() / w;
         for (&(key, anchor, width), &c) in spread.iter().zip(&cands[..ns]) {
             let (table, k, _) = self.table_of(key);
-            let Some(slot) = table.slot_from(k, c) else {
+            let Some(slot) = table.slot_of_candidate(k, c) else {
                 continue;
             };
             for sub in 0..width as usize {
                 let Some(pos) = (anchor as usize).checked_sub(sub).filter(|&p| p < n) else {
                     continue;
                 };
-                table.add_row(slot, sub, &mut acc[pos * w..(pos + 1) * w]);
+                table.add_row::<AVX2>(slot, sub, &mut acc[pos * w..(pos + 1) * w]);
             }
         }
         let cands = &cands[ns..];
@@ -531,8 +638,8 @@ impl FeatTable {
             let (a, b) = (buf.offsets[i] as usize, buf.offsets[i + 1] as usize);
             for (&key, &c) in feats[a..b].iter().zip(&cands[a..b]) {
                 let (table, k, sub) = self.table_of(key);
-                if let Some(slot) = table.slot_from(k, c) {
-                    table.add_row(slot, sub, row);
+                if let Some(slot) = table.slot_of_candidate(k, c) {
+                    table.add_row::<AVX2>(slot, sub, row);
                 }
             }
         }
@@ -565,6 +672,16 @@ pub(crate) struct Decoder {
     /// … and per tag `a`, the pairs `(z, a)` that end in it, for `z` of
     /// `prev[a]` in order.
     into: Vec<Vec<u16>>,
+    /// The lane of each tag in [`Decoder::decode_sse2`] (up to 16 tags):
+    /// first the tags a sentence may start with (`O`, `B`, `S`: those that
+    /// follow `O`, `E` and `S`), then, from a lane that starts a group of
+    /// four where they fit, the others (`I`, `E`, which follow `B` and `I`
+    /// of their label), so that a tag's allowed successors fill few groups.
+    lane: Vec<u8>,
+    /// Per tag `a`, a bit for each group of four lanes (`4q..4q + 4`, bit
+    /// `q`) holding a tag that may follow `a`: the vector pass skips the
+    /// groups of `a`'s row that are all −∞.
+    next_groups: Vec<u8>,
 }
 
 /// Lanes of the second-order decoder: the pairs `(a, b)` of one tag `a`
@@ -596,6 +713,26 @@ impl Decoder {
             .enumerate()
             .map(|(a, zs)| zs.iter().map(|&z| id(z, a as u16)).collect())
             .collect();
+        let (first, rest): (Vec<usize>, Vec<usize>) = (0..n).partition(|&t| tags.allowed_start(t));
+        let gap = first.len().next_multiple_of(4);
+        let rest_from = if gap + rest.len() <= 16 {
+            gap
+        } else {
+            first.len()
+        };
+        let mut lane = vec![0u8; n];
+        for (i, &t) in first.iter().enumerate() {
+            lane[t] = i as u8;
+        }
+        for (i, &t) in rest.iter().enumerate() {
+            lane[t] = (rest_from + i).min(255) as u8;
+        }
+        let mut next_groups = vec![0u8; n];
+        for (b, prev) in prev.iter().enumerate() {
+            for &a in prev {
+                next_groups[a as usize] |= 1 << (lane[b] / 4).min(7);
+            }
+        }
         Decoder {
             ntags: n,
             prev,
@@ -604,6 +741,8 @@ impl Decoder {
             pairs,
             pair_at,
             into,
+            lane,
+            next_groups,
         }
     }
 
@@ -764,6 +903,15 @@ impl Decoder {
         }
         back.clear();
         back.resize(n * t, 0);
+        #[cfg(target_arch = "x86_64")]
+        let delta = if t <= 16 {
+            self.decode_sse2(emit, trans, start, back)
+        } else if t <= 32 {
+            self.decode_lanes::<32>(emit, trans, start, back)
+        } else {
+            self.decode_scalar(emit, trans, start, back)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
         let delta = if t <= 16 {
             self.decode_lanes::<16>(emit, trans, start, back)
         } else if t <= 32 {
@@ -838,6 +986,74 @@ impl Decoder {
             for j in 0..t {
                 delta[j] = best[j] + e[j];
                 b[j] = arg[j] as u16;
+            }
+        }
+        delta[..t].to_vec()
+    }
+
+    /// [`Decoder::decode_lanes`] for up to 16 tags in four SSE2 vectors of
+    /// four lanes (tag `j` in lane [`Decoder::lane`]`[j]`), skipping the
+    /// vectors of a predecessor's row that hold no allowed target
+    /// ([`Decoder::next_groups`]: all −∞, they never win).
+    /// Per lane the same operations in the same order: `s = delta[p] +
+    /// trans[p][j]`, kept if `s > best` (`maxps` keeps its second operand
+    /// unless the first is greater, so ties keep the lower `p`).
+    #[cfg(target_arch = "x86_64")]
+    fn decode_sse2(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        start: &[f32],
+        back: &mut [u16],
+    ) -> Vec<f32> {
+        use std::arch::x86_64::*;
+        let t = self.ntags;
+        assert!(t <= 16 && self.lane.iter().all(|&l| l < 16));
+        let lane = &self.lane[..t];
+        let mut rows = [[f32::NEG_INFINITY; 16]; 16];
+        for (j, prev) in self.prev.iter().enumerate() {
+            for &p in prev {
+                rows[p as usize][lane[j] as usize] = trans[p as usize * t + j];
+            }
+        }
+        let mut delta = [f32::NEG_INFINITY; 16];
+        self.first_scores(start, emit, &mut delta);
+        let groups = &self.next_groups[..t];
+        // SAFETY: SSE2 is part of x86-64; every load and store is unaligned
+        // and within a 16-lane array (four vectors of four lanes).
+        unsafe {
+            let neg = _mm_set1_ps(f32::NEG_INFINITY);
+            for (e, b) in emit.chunks_exact(t).zip(back.chunks_exact_mut(t)).skip(1) {
+                let mut best = [neg; 4];
+                let mut arg = [_mm_setzero_si128(); 4];
+                for (p, row) in rows[..t].iter().enumerate() {
+                    let d = delta[p];
+                    if d == f32::NEG_INFINITY {
+                        continue;
+                    }
+                    let dv = _mm_set1_ps(d);
+                    let pv = _mm_set1_epi32(p as i32);
+                    let g = groups[p];
+                    for q in 0..4 {
+                        if g & (1 << q) == 0 {
+                            continue;
+                        }
+                        let s = _mm_add_ps(dv, _mm_loadu_ps(row.as_ptr().add(4 * q)));
+                        let gt = _mm_castps_si128(_mm_cmpgt_ps(s, best[q]));
+                        best[q] = _mm_max_ps(s, best[q]);
+                        arg[q] = _mm_or_si128(_mm_and_si128(gt, pv), _mm_andnot_si128(gt, arg[q]));
+                    }
+                }
+                let mut bs = [0f32; 16];
+                let mut args = [0u32; 16];
+                for q in 0..4 {
+                    _mm_storeu_ps(bs.as_mut_ptr().add(4 * q), best[q]);
+                    _mm_storeu_si128(args.as_mut_ptr().add(4 * q) as *mut __m128i, arg[q]);
+                }
+                for (j, &l) in lane.iter().enumerate() {
+                    delta[j] = bs[l as usize] + e[j];
+                    b[j] = args[l as usize] as u16;
+                }
             }
         }
         delta[..t].to_vec()
@@ -1528,6 +1744,16 @@ mod tests {
                 };
                 assert_eq!(back, slow_back, "back pointers, {t} tags, round {round}");
                 assert_eq!(last, lanes);
+                #[cfg(target_arch = "x86_64")]
+                if t <= 16 {
+                    let mut sse_back = vec![0u16; n * t];
+                    let sse = d.decode_sse2(&emit, &trans, &start, &mut sse_back);
+                    assert_eq!(
+                        back, sse_back,
+                        "SSE2 back pointers, {t} tags, round {round}"
+                    );
+                    assert_eq!(last, sse);
+                }
                 // the path from the scalar pass, ended as decode_with ends it
                 let mut best = f32::NEG_INFINITY;
                 let mut arg = 0usize;
