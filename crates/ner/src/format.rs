@@ -16,13 +16,18 @@
 //! Sections: `meta` (language, id, feature flags, labels, lexicon and table
 //! sizes, weight scale), `transitions` (`f32` transition, start and end
 //! scores), `transitions2` (second-order models only: `f32` scores of tag
-//! trigrams, `ntags³`), `lexicon` and `clusters` (hash tables of `u64` key + `u32` value
-//! slots, see [`HashTable::from_raw`]), `narrow`, `wide` and `unigrams`
-//! (weight tables: per slot a `u64` key, then rows of `i16` weights padded
-//! to eight). Reading checks the length, the checksum, every section's
-//! bounds and every table's size against the tag set before anything is
-//! used, and allocates nothing in proportion to a number the file states;
-//! lookups probe each slot at most once, so no content can make them spin.
+//! trigrams, `ntags³`), `lexicon` and `clusters` (hash tables of `u64` key
+//! and `u32` value slots, see [`HashTable::from_raw`]; `clusters` in models
+//! with cluster features only), `narrow`, `wide` and `unigrams` (weight
+//! tables: per slot a `u64` key, then rows of `i16` weights padded to
+//! eight), `domains` and `domain_ngrams` (models with per-source features
+//! only: the source names and biases, the source classifier's weight table).
+//! A section only some models have is there exactly when the feature flag
+//! that calls for it is set. Reading checks the length, the checksum, every
+//! section's bounds and every table's size against the tag set before
+//! anything is used, and allocates nothing in proportion to a number the
+//! file states; lookups probe each slot at most once, so no content can make
+//! them spin.
 //!
 //! Version 2 (varint-coded sorted rows, no checksum) is still read, with
 //! every count checked against the bytes left; [`NerModel::write`] always
@@ -395,12 +400,14 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
         }
         ranges.push((name, off..end));
     }
-    let section = |name: &str| -> Result<Range<usize>> {
+    let find = |name: &str| {
         ranges
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, r)| r.clone())
-            .ok_or_else(|| corrupt(24, format!("the section `{name}` is missing")))
+    };
+    let section = |name: &str| -> Result<Range<usize>> {
+        find(name).ok_or_else(|| corrupt(24, format!("the section `{name}` is missing")))
     };
 
     let mr = section(META)?;
@@ -470,8 +477,24 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
     let end = fl32.split_off(t * t + t);
     let start = fl32.split_off(t * t);
     let trans = fl32;
-    let trans2 = match (fl & flags::SECOND_ORDER != 0, section(TRANSITIONS2)) {
-        (true, Ok(r)) => {
+    // A section only some models have: there exactly when feature flag
+    // `flag` is set (`with`: what the flag gives a model, for the messages).
+    let optional = |flag: u32, name: &str, with: &str| -> Result<Option<Range<usize>>> {
+        match (fl & flag != 0, find(name)) {
+            (true, Some(r)) => Ok(Some(r)),
+            (true, None) => Err(corrupt(
+                24,
+                format!("the section `{name}` is missing from a model with {with}"),
+            )),
+            (false, Some(r)) => Err(corrupt(
+                r.start,
+                format!("a `{name}` section in a model without {with}"),
+            )),
+            (false, None) => Ok(None),
+        }
+    };
+    let trans2 = match optional(flags::SECOND_ORDER, TRANSITIONS2, "a second-order decoder")? {
+        Some(r) => {
             let want = 4 * t * t * t;
             if r.len() != want {
                 return Err(corrupt(
@@ -487,33 +510,19 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
                 .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
                 .collect()
         }
-        (true, Err(e)) => return Err(e),
-        (false, Ok(r)) => {
-            return Err(corrupt(
-                r.start,
-                "a `transitions2` section in a model without a second-order decoder",
-            ))
-        }
-        (false, Err(_)) => Vec::new(),
+        None => Vec::new(),
     };
 
     let lr = section(LEXICON)?;
     let map = HashTable::from_raw(src.cow(lr.clone()), lex_keys)
         .map_err(|e| corrupt(lr.start, format!("the lexicon table: {e}")))?;
     let lexicon = Lexicon::from_table(lex_tokens, lex_max, lex_entries, map);
-    let clusters = match (fl & flags::CLUSTERS != 0, section(CLUSTERS)) {
-        (true, Ok(r)) => Clusters::from_table(
+    let clusters = match optional(flags::CLUSTERS, CLUSTERS, "cluster features")? {
+        Some(r) => Clusters::from_table(
             HashTable::from_raw(src.cow(r.clone()), cluster_keys)
                 .map_err(|e| corrupt(r.start, format!("the cluster table: {e}")))?,
         ),
-        (true, Err(e)) => return Err(e),
-        (false, Ok(r)) => {
-            return Err(corrupt(
-                r.start,
-                "a `clusters` section in a model without cluster features",
-            ))
-        }
-        (false, Err(_)) => Clusters::default(),
+        None => Clusters::default(),
     };
     let mut parts = Vec::with_capacity(3);
     for ((name, width), cap) in [(NARROW, 1), (WIDE, GROUP_WIDTH), (UNIGRAMS, UNI_WIDTH)]
@@ -529,8 +538,12 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
     let uni = parts.pop().expect("three tables");
     let wide = parts.pop().expect("three tables");
     let narrow = parts.pop().expect("three tables");
-    let domains = match (fl & flags::DOMAINS != 0, section(DOMAINS)) {
-        (true, Ok(r)) => {
+    let per_source = "per-source features";
+    let dr = optional(flags::DOMAINS, DOMAINS, per_source)?;
+    let nr = optional(flags::DOMAINS, DOMAIN_NGRAMS, per_source)?;
+    // both or neither, as the flag is set or not
+    let domains = match dr.zip(nr) {
+        Some((r, nr)) => {
             let mut c = Cursor {
                 d: &data[r.clone()],
                 p: 0,
@@ -552,20 +565,12 @@ fn read_v3(src: Source<'_>, verify: bool) -> Result<NerModel> {
                 bias.push(c.u32("a source bias")? as i32);
             }
             let cap = c.usize("the source n-gram table size")?;
-            let nr = section(DOMAIN_NGRAMS)?;
             Some(
                 crate::domain::Domains::from_parts(names, bias, src.cow(nr.clone()), cap)
                     .map_err(|e| corrupt(nr.start, format!("the source classifier: {e}")))?,
             )
         }
-        (true, Err(e)) => return Err(e),
-        (false, Ok(r)) => {
-            return Err(corrupt(
-                r.start,
-                "a `domains` section in a model without per-source features",
-            ))
-        }
-        (false, Err(_)) => None,
+        None => None,
     };
     Ok(NerModel {
         lang,
@@ -843,6 +848,15 @@ mod tests {
         }
     }
 
+    /// The error for `b` changed by `f`, with the checksum fixed as a
+    /// crafted file has it.
+    fn crafted(b: &[u8], f: &dyn Fn(&mut Vec<u8>)) -> String {
+        let mut b = b.to_vec();
+        f(&mut b);
+        fix_checksum(&mut b);
+        must_fail(&b)
+    }
+
     /// Offset of the section-table entry of section `name`.
     fn entry_of(b: &[u8], name: &str) -> usize {
         let n = u32::from_le_bytes(b[20..24].try_into().unwrap()) as usize;
@@ -927,12 +941,7 @@ mod tests {
     #[test]
     fn absurd_lengths_and_sizes_are_errors() {
         let bytes = write_v3(&tiny(true));
-        let edit = |f: &dyn Fn(&mut Vec<u8>)| {
-            let mut b = bytes.clone();
-            f(&mut b);
-            fix_checksum(&mut b);
-            must_fail(&b)
-        };
+        let edit = |f: &dyn Fn(&mut Vec<u8>)| crafted(&bytes, f);
         let put64 =
             |b: &mut Vec<u8>, at: usize, v: u64| b[at..at + 8].copy_from_slice(&v.to_le_bytes());
         let put32 =
@@ -1000,29 +1009,84 @@ mod tests {
         assert_eq!(write_v3(&back), bytes);
         assert_eq!(tag(&back, "张三在北京市"), tag(&m, "张三在北京市"));
 
-        let edit = |b: &[u8], f: &dyn Fn(&mut Vec<u8>)| {
-            let mut b = b.to_vec();
-            f(&mut b);
-            fix_checksum(&mut b);
-            must_fail(&b)
-        };
         let flags_at = section_of(&bytes, META).start + 4 + 2 + 4 + 6 + 1;
         let first = write_v3(&tiny(false));
         let put32 =
             |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
         let fl = m.ex.flags;
         // the flag without the section, the section without the flag
-        let e = edit(&first, &|b| put32(b, flags_at, fl));
+        let e = crafted(&first, &|b| put32(b, flags_at, fl));
         assert!(e.contains("`transitions2` is missing"), "{e}");
-        let e = edit(&bytes, &|b| put32(b, flags_at, fl & !flags::SECOND_ORDER));
+        let e = crafted(&bytes, &|b| put32(b, flags_at, fl & !flags::SECOND_ORDER));
         assert!(e.contains("without a second-order decoder"), "{e}");
         // a section of the wrong size
         let entry = entry_of(&bytes, TRANSITIONS2);
         let len = (4 * t * t * t - 4) as u64;
-        let e = edit(&bytes, &|b| {
+        let e = crafted(&bytes, &|b| {
             b[entry + 24..entry + 32].copy_from_slice(&len.to_le_bytes())
         });
         assert!(e.contains("tag trigram scores take"), "{e}");
+    }
+
+    /// Takes section `name` out of the section table, as a writer that left
+    /// it out would (its bytes stay, unreferenced).
+    fn drop_section(b: &mut [u8], name: &str) {
+        let e = entry_of(b, name);
+        let n = u32::from_le_bytes(b[20..24].try_into().unwrap()) as usize;
+        let last = HEADER + ENTRY * (n - 1);
+        b.copy_within(last..last + ENTRY, e);
+        b[last..last + ENTRY].fill(0);
+        b[20..24].copy_from_slice(&(n as u32 - 1).to_le_bytes());
+    }
+
+    /// Every section only some models have is there exactly when its flag
+    /// is set: the flag without the section and the section without the
+    /// flag are errors that name the section and what the flag gives.
+    #[test]
+    fn flag_gated_sections_are_there_exactly_when_their_flag_is_set() {
+        // a model with every such section
+        let mut m = tiny(true);
+        let t = m.tags.len();
+        m.ex.flags |= flags::SECOND_ORDER | flags::DOMAINS;
+        m.trans2 = (0..t * t * t).map(|i| (i % 7) as f32 - 3.0).collect();
+        let docs: Vec<Vec<char>> = ["新华社北京电国务院", "哈哈今天好开心"]
+            .iter()
+            .map(|s| s.chars().collect())
+            .collect();
+        m.domains = Some(crate::domain::Domains::train(
+            vec!["news".into(), "chat".into()],
+            &[(0, &docs[0][..]), (1, &docs[1][..])],
+        ));
+        let bytes = write_v3(&m);
+        let back = read(Source::Borrowed(&bytes), true).unwrap();
+        assert_eq!((&back.trans2, &back.domains), (&m.trans2, &m.domains));
+        assert_eq!(write_v3(&back), bytes);
+
+        let flags_at = section_of(&bytes, META).start + 4 + 2 + 4 + 6 + 1;
+        let fl = m.ex.flags;
+        let edit = |f: &dyn Fn(&mut Vec<u8>)| crafted(&bytes, f);
+        let gated = [
+            (flags::SECOND_ORDER, TRANSITIONS2, "a second-order decoder"),
+            (flags::CLUSTERS, CLUSTERS, "cluster features"),
+            (flags::DOMAINS, DOMAINS, "per-source features"),
+            (flags::DOMAINS, DOMAIN_NGRAMS, "per-source features"),
+        ];
+        for (flag, name, with) in gated {
+            let e = edit(&|b| drop_section(b, name));
+            let want = format!("the section `{name}` is missing from a model with {with}");
+            assert!(e.contains(&want), "{name}: {e}");
+            // the flag cleared, and the other sections it calls for gone
+            let e = edit(&|b| {
+                b[flags_at..flags_at + 4].copy_from_slice(&(fl & !flag).to_le_bytes());
+                for (f, other, _) in gated {
+                    if f == flag && other != name {
+                        drop_section(b, other);
+                    }
+                }
+            });
+            let want = format!("a `{name}` section in a model without {with}");
+            assert!(e.contains(&want), "{name}: {e}");
+        }
     }
 
     /// A crafted file whose tables have no empty slot still loads, and
