@@ -16,6 +16,23 @@ fn tag_bio(
     found.into_iter().flatten().map(Into::into).collect()
 }
 
+/// Writes `m`, reads the file back and writes the model read: the two files
+/// must be the same bytes. Returns the file and the model read back.
+fn assert_round_trip(m: &NerModel, what: &str) -> (Vec<u8>, NerModel) {
+    let mut bytes = Vec::new();
+    m.write(&mut bytes).unwrap();
+    let back = NerModel::read(&bytes[..]).unwrap();
+    let mut again = Vec::new();
+    back.write(&mut again).unwrap();
+    assert!(
+        bytes == again,
+        "{what}: written, read back and written again, the file changed ({} -> {} bytes)",
+        bytes.len(),
+        again.len()
+    );
+    (bytes, back)
+}
+
 fn tiny() -> PathBuf {
     let mut text = String::new();
     let sents = [
@@ -56,10 +73,9 @@ fn trains_deterministically_and_fits_its_data() {
     let m1 = train("zh", std::slice::from_ref(&p), Some(&p), opts.clone()).unwrap();
     let m2 = train("zh", std::slice::from_ref(&p), None, opts.clone()).unwrap();
     let m3 = train("zh", std::slice::from_ref(&p), None, opts).unwrap();
-    let (mut b1, mut b2) = (Vec::new(), Vec::new());
-    m1.write(&mut b1).unwrap();
+    let (_, back) = assert_round_trip(&m1, "a trained model");
+    let mut b2 = Vec::new();
     m2.write(&mut b2).unwrap();
-    let back = NerModel::read(&b1[..]).unwrap();
     for s in read_bio(&p).unwrap() {
         assert_eq!(
             tag_bio(&back, &s, &TagOptions::default()),
@@ -107,12 +123,7 @@ fn english_word_clusters_are_features_stored_in_the_model() {
     assert_eq!(a.flags() & zhen_ner::flags::CLUSTERS, 0);
     assert_ne!(b.flags() & zhen_ner::flags::CLUSTERS, 0);
     assert_eq!((a.cluster_len(), b.cluster_len()), (0, 4));
-    let mut bytes = Vec::new();
-    b.write(&mut bytes).unwrap();
-    let back = NerModel::read(&bytes[..]).unwrap();
-    let mut again = Vec::new();
-    back.write(&mut again).unwrap();
-    assert_eq!(bytes, again, "the clusters survive a write/read round trip");
+    let (_, back) = assert_round_trip(&b, "a model with English word clusters");
     let toks: &[&str] = &["Jones", "visited", "London"];
     let opts = TagOptions::default();
     assert_eq!(
@@ -163,9 +174,7 @@ fn segment_and_second_unit_models_fit_their_data_and_take_given_words() {
     let m = train("zh", std::slice::from_ref(&p), Some(&p), opts).unwrap();
     assert!(m.uses_segments());
     assert_eq!(m.flags(), flags);
-    let mut b = Vec::new();
-    m.write(&mut b).unwrap();
-    let back = NerModel::read(&b[..]).unwrap();
+    let (_, back) = assert_round_trip(&m, "a model with word features");
     assert!(back.uses_segments());
     let with_seg = TagOptions {
         consistency: false,
@@ -345,12 +354,7 @@ fn chinese_clusters_are_features_stored_in_the_model() {
         b.num_features(),
         a.num_features()
     );
-    let mut bytes = Vec::new();
-    b.write(&mut bytes).unwrap();
-    let back = NerModel::read(&bytes[..]).unwrap();
-    let mut again = Vec::new();
-    back.write(&mut again).unwrap();
-    assert_eq!(bytes, again, "the clusters survive a write/read round trip");
+    let (_, back) = assert_round_trip(&b, "a model with Chinese clusters");
     for s in read_bio(&p).unwrap() {
         let with_seg = TagOptions {
             consistency: false,
@@ -541,12 +545,7 @@ fn second_order_models_fit_their_data_average_and_read_back() {
     let files = std::slice::from_ref(&p);
     let m = train("zh", files, Some(&p), opts.clone()).unwrap();
     assert_eq!(m.flags(), fl);
-    let mut b = Vec::new();
-    m.write(&mut b).unwrap();
-    let back = NerModel::read(&b[..]).unwrap();
-    let mut b2 = Vec::new();
-    back.write(&mut b2).unwrap();
-    assert_eq!(b, b2, "a second-order model reads back byte for byte");
+    let (b, back) = assert_round_trip(&m, "a second-order model");
     for s in read_bio(&p).unwrap() {
         assert_eq!(
             tag_bio(&back, &s, &TagOptions::default()),
