@@ -474,7 +474,14 @@ pub mod flags {
     /// after it (`Dr/O Fauci/B-PER`); a member title
     /// ([`crate::is_member_title`]: `MP`, `MEP` and their plurals) is never
     /// inside an entity (an entity is cut there); an entity left empty is
-    /// dropped. Training ignores it (gold data follows the convention or
+    /// dropped. In a model with [`CLUSTERS`], a person entity then starts
+    /// back over the capitalised words right before it, outside every
+    /// entity, that are name parts: words without a cluster (`Aung`,
+    /// `Tayyip`) or of a cluster whose capitalised words CoNLL-2003 train
+    /// has inside a name before a name (`San`, `Sheikh`; not `President`,
+    /// `King`; `crates/ner/data/name-clusters-en.txt`), in ordinary-case
+    /// sentences with a word in lower case (`Aung San Suu Kyi`, not `Suu
+    /// Kyi`). Training ignores it (gold data follows the convention or
     /// not); tagging and the dev scores of training apply it.
     /// [`crate::NerModel::set_title_rule`] switches it on any English model.
     pub const TITLES: u32 = 4096;
@@ -496,7 +503,8 @@ pub mod flags {
     pub const ORG_REACH: u32 = 16384;
     /// English, a step after decoding, not a feature: a person entity
     /// whose words the lexicon lists as an organisation and as nothing else
-    /// (no place, person, surname or other name: `Johnson Controls`), and a
+    /// (no place, person, surname or other name: `Johnson Controls`), a
+    /// place entity so listed that does not follow `the` (`Walmart`), and a
     /// person or place entity that is one word of zhen's company list
     /// ([`crate::is_listed_company`]: `Huawei`, `Tencent`), becomes an
     /// organisation, unless an honorific stands before it (`Mr Tencent`

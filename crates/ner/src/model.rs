@@ -11,8 +11,8 @@ use zhen_core::Label;
 
 use crate::bio::TagSet;
 use crate::features::{
-    capitalised, cat, extract_en, extract_zh, flags, sentence_case, unit_hash_token, Clusters,
-    FeatBuf, Lexicon, SegUnit, SentenceCase, GROUPED, UNIGRAM_GROUP,
+    capitalised, cat, extract_en, extract_zh, flags, sentence_case, str_hash, unit_hash_token,
+    Clusters, FeatBuf, Lexicon, SegUnit, SentenceCase, GROUPED, UNIGRAM_GROUP,
 };
 use crate::format;
 use crate::mem::{home, prefetch, zeroed};
@@ -1165,6 +1165,89 @@ fn untitle(tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
     *spans = out;
 }
 
+/// The word clusters whose capitalised words are parts of a person's name
+/// when a name follows them: `coarse<TAB>fine` pairs of the ids of
+/// `scripts/clusters-en` (the clusters en-conll-6 to en-conll-8 store), made
+/// by `scripts/name-clusters-en` from CoNLL-2003 train (the clusters whose
+/// capitalised words right before a person token are in 80% or more of cases
+/// part of that person's name: `Ramon`, `San`, not `President` or `King`).
+const NAME_CLUSTERS: &str = include_str!("../data/name-clusters-en.txt");
+
+/// [`NAME_CLUSTERS`] parsed and sorted.
+fn name_clusters() -> &'static [(u32, u32)] {
+    static LIST: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut v: Vec<(u32, u32)> = NAME_CLUSTERS
+            .lines()
+            .filter_map(|l| {
+                let (a, b) = l.split_once('\t')?;
+                Some((a.parse().ok()?, b.parse().ok()?))
+            })
+            .collect();
+        v.sort_unstable();
+        v
+    })
+}
+
+/// Whether `token` can be a part of a person's name before the words a
+/// person entity starts with: a capitalised alphabetic word, not all capitals
+/// (`CEO`) and no honorific, whose lowercased word has no cluster (`Aung`,
+/// `Tayyip`: no English word) or a name cluster ([`NAME_CLUSTERS`]).
+fn is_name_part(clusters: &Clusters, token: &str) -> bool {
+    let Some(first) = token.chars().next() else {
+        return false;
+    };
+    if !first.is_uppercase()
+        || !token.chars().all(char::is_alphabetic)
+        || !token.chars().any(char::is_lowercase)
+        || is_honorific(token)
+    {
+        return false;
+    }
+    let packed = clusters.get(str_hash(&token.to_lowercase()));
+    if packed == 0 {
+        return true;
+    }
+    let (coarse, fine) = (packed & 0x3ff, packed >> 10 & 0x3ff);
+    coarse > 0
+        && fine > 0
+        && name_clusters()
+            .binary_search(&(coarse - 1, fine - 1))
+            .is_ok()
+}
+
+/// The name-part step of the title rule ([`flags::TITLES`], in a model with
+/// word clusters): in an ordinary-case sentence, a person entity that the
+/// words right before it, outside every entity, continue as name parts
+/// ([`is_name_part`]) starts at the first of them (`Aung San` + `Suu Kyi`,
+/// `Recep Tayyip` + `Erdogan`; not `President` + `Lai`). Lower- and
+/// title-case sentences, and any sentence without a word that starts in lower
+/// case (a headline without a function word, a scorecard), are left alone:
+/// there the capitals say nothing.
+fn join_name_parts(clusters: &Clusters, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
+    let lower_word = |t: &&str| t.chars().next().is_some_and(char::is_lowercase);
+    if clusters.is_empty()
+        || !spans.iter().any(|s| s.2 == Label::Per)
+        || sentence_case(tokens) != SentenceCase::Ordinary
+        || !tokens.iter().any(lower_word)
+    {
+        return;
+    }
+    let mut taken = vec![false; tokens.len()];
+    for &(a, b, _) in spans.iter() {
+        taken.iter_mut().take(b).skip(a).for_each(|t| *t = true);
+    }
+    for (a, b, label) in spans.iter_mut() {
+        if *label != Label::Per || *b > tokens.len() {
+            continue;
+        }
+        while *a > 0 && !taken[*a - 1] && is_name_part(clusters, tokens[*a - 1]) {
+            *a -= 1;
+            taken[*a] = true;
+        }
+    }
+}
+
 /// The company names the company rule ([`flags::COMPANIES`]) knows besides
 /// a model's lexicon: `crates/ner/data/companies-en.txt`, made by
 /// `scripts/companies-en --icons` (single-word company and brand names
@@ -1191,13 +1274,13 @@ pub fn is_listed_company(name: &str) -> bool {
 }
 
 /// The company rule ([`flags::COMPANIES`]): a person entity whose words
-/// `lexicon` lists as an organisation and as nothing else, and a person or
-/// place entity of one word of zhen's company list ([`is_listed_company`]),
-/// becomes an organisation, unless an honorific ([`is_honorific`]) stands
-/// right before it. A place is relabelled by the list alone, whose words are
-/// no places, not by the lexicon, whose companies can be places too (the
-/// Amazon). Other (MISC) entities are left alone: CoNLL-2003 tags a listed
-/// company's name as MISC where it names a market or an index (`Nasdaq`).
+/// `lexicon` lists as an organisation and as nothing else, a place entity
+/// so listed that does not follow `the` (`Walmart`, `Amazon`, not `the
+/// Amazon`), and a person or place entity of one word of zhen's company list
+/// ([`is_listed_company`]), becomes an organisation, unless an honorific
+/// ([`is_honorific`]) stands right before it. Other (MISC) entities are left
+/// alone: CoNLL-2003 tags a listed company's name as MISC where it names a
+/// market or an index (`Nasdaq`).
 fn relabel_companies(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
     const ORG: u16 = 1 << cat::ORG;
     const OTHER: u16 = (1 << cat::LOC) | (1 << cat::PER) | (1 << cat::SURNAME) | (1 << cat::MISC);
@@ -1209,8 +1292,11 @@ fn relabel_companies(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, us
             continue;
         }
         let listed = *b == *a + 1 && is_listed_company(tokens[*a]);
+        // a river or a forest keeps its article (`the Amazon`), a company
+        // rarely has one
+        let article = *a > 0 && tokens[*a - 1].eq_ignore_ascii_case("the");
         let company = listed
-            || (*label == Label::Per && {
+            || ((*label == Label::Per || (*label == Label::Loc && !article)) && {
                 let units: Vec<u64> = tokens[*a..*b].iter().map(|t| unit_hash_token(t)).collect();
                 let mask = lexicon.get_units(&units);
                 mask & ORG != 0 && mask & OTHER == 0
@@ -1363,6 +1449,7 @@ impl NerModel {
         let mut spans = self.tags.decode(&tags);
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::TITLES != 0) {
             untitle(t, &mut spans);
+            join_name_parts(&self.ex.clusters, t, &mut spans);
         }
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::COMPANIES != 0) {
             if self.ex.flags & flags::CASE_MODES != 0 && sentence_case(t) == SentenceCase::Lower {
@@ -1641,7 +1728,8 @@ mod tests {
         lex.insert("Amazon", 1 << cat::ORG);
         let toks = [
             "Tencent", "and", "Johnson", "Controls", "hired", "Apple", "and", "Mr", "Tencent",
-            "at", "Nasdaq", "Johnson", "Huawei", "Huawei", "Mate", "Tencent", "Amazon",
+            "at", "Nasdaq", "Johnson", "Huawei", "Huawei", "Mate", "Tencent", "Amazon", "the",
+            "Amazon",
         ];
         let mut spans = vec![
             (0, 1, Label::Per),
@@ -1654,13 +1742,15 @@ mod tests {
             (13, 15, Label::Per),
             (15, 16, Label::Loc),
             (16, 17, Label::Loc),
+            (18, 19, Label::Loc),
         ];
         relabel_companies(&lex, &toks, &mut spans);
         // listed as a company and nothing else: an organisation, the whole
         // span or nothing; a surname too, after an honorific, another label,
         // or a piece of a listed name: left as it is; the built-in list
-        // (Huawei, not in this lexicon) for one word only, and for places
-        // (Tencent) by the built-in list alone (Amazon stays a place)
+        // (Huawei, not in this lexicon) for one word only; a place by the
+        // list (Tencent) or by the lexicon (Amazon), unless `the` comes
+        // before it (the Amazon stays a place)
         assert_eq!(
             spans,
             [
@@ -1673,9 +1763,80 @@ mod tests {
                 (12, 13, Label::Org),
                 (13, 15, Label::Per),
                 (15, 16, Label::Org),
-                (16, 17, Label::Loc),
+                (16, 17, Label::Org),
+                (18, 19, Label::Loc),
             ]
         );
+    }
+
+    #[test]
+    fn name_parts_before_a_person_join_it() {
+        // the clusters of a model: `san` in a name cluster, `president` in
+        // another; `aung` and `tayyip` have none
+        let (coarse, fine) = name_clusters()[0];
+        let other = (0..64 * 256)
+            .map(|i| (i / 256, i % 256))
+            .find(|p| name_clusters().binary_search(p).is_err())
+            .unwrap();
+        let mut clusters = Clusters::default();
+        assert!(clusters.insert("san", &[coarse, fine, 0]));
+        assert!(clusters.insert("president", &[other.0, other.1, 0]));
+        assert!(clusters.insert("met", &[coarse, fine, 0]));
+        let toks = [
+            "Aung",
+            "San",
+            "Suu",
+            "Kyi",
+            "met",
+            "President",
+            "Recep",
+            "Tayyip",
+            "Erdogan",
+            "and",
+            "CEO",
+            "Smith",
+            "Mr",
+            "Jones",
+            "in",
+            "San",
+            "Paris",
+        ];
+        let mut spans = vec![
+            (2, 4, Label::Per),
+            (8, 9, Label::Per),
+            (11, 12, Label::Per),
+            (13, 14, Label::Per),
+            (15, 16, Label::Loc),
+            (16, 17, Label::Per),
+        ];
+        join_name_parts(&clusters, &toks, &mut spans);
+        // name parts join the person after them; a word of another cluster
+        // (`President`), all capitals (`CEO`), an honorific, another entity
+        // or a lower-case word stops them; other labels are left alone
+        assert_eq!(
+            spans,
+            [
+                (0, 4, Label::Per),
+                (6, 9, Label::Per),
+                (11, 12, Label::Per),
+                (13, 14, Label::Per),
+                (15, 16, Label::Loc),
+                (16, 17, Label::Per),
+            ]
+        );
+        // lower- and title-case sentences are left alone, as are models
+        // without clusters
+        let lower = ["aung", "san", "suu", "kyi", "met", "him"];
+        let mut spans = vec![(2, 4, Label::Per)];
+        join_name_parts(&clusters, &lower, &mut spans);
+        assert_eq!(spans, [(2, 4, Label::Per)]);
+        let headline = ["Dissident", "Wang", "Donghai", "Detained"];
+        let mut spans = vec![(1, 3, Label::Per)];
+        join_name_parts(&clusters, &headline, &mut spans);
+        assert_eq!(spans, [(1, 3, Label::Per)]);
+        let mut spans = vec![(2, 4, Label::Per)];
+        join_name_parts(&Clusters::default(), &toks, &mut spans);
+        assert_eq!(spans, [(2, 4, Label::Per)]);
     }
 
     #[test]
