@@ -405,6 +405,17 @@ pub fn write_tokens<W: Write>(out: W, doc: &Document, opts: &CsvOptions) -> Resu
     t.finish()
 }
 
+/// [`write_tokens`] of a document [`util::check`] has passed.
+pub(crate) fn write_tokens_checked<W: Write>(
+    out: W,
+    doc: &Document,
+    opts: &CsvOptions,
+) -> Result<W> {
+    let mut t = TokenTable::new(out, opts)?;
+    t.add_part(doc, &Before::default())?;
+    t.finish()
+}
+
 /// Writes the `entities.csv` of one document.
 pub fn write_entities<W: Write>(out: W, doc: &Document, opts: &CsvOptions) -> Result<W> {
     let mut t = EntityTable::new(out, opts)?;

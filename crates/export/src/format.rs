@@ -181,6 +181,44 @@ pub struct Part {
 /// assert_eq!(parts[0].bytes, "王小明".as_bytes());
 /// ```
 pub fn write_document(format: Format, doc: &Document, options: &WriteOptions) -> Result<Vec<Part>> {
+    write_document_as(format, doc, options, false)
+}
+
+/// The files of one document in each of `formats`, in order: what
+/// [`write_document`] returns for each, the document checked once for all
+/// of them (JSONL, CoNLL-U and CSV skip their own check; the others make
+/// theirs again). A document every writer refuses is refused here with the
+/// same error, before anything is written.
+///
+/// ```
+/// use zhen_core::Document;
+/// use zhen_export::{write_document, write_document_formats, Format, WriteOptions};
+/// let doc = Document::new("d", "王小明");
+/// let (formats, o) = ([Format::Jsonl, Format::Csv], WriteOptions::default());
+/// let all = write_document_formats(&formats, &doc, &o).unwrap();
+/// let one_by_one: Vec<_> = formats.iter().flat_map(|f| write_document(*f, &doc, &o).unwrap()).collect();
+/// assert_eq!(all, one_by_one);
+/// ```
+pub fn write_document_formats(
+    formats: &[Format],
+    doc: &Document,
+    options: &WriteOptions,
+) -> Result<Vec<Part>> {
+    crate::util::check(doc)?;
+    let mut parts = Vec::with_capacity(formats.len());
+    for format in formats {
+        parts.extend(write_document_as(*format, doc, options, true)?);
+    }
+    Ok(parts)
+}
+
+/// [`write_document`]; `checked`: [`crate::util::check`] has passed.
+fn write_document_as(
+    format: Format,
+    doc: &Document,
+    options: &WriteOptions,
+    checked: bool,
+) -> Result<Vec<Part>> {
     // a line per token: JSONL, CoNLL-U and CSV come to 15–17 times the
     // text (corpus/); room for that at once spares the copies of a growing
     // buffer
@@ -199,11 +237,21 @@ pub fn write_document(format: Format, doc: &Document, options: &WriteOptions) ->
             conll::write(&mut buf, doc, &options.conll)?;
             one(buf)
         }
+        Format::Conllu if checked => {
+            let before = &mut crate::stream::Before::default();
+            conllu::write_part(&mut buf, doc, &options.conllu, before)?;
+            one(buf)
+        }
         Format::Conllu => {
             conllu::write(&mut buf, doc, &options.conllu)?;
             one(buf)
         }
+        Format::Csv if checked => one(csv::write_tokens_checked(buf, doc, &options.csv)?),
         Format::Csv => one(csv::write_tokens(buf, doc, &options.csv)?),
+        Format::Jsonl if checked => {
+            jsonl::write_checked(&mut buf, doc)?;
+            one(buf)
+        }
         Format::Jsonl => {
             jsonl::write(&mut buf, doc)?;
             one(buf)

@@ -198,6 +198,19 @@ fn write_via_parts<W: Write + ?Sized>(
 ) -> Result<()> {
     // nothing written for a document a writer refuses
     util::check(doc)?;
+    write_checked_via_parts(out, doc, format)
+}
+
+/// [`write`] of a document [`util::check`] has passed.
+pub(crate) fn write_checked<W: Write + ?Sized>(out: &mut W, doc: &Document) -> Result<()> {
+    write_checked_via_parts(out, doc, crate::Format::Jsonl)
+}
+
+fn write_checked_via_parts<W: Write + ?Sized>(
+    out: &mut W,
+    doc: &Document,
+    format: crate::Format,
+) -> Result<()> {
     let mut w = DocWriter::new(&doc.id, &Default::default());
     w.add(format, vec![&mut *out])?;
     w.part(doc, false, None)?;

@@ -75,7 +75,8 @@ pub use conllu::ConlluOptions;
 pub use csv::{CsvOptions, EntityCounter, ErrorRow, ErrorTable};
 pub use error::{Error, Result};
 pub use format::{
-    document_path, read_path, write_document, write_documents, Format, Part, WriteOptions,
+    document_path, read_path, write_document, write_document_formats, write_documents, Format,
+    Part, WriteOptions,
 };
 pub use html::HtmlOptions;
 pub use report::Report;

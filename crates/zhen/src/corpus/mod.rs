@@ -414,13 +414,11 @@ impl Worker<'_> {
             Ok(a) => a.document,
             Err(e) => return Ok(fail(record, format!("{path}: {e}"), None, None)),
         };
-        let mut parts = Vec::new();
-        for format in &self.config.formats {
-            match export::write_document(*format, &doc, self.write) {
-                Ok(p) => parts.extend(p),
-                Err(e) => return Ok(fail(record, format!("{path}: {e}"), None, None)),
-            }
-        }
+        // the document checked once for every format, not once per writer
+        let parts = match export::write_document_formats(&self.config.formats, &doc, self.write) {
+            Ok(p) => p,
+            Err(e) => return Ok(fail(record, format!("{path}: {e}"), None, None)),
+        };
         if let Some(target) = outputs.iter().find(|t| same_file(t, &job.file.path)) {
             let msg = format!(
                 "{path}: refusing to overwrite the input with output {}",
