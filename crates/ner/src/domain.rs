@@ -6,7 +6,7 @@
 //! NAME=FILE`) train the shared weights as every file does, and beside them
 //! a few features private to their source at every character: a tag bias,
 //! the lexicon categories starting, ending and inside there, and the
-//! character itself. The private weights are kept in the model. A small
+//! character itself (not in [`crate::flags::DOMAIN_NO_CHAR`] models). The private weights are kept in the model. A small
 //! classifier, trained on the same sentences (an averaged multiclass
 //! perceptron over character unigrams and bigrams), is stored with them;
 //! tagging reads the text of each call (one document: the sentences given
@@ -80,24 +80,33 @@ fn ngrams(chars: &[char], mut f: impl FnMut(u64)) {
 }
 
 /// The private features of source `d` (0-based) at position `i` of a
-/// sentence whose features `buf` holds ([`FeatBuf::unit_cues`]).
+/// sentence whose features `buf` holds ([`FeatBuf::unit_cues`]): the tag
+/// bias, the lexicon categories and, when `with_char`, the character
+/// (`false` in [`crate::flags::DOMAIN_NO_CHAR`] models).
 #[inline]
-pub(crate) fn private_keys(buf: &FeatBuf, i: usize, d: usize) -> [u64; 3] {
+pub(crate) fn private_keys(
+    buf: &FeatBuf,
+    i: usize,
+    d: usize,
+    with_char: bool,
+) -> impl Iterator<Item = u64> {
     let s = d as u64 + 1;
     let (unit, lex) = buf.unit_cues(i);
-    [key(T_BIAS, s, 0), key(T_LEX, s, lex), key(T_CHAR, s, unit)]
+    let keys = [key(T_BIAS, s, 0), key(T_LEX, s, lex), key(T_CHAR, s, unit)];
+    keys.into_iter().take(if with_char { 3 } else { 2 })
 }
 
-/// Appends the private features of source `d` to every position of `buf`
-/// (training; `buf` flattened).
-pub(crate) fn add_private(buf: &mut FeatBuf, d: usize) {
+/// Appends the private features of source `d` to every position's own
+/// features in `buf` (training and tagging; `with_char` as for
+/// [`private_keys`]).
+pub(crate) fn add_private(buf: &mut FeatBuf, d: usize, with_char: bool) {
     let n = buf.offsets.len().saturating_sub(1);
     let mut feats = Vec::with_capacity(buf.feats.len() + 3 * n);
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0u32);
     for i in 0..n {
         feats.extend_from_slice(buf.of(i));
-        feats.extend_from_slice(&private_keys(buf, i, d));
+        feats.extend(private_keys(buf, i, d, with_char));
         offsets.push(feats.len() as u32);
     }
     buf.feats = feats;
@@ -132,7 +141,19 @@ impl Domains {
         if let Some(d) = self.forced {
             return d;
         }
-        let k = self.names.len();
+        let total = self.scores(units);
+        let mut best = 0;
+        for d in 1..self.names.len() {
+            if total[d] > total[best] {
+                best = d;
+            }
+        }
+        best
+    }
+
+    /// The classifier's score of each source for a document (its bias plus
+    /// the weights of the document's n-grams; quantised units).
+    pub fn scores(&self, units: &[Units<'_>]) -> [i64; MAX_DOMAINS] {
         let mut total: [i64; MAX_DOMAINS] = [0; MAX_DOMAINS];
         for (t, b) in total.iter_mut().zip(&self.bias) {
             *t = *b as i64;
@@ -158,13 +179,7 @@ impl Domains {
             });
         }
         flush(&mut acc, &mut total);
-        let mut best = 0;
-        for d in 1..k {
-            if total[d] > total[best] {
-                best = d;
-            }
-        }
-        best
+        total
     }
 
     /// Trains the classifier on the sentences of each source (`docs`:

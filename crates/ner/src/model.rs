@@ -588,7 +588,9 @@ impl FeatTable {
         }
     }
 
-    /// Adds the row of `key`, if present, to `acc`.
+    /// Adds the row of `key`, if present, to `acc` (one lookup; tagging
+    /// uses [`FeatTable::score`]).
+    #[cfg(test)]
     pub fn add(&self, key: u64, acc: &mut [i32]) {
         let (table, k, sub) = self.table_of(key);
         table.add(k, sub, acc)
@@ -1461,6 +1463,17 @@ impl NerModel {
         Some(d.names[d.choose(&units)].as_str())
     }
 
+    /// The register classifier's score of each source for a document of
+    /// these sentences, in [`NerModel::domain_names`]' order (the largest
+    /// wins, ties to the earlier source; quantised units, comparable within
+    /// one model only); `None` for models without sources.
+    pub fn domain_scores(&self, sentences: &[&str]) -> Option<Vec<i64>> {
+        let d = self.domains.as_ref()?;
+        let chars: Vec<Vec<char>> = sentences.iter().map(|s| s.chars().collect()).collect();
+        let units: Vec<Units<'_>> = chars.iter().map(|c| Units::Chars(c)).collect();
+        Some(d.scores(&units)[..d.names.len()].to_vec())
+    }
+
     /// Fixes the source whose private features tagging uses (`None`: the
     /// register classifier chooses per document, the default), for
     /// ablations such as tagging with the true source. Not stored when the
@@ -1554,18 +1567,17 @@ impl NerModel {
         BUF.with(|b| {
             let (buf, acc, emit, back, cands, work) = &mut *b.borrow_mut();
             self.ex.extract(units, extra, seg, buf);
+            if let Some(d) = domain {
+                // the private features join each position's own, so that
+                // their lookups are prefetched with the rest (the same sums)
+                let with_char = self.ex.flags & flags::DOMAIN_NO_CHAR == 0;
+                crate::domain::add_private(buf, d, with_char);
+            }
             let n = buf.offsets.len().saturating_sub(1);
             let w = self.table.acc_len();
             acc.clear();
             acc.resize(n * w, 0);
             self.table.score(buf, acc, w, cands);
-            if let Some(d) = domain {
-                for (i, row) in acc.chunks_exact_mut(w).enumerate() {
-                    for k in crate::domain::private_keys(buf, i, d) {
-                        self.table.add(k, row);
-                    }
-                }
-            }
             let t = self.tags.len();
             emit.clear();
             for row in acc.chunks_exact(w) {

@@ -347,6 +347,11 @@ pub fn train(
         sources.resize(data.len(), 0);
         domain_of.resize(data.len(), k);
     }
+    if domain_names.is_empty() && options.flags & flags::DOMAIN_NO_CHAR != 0 {
+        return Err(Error::Train(
+            "the DOMAIN_NO_CHAR feature flag needs sources with private features (--train-domain NAME=FILE)".into(),
+        ));
+    }
     if !domain_names.is_empty() {
         if english || options.flags & flags::LEXICON == 0 {
             return Err(Error::Train(
@@ -516,6 +521,7 @@ pub fn train(
     let decoder = Decoder::new(&tags);
     // transitions, start and end scores, and (second order) tag trigrams
     let second = fl & flags::SECOND_ORDER != 0;
+    let with_char = fl & flags::DOMAIN_NO_CHAR == 0;
     let nt = t * t + 2 * t + if second { t * t * t } else { 0 };
     let mut wts = Weights {
         t,
@@ -562,7 +568,7 @@ pub fn train(
                 add_source_copies(&mut buf, s.source, &mut copies);
             }
             if s.domain != 0 {
-                crate::domain::add_private(&mut buf, s.domain - 1);
+                crate::domain::add_private(&mut buf, s.domain - 1, with_char);
             }
             let n = s.gold.len();
             emit.clear();
@@ -1070,6 +1076,54 @@ mod tests {
             tag(&model, "哈哈美国队赢了哈哈"),
             [("美国".into(), Label::Org)]
         );
+        // the classifier's scores behind the choice: the largest wins
+        for s in ["新华社电国务院说", "哈哈赢了"] {
+            let sc = model.domain_scores(&[s]).unwrap();
+            assert_eq!(sc.len(), 2);
+            let best = if sc[1] > sc[0] { "chat" } else { "news" };
+            assert_eq!(model.domain_of(&[s]), Some(best));
+        }
+        // without the private character (DOMAIN_NO_CHAR): fewer features,
+        // the sources' conventions still apart, and read back the same
+        let lean = train(
+            "zh",
+            &[],
+            None,
+            TrainOptions {
+                flags: flags::DEFAULT | flags::DOMAIN_NO_CHAR,
+                ..opts.clone()
+            },
+        )
+        .unwrap();
+        assert_ne!(lean.flags() & flags::DOMAIN_NO_CHAR, 0);
+        assert!(lean.num_features() < model.num_features());
+        assert_eq!(
+            tag(&lean, "新华社电美国总统说"),
+            [("美国".into(), Label::Loc)]
+        );
+        assert_eq!(
+            tag(&lean, "哈哈美国队赢了哈哈"),
+            [("美国".into(), Label::Org)]
+        );
+        let mut bytes = Vec::new();
+        lean.write(&mut bytes).unwrap();
+        let back = NerModel::from_bytes(&bytes).unwrap();
+        assert_eq!(back.flags(), lean.flags());
+        for s in ["新华社电美国总统说", "哈哈美国队赢了哈哈"] {
+            assert_eq!(tag(&back, s), tag(&lean, s));
+        }
+        // the flag needs sources
+        let err = train(
+            "zh",
+            std::slice::from_ref(&news),
+            None,
+            TrainOptions {
+                flags: flags::DEFAULT | flags::DOMAIN_NO_CHAR,
+                verbose: false,
+                ..TrainOptions::default()
+            },
+        );
+        assert!(err.is_err());
         // the choice can be fixed, and only to a source the model has
         let mut fixed = model.clone();
         fixed.set_domain(Some("chat")).unwrap();

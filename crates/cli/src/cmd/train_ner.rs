@@ -34,6 +34,11 @@ pub struct Args {
     /// these in order, and the order is part of the seeded shuffle).
     #[arg(long, value_name = "NAME=FILE", value_parser = parse_domain)]
     train_domain: Vec<(String, PathBuf)>,
+    /// With `--train-domain`: the features private to a source are its tag
+    /// bias and lexicon categories only, not the character (a smaller,
+    /// faster model; sets flags::DOMAIN_NO_CHAR).
+    #[arg(long, requires = "train_domain")]
+    no_domain_char: bool,
     /// Development file: picks the best epoch.
     #[arg(long)]
     dev: Option<PathBuf>,
@@ -105,7 +110,12 @@ pub fn run(args: Args) -> Result<i32> {
         clusters: args.clusters.clone(),
         other_conventions: args.train_other.clone(),
         domains: args.train_domain.clone(),
-        flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT),
+        flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT)
+            | if args.no_domain_char {
+                zhen::ner::flags::DOMAIN_NO_CHAR
+            } else {
+                0
+            },
         train_gazetteer: args.gazetteer,
         pa: args.pa,
         cost: args.cost,
