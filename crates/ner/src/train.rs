@@ -1068,14 +1068,11 @@ mod tests {
                 .map(|x| (s[x.range.range()].to_string(), x.label.clone()))
                 .collect()
         };
-        assert_eq!(
-            tag(&model, "新华社电美国总统说"),
-            [("美国".into(), Label::Loc)]
-        );
-        assert_eq!(
-            tag(&model, "哈哈美国队赢了哈哈"),
-            [("美国".into(), Label::Org)]
-        );
+        // each source's convention for 美国, checked for both models below
+        let conventions = [
+            ("新华社电美国总统说", Label::Loc),
+            ("哈哈美国队赢了哈哈", Label::Org),
+        ];
         // the classifier's scores behind the choice: the largest wins
         for s in ["新华社电国务院说", "哈哈赢了"] {
             let sc = model.domain_scores(&[s]).unwrap();
@@ -1097,14 +1094,11 @@ mod tests {
         .unwrap();
         assert_ne!(lean.flags() & flags::DOMAIN_NO_CHAR, 0);
         assert!(lean.num_features() < model.num_features());
-        assert_eq!(
-            tag(&lean, "新华社电美国总统说"),
-            [("美国".into(), Label::Loc)]
-        );
-        assert_eq!(
-            tag(&lean, "哈哈美国队赢了哈哈"),
-            [("美国".into(), Label::Org)]
-        );
+        for m in [&model, &lean] {
+            for (s, label) in &conventions {
+                assert_eq!(tag(m, s), [("美国".into(), label.clone())], "{s}");
+            }
+        }
         let mut bytes = Vec::new();
         lean.write(&mut bytes).unwrap();
         let back = NerModel::from_bytes(&bytes).unwrap();
