@@ -15,9 +15,10 @@
 //! the same source.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::features::{fin, mix, FeatBuf, IdMap};
-use crate::model::{Table, Units};
+use crate::model::{FeatTable, Table, Units, LANES};
 
 /// At most this many sources (one classifier row of eight `i16` lanes).
 pub(crate) const MAX_DOMAINS: usize = 8;
@@ -97,8 +98,8 @@ pub(crate) fn private_keys(
 }
 
 /// Appends the private features of source `d` to every position's own
-/// features in `buf` (training and tagging; `with_char` as for
-/// [`private_keys`]).
+/// features in `buf` (training; `with_char` as for [`private_keys`];
+/// tagging adds their rows with [`Private::add`]).
 pub(crate) fn add_private(buf: &mut FeatBuf, d: usize, with_char: bool) {
     let n = buf.offsets.len().saturating_sub(1);
     let mut feats = Vec::with_capacity(buf.feats.len() + 3 * n);
@@ -111,6 +112,168 @@ pub(crate) fn add_private(buf: &mut FeatBuf, d: usize, with_char: bool) {
     }
     buf.feats = feats;
     buf.offsets = offsets;
+}
+
+/// The code points whose rows the dense per-character tables hold
+/// ([`CharRows`]): Latin, general punctuation, CJK symbols and punctuation,
+/// the CJK unified ideographs and the full-width forms; as ranges, the
+/// first code point and the one past the last.
+const DENSE_RANGES: [(u32, u32); 5] = [
+    (0, 0x250),
+    (0x2000, 0x2070),
+    (0x3000, 0x3040),
+    (0x4e00, 0xa000),
+    (0xff00, 0xfff0),
+];
+
+/// The place of code point `c` in the dense tables, if they hold it.
+#[inline(always)]
+fn dense_slot(c: u64) -> Option<usize> {
+    let mut base = 0usize;
+    for &(a, b) in &DENSE_RANGES {
+        if c < b as u64 {
+            return (c >= a as u64).then(|| base + (c - a as u64) as usize);
+        }
+        base += (b - a) as usize;
+    }
+    None
+}
+
+/// Code points the dense tables hold ([`DENSE_RANGES`]).
+fn dense_chars() -> impl Iterator<Item = u64> {
+    DENSE_RANGES
+        .iter()
+        .flat_map(|&(a, b)| (a as u64)..(b as u64))
+}
+
+/// Rows of `width` `i16` weights for the code points of [`DENSE_RANGES`],
+/// built at first use from a hashed table, so that the few thousand rows a
+/// text reads stay in the cache instead of being random reads of a table
+/// many times larger than it. The same weights as the hashed table's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CharRows {
+    /// Place in [`DENSE_RANGES`] → 1 + its row, 0 for none (an absent or
+    /// all-zero row), `u16::MAX` for one not held.
+    index: Vec<u16>,
+    rows: Vec<i16>,
+    width: usize,
+}
+
+impl CharRows {
+    /// The rows of every code point of [`DENSE_RANGES`]: `row(c, out)`
+    /// adds code point `c`'s row to `out` (`width` zeros). Rows past the
+    /// 65,534th are left out (never for real tables: a source's characters
+    /// are far fewer); [`CharRows::get`] says so.
+    fn build(width: usize, mut row: impl FnMut(u64, &mut [i32])) -> CharRows {
+        let mut out = CharRows {
+            index: Vec::new(),
+            rows: Vec::new(),
+            width,
+        };
+        let mut tmp = vec![0i32; width];
+        for c in dense_chars() {
+            tmp.iter_mut().for_each(|x| *x = 0);
+            row(c, &mut tmp);
+            let n = out.rows.len() / width;
+            out.index.push(if tmp.iter().all(|&x| x == 0) {
+                0
+            } else if n + 1 >= u16::MAX as usize {
+                u16::MAX
+            } else {
+                // the rows were i16 weights: they fit again
+                out.rows.extend(tmp.iter().map(|&x| x as i16));
+                n as u16 + 1
+            });
+        }
+        out
+    }
+
+    /// Code point `c`'s row: `Ok(None)` where it has none, `Err(())` where
+    /// it is not held (outside [`DENSE_RANGES`] or past the table's room).
+    #[inline(always)]
+    fn get(&self, c: u64) -> Result<Option<&[i16]>, ()> {
+        match dense_slot(c).and_then(|i| self.index.get(i)) {
+            None | Some(&u16::MAX) => Err(()),
+            Some(0) => Ok(None),
+            Some(&i) => {
+                let a = (i as usize - 1) * self.width;
+                Ok(Some(&self.rows[a..a + self.width]))
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn add_row(acc: &mut [i32], row: &[i16]) {
+    for (a, &w) in acc.iter_mut().zip(row) {
+        *a += w as i32;
+    }
+}
+
+/// The private rows of one source held densely for tagging: its tag bias
+/// and its characters' rows (`acc` width each), read once from the model's
+/// feature table (`row(key, out)` adds a key's row to `out`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Private {
+    bias: Vec<i16>,
+    chars: CharRows,
+}
+
+impl Private {
+    pub(crate) fn build(d: usize, w: usize, mut row: impl FnMut(u64, &mut [i32])) -> Private {
+        let s = d as u64 + 1;
+        let mut bias = vec![0i32; w];
+        row(key(T_BIAS, s, 0), &mut bias);
+        Private {
+            bias: bias.iter().map(|&x| x as i16).collect(),
+            chars: CharRows::build(w, |c, out| row(key(T_CHAR, s, c), out)),
+        }
+    }
+
+    /// Adds the private features of source `d` (this one's) to the score
+    /// rows `acc` (`w` per position) of a sentence whose features `buf`
+    /// holds ([`FeatBuf::unit_cues`]; `with_char` as for [`private_keys`]):
+    /// the tag bias and the characters' rows from the dense rows, a
+    /// character they do not hold from `table`, and each lexicon category
+    /// set from `table` once per sentence (a sentence has few). The same
+    /// sums as [`add_private`]'s features through the table.
+    pub(crate) fn add(
+        &self,
+        table: &FeatTable,
+        buf: &FeatBuf,
+        acc: &mut [i32],
+        w: usize,
+        d: usize,
+        with_char: bool,
+    ) {
+        let s = d as u64 + 1;
+        // the sentence's lexicon category sets and their rows (`w` each)
+        let (mut lex_keys, mut lex_rows) = (Vec::<u64>::new(), Vec::<i32>::new());
+        for (i, a) in acc.chunks_exact_mut(w).enumerate() {
+            let (unit, lex) = buf.unit_cues(i);
+            add_row(a, &self.bias);
+            let k = match lex_keys.iter().position(|&x| x == lex) {
+                Some(k) => k,
+                None => {
+                    lex_keys.push(lex);
+                    lex_rows.resize(lex_keys.len() * w, 0);
+                    let row = &mut lex_rows[(lex_keys.len() - 1) * w..];
+                    table.add(key(T_LEX, s, lex), row);
+                    lex_keys.len() - 1
+                }
+            };
+            for (x, y) in a.iter_mut().zip(&lex_rows[k * w..(k + 1) * w]) {
+                *x += y;
+            }
+            if with_char {
+                match self.chars.get(unit) {
+                    Ok(Some(r)) => add_row(a, r),
+                    Ok(None) => {}
+                    Err(()) => table.add(key(T_CHAR, s, unit), a),
+                }
+            }
+        }
+    }
 }
 
 /// The sources of a model and the classifier that picks one for a text.
@@ -126,6 +289,9 @@ pub(crate) struct Domains {
     /// A source fixed by [`crate::NerModel::set_domain`] instead of the
     /// classifier's choice (not stored).
     pub forced: Option<usize>,
+    /// The unigram rows of `ngrams` held densely ([`CharRows`], built at
+    /// first use): half of the classifier's reads, from the cache.
+    pub uni: OnceLock<CharRows>,
 }
 
 impl PartialEq for Domains {
@@ -166,17 +332,38 @@ impl Domains {
                 *a = 0;
             }
         };
+        let uni = self.uni.get_or_init(|| {
+            CharRows::build(LANES, |c, out| self.ngrams.add(key(T_UNI, c, 0), 0, out))
+        });
+        // the n-grams of `ngrams`, unigrams read from `uni` where it holds
+        // them, the rest looked up together (a sentence at a time, at most
+        // 2^18 characters: at most 4000 per weight, 2^19 rows stay below 2^31)
+        let mut keys: Vec<u64> = Vec::new();
+        let mut cands: Vec<u32> = Vec::new();
         for u in units {
             let Units::Chars(chars) = u else { continue };
-            ngrams(chars, |key| {
-                self.ngrams.add(key, 0, &mut acc);
+            let mut prev: Option<u64> = None;
+            for &c in chars.iter() {
+                let c = fold(c);
+                match uni.get(c) {
+                    Ok(Some(r)) => add_row(&mut acc, r),
+                    Ok(None) => {}
+                    Err(()) => keys.push(key(T_UNI, c, 0)),
+                }
+                if let Some(p) = prev {
+                    keys.push(key(T_BI, p, c));
+                }
+                prev = Some(c);
                 pending += 1;
-                // at most 4000 per weight: 2^19 keys stay below 2^31
-                if pending >= 1 << 19 {
+                if pending >= 1 << 18 {
+                    self.ngrams.add_each(&keys, &mut acc, &mut cands);
+                    keys.clear();
                     flush(&mut acc, &mut total);
                     pending = 0;
                 }
-            });
+            }
+            self.ngrams.add_each(&keys, &mut acc, &mut cands);
+            keys.clear();
         }
         flush(&mut acc, &mut total);
         total
@@ -294,6 +481,7 @@ impl Domains {
             bias,
             ngrams: Table::build_rows(k, &rows),
             forced: None,
+            uni: OnceLock::new(),
         }
     }
 
@@ -320,6 +508,7 @@ impl Domains {
             bias,
             ngrams,
             forced: None,
+            uni: OnceLock::new(),
         })
     }
 }
@@ -354,6 +543,27 @@ mod tests {
         let chat: Vec<char> = "哈哈好开心".chars().collect();
         assert_eq!(d.choose(&[Units::Chars(&news)]), 0);
         assert_eq!(d.choose(&[Units::Chars(&chat)]), 1);
+        // the scores are the bias plus every n-gram's row, one lookup after
+        // the other (unigrams come from the dense rows; a character they do
+        // not hold, and a full-width one)
+        let odd: Vec<char> = "哈\u{20000}国Ｗ务院".chars().collect();
+        for doc in [&news[..], &chat[..], &odd[..]] {
+            let mut want = [0i64; MAX_DOMAINS];
+            for (t, b) in want.iter_mut().zip(&d.bias) {
+                *t = *b as i64;
+            }
+            ngrams(doc, |key| {
+                let mut row = [0i32; MAX_DOMAINS];
+                d.ngrams.add(key, 0, &mut row);
+                for (t, r) in want.iter_mut().zip(row) {
+                    *t += r as i64;
+                }
+            });
+            assert_eq!(d.scores(&[Units::Chars(doc)]), want);
+        }
+        assert_eq!(dense_slot(0x20000), None);
+        assert_eq!(dense_slot(0x4e00), Some(0x250 + 0x70 + 0x40));
+        assert_eq!(dense_chars().count(), dense_slot(0xffef).unwrap() + 1);
         // full-width digits and letters read as ASCII ones
         let wide: Vec<char> = "新华社１９９８年".chars().collect();
         let narrow: Vec<char> = "新华社1998年".chars().collect();

@@ -405,6 +405,35 @@ impl Table {
         }
     }
 
+    /// Adds row 0 of each key of `keys` that is present to `acc` (`padded`
+    /// long): the lookups made as [`FeatTable::score`] makes them, the
+    /// fingerprints and slots asked for a few keys ahead (the same sums as
+    /// one [`Table::add`] after the other). `cands` is scratch.
+    pub(crate) fn add_each(&self, keys: &[u64], acc: &mut [i32], cands: &mut Vec<u32>) {
+        const AHEAD: usize = 16;
+        let mut homes = [0usize; AHEAD];
+        for (home, &k) in homes.iter_mut().zip(keys) {
+            *home = self.prefetch_fingerprint(k);
+        }
+        cands.clear();
+        for (j, &k) in keys.iter().enumerate() {
+            let home = homes[j % AHEAD];
+            if let Some(&next) = keys.get(j + AHEAD) {
+                homes[j % AHEAD] = self.prefetch_fingerprint(next);
+            }
+            let c = self.candidate_from(k, home);
+            if c != NO_SLOT {
+                self.prefetch_slot(c);
+            }
+            cands.push(c);
+        }
+        for (&k, &c) in keys.iter().zip(cands.iter()) {
+            if let Some(slot) = self.slot_of_candidate(k, c) {
+                self.add_row::<false>(slot, 0, acc);
+            }
+        }
+    }
+
     /// Adds row `sub` of `key`, if present, to `acc` (`padded` long).
     pub(crate) fn add(&self, key: u64, sub: usize, acc: &mut [i32]) {
         if let Some(slot) = self.slot(key) {
@@ -486,6 +515,10 @@ pub(crate) struct FeatTable {
     uni: Table,
     split_uni: bool,
     len: usize,
+    /// Each source's private rows held densely for tagging
+    /// ([`crate::domain::Private`], built at first use; models with
+    /// [`flags::DOMAINS`] only).
+    private: [OnceLock<crate::domain::Private>; crate::domain::MAX_DOMAINS],
 }
 
 /// Rows per slot of the wide table: positions of an n-gram's window.
@@ -516,6 +549,7 @@ impl FeatTable {
             uni: Table::with_capacity(ntags, UNI_WIDTH, uni_groups.len()),
             split_uni,
             len: rows.len(),
+            private: Default::default(),
         };
         for (k, row) in rows {
             if k & GROUPED == 0 {
@@ -542,6 +576,7 @@ impl FeatTable {
             uni,
             split_uni: flags & flags::GROUP_UNIGRAMS != 0,
             len,
+            private: Default::default(),
         }
     }
 
@@ -590,10 +625,17 @@ impl FeatTable {
 
     /// Adds the row of `key`, if present, to `acc` (one lookup; tagging
     /// uses [`FeatTable::score`]).
-    #[cfg(test)]
     pub fn add(&self, key: u64, acc: &mut [i32]) {
         let (table, k, sub) = self.table_of(key);
         table.add(k, sub, acc)
+    }
+
+    /// The private rows of source `d` held densely (read from this table
+    /// at the first call; [`crate::domain::Private`]).
+    pub(crate) fn private(&self, d: usize) -> &crate::domain::Private {
+        self.private[d].get_or_init(|| {
+            crate::domain::Private::build(d, self.acc_len(), |k, out| self.add(k, out))
+        })
     }
 
     /// Adds the weights of a sentence's features to its score rows `acc`
@@ -1567,17 +1609,18 @@ impl NerModel {
         BUF.with(|b| {
             let (buf, acc, emit, back, cands, work) = &mut *b.borrow_mut();
             self.ex.extract(units, extra, seg, buf);
-            if let Some(d) = domain {
-                // the private features join each position's own, so that
-                // their lookups are prefetched with the rest (the same sums)
-                let with_char = self.ex.flags & flags::DOMAIN_NO_CHAR == 0;
-                crate::domain::add_private(buf, d, with_char);
-            }
             let n = buf.offsets.len().saturating_sub(1);
             let w = self.table.acc_len();
             acc.clear();
             acc.resize(n * w, 0);
             self.table.score(buf, acc, w, cands);
+            if let Some(d) = domain {
+                // the private features, mostly from small dense rows that
+                // stay in the cache (the same sums as through the table)
+                let with_char = self.ex.flags & flags::DOMAIN_NO_CHAR == 0;
+                let table = &self.table;
+                table.private(d).add(table, buf, acc, w, d, with_char);
+            }
             let t = self.tags.len();
             emit.clear();
             for row in acc.chunks_exact(w) {

@@ -1099,6 +1099,37 @@ mod tests {
                 assert_eq!(tag(m, s), [("美国".into(), label.clone())], "{s}");
             }
         }
+        // tagging adds the tag bias and the characters' rows from dense
+        // per-source tables: the same sums as through the feature table
+        // (a full-width letter, and a character the dense tables do not hold)
+        for m in [&model, &lean] {
+            let with_char = m.flags() & flags::DOMAIN_NO_CHAR == 0;
+            let w = m.table.acc_len();
+            for s in [
+                "新华社电美国总统说",
+                "哈哈美国队赢了哈哈",
+                "Ａ美国\u{20000}说",
+            ] {
+                let chars: Vec<char> = s.chars().collect();
+                for d in 0..2 {
+                    let sums = |dense: bool| {
+                        let mut buf = FeatBuf::default();
+                        m.ex.extract(&Units::Chars(&chars), None, None, &mut buf);
+                        if !dense {
+                            crate::domain::add_private(&mut buf, d, with_char);
+                        }
+                        let mut acc = vec![0i32; chars.len() * w];
+                        m.table.score(&buf, &mut acc, w, &mut Vec::new());
+                        if dense {
+                            let private = m.table.private(d);
+                            private.add(&m.table, &buf, &mut acc, w, d, with_char);
+                        }
+                        acc
+                    };
+                    assert_eq!(sums(true), sums(false), "{s} {d}");
+                }
+            }
+        }
         let mut bytes = Vec::new();
         lean.write(&mut bytes).unwrap();
         let back = NerModel::from_bytes(&bytes).unwrap();
