@@ -13,7 +13,8 @@
 //! [`PART_BYTES`] a part at a time, written as it
 //! goes: [`crate::parts`]) and writes its files to temporary files;
 //! [`OutputDir`] writes files atomically, and its committer syncs the
-//! documents' files many at a time and renames them into place;
+//! documents' files in batches, each as a whole before any of its files is
+//! renamed into place;
 //! [`ManifestWriter`] records a document once its files are in place; a
 //! [`CorpusSink`] builds a corpus-level table or report from the documents
 //! in input order.
@@ -278,7 +279,7 @@ pub fn annotate_corpus_with(
         ..Summary::default()
     };
     // the documents' files, written by the threads that annotated them, are
-    // synced (many at a time) and renamed into place by the committer; a
+    // synced in batches and renamed into place by the committer's thread; a
     // document is journaled once they are
     let mut committer = output::Committer::new(out.fsyncs());
     // the documents come here in input order while the threads annotate
