@@ -87,9 +87,15 @@ impl Extractor {
 pub(crate) struct Table {
     bytes: Cow<'static, [u8]>,
     /// The slots again, one per cache line, for a one-row table read from a
-    /// model file whose slots are 33–63 bytes ([`Table::lined`]); empty
-    /// otherwise. Tagging reads these; `bytes` stays the file's layout.
-    lines: Vec<Line>,
+    /// model file whose slots are 33–63 bytes ([`Table::lineable`]), made
+    /// the first time a sentence is scored ([`Table::line_up`]), so that a
+    /// model loaded but never used (en-conll in a Chinese-only run, both
+    /// models are read for the manifest) costs neither the copy nor its
+    /// memory. Lookups read these once made, `bytes` before; `bytes` stays
+    /// the file's layout.
+    lines: OnceLock<Vec<Line>>,
+    /// Whether [`Table::lines`] is made for this table.
+    lineable: bool,
     /// The fingerprint of each slot's key.
     fps: Vec<u8>,
     /// Bytes per slot: the 8-byte key, then `width` rows of `padded` weights.
@@ -144,7 +150,8 @@ impl Table {
         let stride = Table::stride_for(width, padded);
         Table {
             bytes: Cow::Owned(zeroed(cap * stride, 0u8)),
-            lines: Vec::new(),
+            lines: OnceLock::new(),
+            lineable: false,
             fps: vec![0; cap],
             stride,
             cap,
@@ -193,41 +200,43 @@ impl Table {
             .collect();
         Ok(Table {
             bytes,
-            lines: Vec::new(),
+            lines: OnceLock::new(),
+            // one row per slot of 33 to 63 bytes: the narrow table of a
+            // model with 9 to 24 tags (40 bytes for zh-news's 13 tags, so
+            // that half the slots straddle two lines and a lookup reads 1.5
+            // lines on average)
+            lineable: width == 1 && stride > 32 && stride < 64,
             fps,
             stride,
             cap,
             width,
             ntags,
             padded,
-        }
-        .lined())
+        })
     }
 
-    /// The table with its slots copied one per cache line ([`Table::lines`])
-    /// when it has one row per slot of 33 to 63 bytes: the narrow table of a
-    /// model with 9 to 24 tags (40 bytes for zh-news's 13 tags, so that half
-    /// the slots straddled two lines and a lookup read 1.5 lines on
-    /// average). Costs `cap` × 64 bytes of memory (zh-news: 12 MB) and a
-    /// copy at load.
-    fn lined(mut self) -> Table {
-        if self.width == 1 && self.stride > 32 && self.stride < 64 {
-            let mut lines = zeroed(self.cap, Line([0; 64]));
-            for (line, slot) in lines.iter_mut().zip(self.bytes.chunks_exact(self.stride)) {
-                line.0[..self.stride].copy_from_slice(slot);
-            }
-            self.lines = lines;
+    /// Makes [`Table::lines`], the slots copied one per cache line, if the
+    /// table is [`Table::lineable`] and they are not made yet. Costs `cap`
+    /// × 64 bytes of memory (zh-news: 12 MB) and a copy, once.
+    #[inline]
+    fn line_up(&self) {
+        if self.lineable {
+            self.lines.get_or_init(|| {
+                let mut lines = zeroed(self.cap, Line([0; 64]));
+                for (line, slot) in lines.iter_mut().zip(self.bytes.chunks_exact(self.stride)) {
+                    line.0[..self.stride].copy_from_slice(slot);
+                }
+                lines
+            });
         }
-        self
     }
 
     /// Slot `i` (below `cap`).
     #[inline(always)]
     fn slot_at(&self, i: usize) -> &[u8] {
-        if self.lines.is_empty() {
-            &self.bytes[i * self.stride..(i + 1) * self.stride]
-        } else {
-            &self.lines[i].0[..self.stride]
+        match self.lines.get() {
+            None => &self.bytes[i * self.stride..(i + 1) * self.stride],
+            Some(lines) => &lines[i].0[..self.stride],
         }
     }
 
@@ -248,7 +257,8 @@ impl Table {
     fn insert(&mut self, key: u64, sub: usize, row: &[i16]) {
         let (stride, cap, padded) = (self.stride, self.cap, self.padded);
         // a table being built is read from `bytes`
-        self.lines = Vec::new();
+        self.lines = OnceLock::new();
+        self.lineable = false;
         let bytes = self.bytes.to_mut();
         let mut i = home(key, cap);
         loop {
@@ -346,7 +356,7 @@ impl Table {
     /// Asks for every cache line of slot `i` (not [`NO_SLOT`]).
     #[inline(always)]
     fn prefetch_slot(&self, i: u32) {
-        if let Some(line) = self.lines.get(i as usize) {
+        if let Some(line) = self.lines.get().and_then(|l| l.get(i as usize)) {
             prefetch(line);
             return;
         }
@@ -681,6 +691,7 @@ impl FeatTable {
         cands: &mut Vec<u32>,
     ) {
         const AHEAD: usize = 16;
+        self.narrow.line_up();
         let (spread, feats) = (&buf.spread, &buf.feats);
         let ns = spread.len();
         let total = ns + feats.len();
@@ -2210,10 +2221,28 @@ mod tests {
             })
             .collect();
         let built = Table::build_rows(ntags, &rows);
-        assert!(built.lines.is_empty());
+        built.line_up();
+        assert!(built.lines.get().is_none());
         let read =
             Table::from_bytes(Cow::Owned(built.bytes().to_vec()), ntags, 1, built.cap()).unwrap();
-        assert_eq!(read.lines.len(), read.cap());
+        // made on first use, not at load; the same answers before and after
+        assert!(read.lines.get().is_none());
+        let answers = |t: &Table| -> Vec<Vec<i32>> {
+            let absent = (1..50u64).map(|i| i.wrapping_mul(0x1234_5678_9abc_def1) & !15);
+            rows.iter()
+                .map(|r| r.0)
+                .chain(absent)
+                .map(|key| {
+                    let mut a = vec![0i32; 16];
+                    t.add(key, 0, &mut a);
+                    a
+                })
+                .collect()
+        };
+        let before = answers(&read);
+        read.line_up();
+        assert_eq!(answers(&read), before);
+        assert_eq!(read.lines.get().map(Vec::len), Some(read.cap()));
         assert_eq!(read.bytes(), built.bytes());
         let absent = (1..50u64).map(|i| i.wrapping_mul(0x1234_5678_9abc_def1) & !15);
         for key in rows.iter().map(|r| r.0).chain(absent) {
