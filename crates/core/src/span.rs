@@ -108,11 +108,7 @@ impl<'a> CharCursor<'a> {
             self.byte = 0;
             self.char = 0;
         }
-        // a char starts at every byte that is not a continuation byte
-        self.char += self.text[self.byte..byte]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count();
+        self.char += count_chars(&self.text[self.byte..byte]);
         self.byte = byte;
         self.char
     }
@@ -124,9 +120,52 @@ impl<'a> CharCursor<'a> {
     }
 }
 
+/// The chars that start in `bytes`: its bytes that are not continuation
+/// bytes (`10xxxxxx`), eight at a time. The writers count a token's few
+/// bytes at a time ([`CharCursor`]), where the vectorised `filter().count()`
+/// spent about 180 instructions a call setting up for the handful of bytes.
+#[inline]
+fn count_chars(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        // bit 7 of each continuation byte: set, with bit 6 clear
+        let cont = (x & !(x << 1) & HIGH) >> 7;
+        // the eight 0/1 bytes summed into the top byte
+        n += 8 - (cont.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
+    }
+    for &b in chunks.remainder() {
+        n += usize::from((b as i8) >= -0x40);
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_chars_counts_what_chars_counts() {
+        let texts = [
+            "",
+            "a",
+            "中",
+            "崔现忠前往罗定市新民村。",
+            "Peter Blackburn 在 Brussels 😀 é\u{7f}\u{80}ÿ\u{10ffff}x",
+            "一二三四五六七八九十abcdefgh€€€€€€€€𝄞𝄞𝄞",
+        ];
+        for t in texts {
+            for a in 0..=t.len() {
+                for b in a..=t.len() {
+                    let bytes = &t.as_bytes()[a..b];
+                    let want = bytes.iter().filter(|&&x| (x as i8) >= -0x40).count();
+                    assert_eq!(count_chars(bytes), want, "{t:?} {a}..{b}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn cursor_agrees_with_the_index_forwards_and_backwards() {

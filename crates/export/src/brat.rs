@@ -63,7 +63,7 @@ fn ann_text(chars: &[char], frags: &[(usize, usize)]) -> String {
         .iter()
         .map(|&(s, e)| chars[s..e].iter().collect())
         .collect();
-    util::one_line(&parts.join(" "))
+    util::one_line(&parts.join(" ")).into_owned()
 }
 
 /// Writes the `.ann` of a document (the `.txt` is `doc.text` as is).

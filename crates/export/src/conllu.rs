@@ -63,7 +63,7 @@ pub struct ConlluOptions {
 fn push_form(out: &mut String, s: &str) {
     if s.is_empty() {
         out.push('_');
-    } else if !s.chars().any(util::is_break) {
+    } else if !s.bytes().any(util::may_start_break) || !s.chars().any(util::is_break) {
         // (every whitespace char is a break: nothing to replace or squeeze)
         out.push_str(s);
     } else {
@@ -84,6 +84,9 @@ fn push_form(out: &mut String, s: &str) {
 fn push_or_underscore(out: &mut String, s: &str) {
     if s.is_empty() {
         out.push('_');
+    } else if s.bytes().all(|b| b.is_ascii_graphic()) {
+        // a tag (`NOUN`, `ns`): printable ASCII has no break to replace
+        out.push_str(s);
     } else {
         out.extend(s.chars().map(|c| if util::is_break(c) { '_' } else { c }));
     }
@@ -108,6 +111,7 @@ pub(crate) fn write_part<W: Write + ?Sized>(
     let mut s = String::new();
     let sent_prefix = util::replace_breaks(&doc.id, '_');
     let mut assigner = tags::Assigner::new(&doc.entities);
+    let mut spans: Vec<Span> = Vec::new();
     for i in 0..doc.sentences.len() {
         let toks = doc.sentence_tokens(i);
         if toks.is_empty() {
@@ -125,7 +129,8 @@ pub(crate) fn write_part<W: Write + ?Sized>(
             "# text = {}",
             util::one_line(&doc.text[sent.span.range()])
         );
-        let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
+        spans.clear();
+        spans.extend(toks.iter().map(|t| t.span));
         let of = assigner.assign(&spans);
         let tags = tags::encode(opts.scheme, &of, &doc.entities);
         for (k, (t, tag)) in toks.iter().zip(tags).enumerate() {

@@ -133,24 +133,18 @@ impl<W: Write> Rows<W> {
             if i > 0 {
                 self.buf.push(b',');
             }
-            let f = f.as_bytes();
-            if f.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-                self.buf.push(b'"');
-                for &b in f {
-                    if b == b'"' {
-                        self.buf.push(b'"');
-                    }
-                    self.buf.push(b);
-                }
-                self.buf.push(b'"');
-            } else {
-                self.buf.extend_from_slice(f);
-            }
+            push_field(&mut self.buf, f);
         }
         if self.buf.len() == start {
             // one empty field: quoted, or the record would be an empty line
             self.buf.extend_from_slice(b"\"\"");
         }
+        self.end_record()
+    }
+
+    /// Ends a record whose fields were pushed to [`Rows::buf`] (at least
+    /// one byte of them: an empty record is [`Rows::write_record`]'s case).
+    fn end_record(&mut self) -> Result<()> {
         self.buf
             .extend_from_slice(if self.crlf { b"\r\n" } else { b"\n" });
         if self.buf.len() >= 1 << 16 {
@@ -164,6 +158,33 @@ impl<W: Write> Rows<W> {
     fn into_inner(mut self) -> Result<W> {
         self.out.write_all(&self.buf).map_err(io)?;
         Ok(self.out)
+    }
+}
+
+/// Appends one field: quoted when it holds a comma, a quote, CR or LF (a
+/// quote in it doubled), as it is otherwise.
+#[inline]
+fn push_field(buf: &mut Vec<u8>, f: &str) {
+    let f = f.as_bytes();
+    let special = |b: u8| matches!(b, b',' | b'"' | b'\r' | b'\n');
+    // a long field (an entity's sentence) in a pass without an early exit,
+    // which the compiler vectorises
+    let quote = if f.len() >= 32 {
+        f.iter().fold(false, |acc, &b| acc | special(b))
+    } else {
+        f.iter().any(|&b| special(b))
+    };
+    if quote {
+        buf.push(b'"');
+        for &b in f {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(f);
     }
 }
 
@@ -211,39 +232,39 @@ impl<W: Write> TokenTable<W> {
         let raw = self.opts.raw_cells;
         let mut k = before.tokens;
         let mut assigner = tags::Assigner::new(&doc.entities);
-        // the three number cells of a row, one after the other (no string
-        // per number)
-        let mut nums = String::new();
+        // The row's cells pushed one after the other: the document's id
+        // (the same in every row) quoted once, the numbers as digits (never
+        // quoted), the token's cells through `push_field`; what
+        // `write_record` writes of the eleven cells, without a string per
+        // number or a scan of the id per row.
+        let mut id = Vec::new();
+        push_field(&mut id, &cell(&doc.id, raw));
+        let mut spans: Vec<Span> = Vec::new();
+        let mut digits = [0u8; 20];
         for si in 0..doc.sentences.len() {
             let toks = doc.sentence_tokens(si);
-            let spans: Vec<Span> = toks.iter().map(|t| t.span).collect();
+            spans.clear();
+            spans.extend(toks.iter().map(|t| t.span));
             let of = assigner.assign(&spans);
             let tags = tags::encode(self.opts.scheme, &of, &doc.entities);
-            let para = (before.paragraphs + doc.sentences[si].paragraph).to_string();
-            let sent = (before.sentences + si).to_string();
+            let para = before.paragraphs + doc.sentences[si].paragraph;
+            let sent = before.sentences + si;
             for (t, tag) in toks.iter().zip(tags) {
                 let (s, e) = idx.char_span(t.span);
                 let (s, e) = (before.chars + s, before.chars + e);
-                nums.clear();
-                util::push_usize(&mut nums, k);
-                let a = nums.len();
-                util::push_usize(&mut nums, s);
-                let b = nums.len();
-                util::push_usize(&mut nums, e);
-                let rec: [&str; 11] = [
-                    &cell(&doc.id, raw),
-                    &para,
-                    &sent,
-                    &nums[..a],
-                    &nums[a..b],
-                    &nums[b..],
-                    &cell(&t.text, raw),
-                    &cell(&t.norm, raw),
-                    &cell(&t.pos, raw),
-                    &cell(&t.upos, raw),
-                    &tag,
-                ];
-                self.w.write_record(&rec)?;
+                let buf = &mut self.w.buf;
+                buf.extend_from_slice(&id);
+                for n in [para, sent, k, s, e] {
+                    buf.push(b',');
+                    buf.extend_from_slice(zhen_core::decimal(&mut digits, n).as_bytes());
+                }
+                for f in [&t.text, &t.norm, &t.pos, &t.upos] {
+                    buf.push(b',');
+                    push_field(buf, &cell(f, raw));
+                }
+                buf.push(b',');
+                push_field(buf, &tag);
+                self.w.end_record()?;
                 k += 1;
             }
         }
@@ -330,7 +351,9 @@ impl<W: Write> EntityTable<W> {
                 .checked_sub(1)
                 .map(|i| doc.sentences[i].span)
                 .filter(|sp| e.span.start < sp.end || sp.is_empty() && e.span.start == sp.start)
-                .map_or(String::new(), |sp| util::one_line(&doc.text[sp.range()]));
+                .map_or(Cow::Borrowed(""), |sp| {
+                    util::one_line(&doc.text[sp.range()])
+                });
             let (ss, ts) = (s.to_string(), t.to_string());
             let rec: [&str; 7] = [
                 &cell(&doc.id, raw),
@@ -801,6 +824,12 @@ mod tests {
             "a\"\"b,",
             "\u{feff}x",
             "é,\"",
+            // 32 bytes and more (checked in one pass without an early exit)
+            "a sentence of thirty-two bytes!!",
+            "a sentence of thirty-two bytes,!",
+            "广州市派驻清远市连南县寨岗镇工作队的一个句子",
+            "广州市派驻清远市连南县寨岗镇工作队的一个句子\"",
+            "\n广州市派驻清远市连南县寨岗镇工作队的一个句子",
         ];
         let mut records: Vec<Vec<&str>> = vec![vec![""], vec!["", ""], vec![","], vec!["x"]];
         for (i, a) in fields.iter().enumerate() {

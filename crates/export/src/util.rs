@@ -1,6 +1,7 @@
 //! Helpers shared by the formats: document checks, char offsets, escaping,
 //! and the text builder of the readers.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use zhen_core::Document;
@@ -41,6 +42,15 @@ pub(crate) fn is_break(c: char) -> bool {
     c.is_whitespace() || c.is_control()
 }
 
+/// Whether `b` may start the UTF-8 of a [`is_break`] char: the ASCII ones,
+/// and the lead bytes of U+0080–U+00BF (C1 controls, U+0085, U+00A0),
+/// U+1680, U+2000–U+205F and U+3000. A string with none of these bytes
+/// (a token of Chinese characters, a word of letters) has no break.
+#[inline]
+pub(crate) fn may_start_break(b: u8) -> bool {
+    b <= 0x20 || b == 0x7f || b == 0xc2 || (0xe1..=0xe3).contains(&b)
+}
+
 /// Appends the decimal digits of `n` (what `write!(s, "{n}")` writes,
 /// without the formatting machinery).
 pub(crate) fn push_usize(s: &mut String, n: usize) {
@@ -55,8 +65,38 @@ pub(crate) fn replace_breaks(s: &str, with: char) -> String {
 }
 
 /// `s` with line breaks, tabs and other control chars replaced by spaces
-/// (spaces are kept).
-pub(crate) fn one_line(s: &str) -> String {
+/// (spaces are kept); `s` itself when it has none (a sentence of
+/// `entities.csv` or a CoNLL-U `# text` nearly always: no copy, char by
+/// char, of every entity's sentence).
+pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    // the UTF-8 of the chars replaced: C0 controls and DEL (one byte), C1
+    // controls U+0080–U+009F (C2 80–C2 9F, U+0085 among them), U+2028 and
+    // U+2029 (E2 80 A8, E2 80 A9). First a pass without an early exit,
+    // which the compiler vectorises, for the bytes they start with (E2 also
+    // starts Chinese quotes and dashes, C2 the middle dot of names), then,
+    // only if one is there, the exact test.
+    let starts = b.iter().fold(false, |acc, &x| {
+        acc | (x < 0x20) | (x == 0x7f) | (x == 0xc2) | (x == 0xe2)
+    });
+    if !starts {
+        return Cow::Borrowed(s);
+    }
+    // (each a pass without an early exit too: byte pairs and triples)
+    let (b1, b2) = (b.get(1..).unwrap_or(&[]), b.get(2..).unwrap_or(&[]));
+    let c0 = b
+        .iter()
+        .fold(false, |acc, &x| acc | (x < 0x20) | (x == 0x7f));
+    let c1 = b
+        .iter()
+        .zip(b1)
+        .fold(false, |acc, (&x, &y)| acc | ((x == 0xc2) & (y < 0xa0)));
+    let seps = b.iter().zip(b1).zip(b2).fold(false, |acc, ((&x, &y), &z)| {
+        acc | ((x == 0xe2) & (y == 0x80) & ((z | 1) == 0xa9))
+    });
+    if !(c0 | c1 | seps) {
+        return Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| {
             if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' {
@@ -114,4 +154,50 @@ pub(crate) fn sentence_of(doc: &Document, pos: usize) -> Option<usize> {
         .checked_sub(1)?;
     let sp = doc.sentences[i].span;
     (pos < sp.end || sp.is_empty() && pos == sp.start).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_replaces_every_control_char_and_borrows_when_there_is_none() {
+        let slow = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        };
+        let samples = [
+            "崔现忠前往罗定市新民村。",
+            "“引号”—破折号…省略号 €",
+            "a\tb\nc\rd\u{7f}e\u{80}f\u{85}g\u{9f}h\u{a0}i\u{2028}j\u{2029}k\u{2027}l\u{202a}",
+            "\u{0}",
+            "\u{c2}\u{a9}ÿ",
+            "",
+        ];
+        for s in samples {
+            assert_eq!(one_line(s), slow(s), "{s:?}");
+            let borrowed = matches!(one_line(s), Cow::Borrowed(_));
+            assert_eq!(borrowed, slow(s) == s, "{s:?}");
+        }
+        // every break char starts with a byte `may_start_break` flags
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if is_break(c) {
+                let mut u = [0; 4];
+                let lead = c.encode_utf8(&mut u).as_bytes()[0];
+                assert!(may_start_break(lead), "{c:?}");
+            }
+        }
+        // every char of the first 0x3000 and the line separators alone
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("前{c}后");
+            assert_eq!(one_line(&s), slow(&s), "{c:?}");
+        }
+    }
 }
