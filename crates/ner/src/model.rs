@@ -96,7 +96,9 @@ pub(crate) struct Table {
     lines: OnceLock<Vec<Line>>,
     /// Whether [`Table::lines`] is made for this table.
     lineable: bool,
-    /// The fingerprint of each slot's key.
+    /// The fingerprint of each slot's key, then the first [`FP_RUN`] of
+    /// them again (wrapped: `fps[cap + j] == fps[j % cap]`), so that the
+    /// [`FP_RUN`] fingerprints from any home slot are one read.
     fps: Vec<u8>,
     /// Bytes per slot: the 8-byte key, then `width` rows of `padded` weights.
     stride: usize,
@@ -143,6 +145,21 @@ fn fingerprint(key: u64) -> u8 {
 /// A slot index meaning "no slot" ([`Table::candidate_from`]).
 const NO_SLOT: u32 = u32::MAX;
 
+/// Fingerprints compared at once from a home slot ([`Table::candidate_from`]).
+const FP_RUN: usize = 16;
+
+/// The fingerprints of `cap` slots followed by the first [`FP_RUN`] again
+/// (wrapped), as [`Table::fps`] holds them.
+fn with_run(slots: impl ExactSizeIterator<Item = u8>) -> Vec<u8> {
+    let cap = slots.len();
+    let mut fps = Vec::with_capacity(cap + FP_RUN);
+    fps.extend(slots);
+    for j in 0..if cap > 0 { FP_RUN } else { 0 } {
+        fps.push(fps[j % cap]);
+    }
+    fps
+}
+
 impl Table {
     fn with_capacity(ntags: usize, width: usize, n: usize) -> Table {
         let cap = (n + n / 2).max(16);
@@ -152,7 +169,7 @@ impl Table {
             bytes: Cow::Owned(zeroed(cap * stride, 0u8)),
             lines: OnceLock::new(),
             lineable: false,
-            fps: vec![0; cap],
+            fps: vec![0; cap + FP_RUN],
             stride,
             cap,
             width,
@@ -191,13 +208,10 @@ impl Table {
                 bytes.len()
             ));
         }
-        let fps = bytes
-            .chunks_exact(stride)
-            .map(|s| match slot_key(s) {
-                0 => 0,
-                k => fingerprint(k),
-            })
-            .collect();
+        let fps = with_run(bytes.chunks_exact(stride).map(|s| match slot_key(s) {
+            0 => 0,
+            k => fingerprint(k),
+        }));
         Ok(Table {
             bytes,
             lines: OnceLock::new(),
@@ -266,7 +280,11 @@ impl Table {
             let k = slot_key(slot);
             if k == 0 || k == key {
                 slot[..8].copy_from_slice(&key.to_le_bytes());
-                self.fps[i] = fingerprint(key);
+                let mut j = i;
+                while j < cap + FP_RUN {
+                    self.fps[j] = fingerprint(key);
+                    j += cap;
+                }
                 let off = 8 + 2 * sub * padded;
                 for (b, w) in slot[off..off + 2 * row.len()].chunks_exact_mut(2).zip(row) {
                     b.copy_from_slice(&w.to_le_bytes());
@@ -283,7 +301,10 @@ impl Table {
     #[inline(always)]
     fn prefetch_fingerprint(&self, key: u64) -> usize {
         let home = self.home(key);
-        prefetch(self.fps.as_ptr().wrapping_add(home));
+        let run = self.fps.as_ptr().wrapping_add(home);
+        prefetch(run);
+        // the run's end, when it lies in the next cache line
+        prefetch(run.wrapping_add(FP_RUN - 1));
         home
     }
 
@@ -337,11 +358,46 @@ impl Table {
     /// [`NO_SLOT`] when an empty slot comes first: reads fingerprints only.
     /// The key is in that slot or, rarely (another key with the same
     /// fingerprint), further on ([`Table::slot_from`]).
-    /// `home` is `key`'s home slot.
+    /// `home` is `key`'s home slot. On x86-64 the first [`FP_RUN`]
+    /// fingerprints are compared at once (SSE2), then one at a time
+    /// ([`Table::candidate_scan`], the whole search elsewhere).
     #[inline(always)]
     fn candidate_from(&self, key: u64, home: usize) -> u32 {
         let f = fingerprint(key);
-        let mut i = home;
+        #[cfg(not(target_arch = "x86_64"))]
+        let i = home;
+        #[cfg(target_arch = "x86_64")]
+        let i = {
+            use std::arch::x86_64::*;
+            let run: &[u8; FP_RUN] = self.fps[home..home + FP_RUN]
+                .try_into()
+                .expect("FP_RUN fingerprints");
+            // SAFETY: SSE2 is part of x86-64; one unaligned 16-byte load of
+            // `run`. A fingerprint is never 0, so `hit` and `empty` share no bit.
+            let (hit, empty) = unsafe {
+                let v = _mm_loadu_si128(run.as_ptr() as *const __m128i);
+                let eq = |x| _mm_movemask_epi8(_mm_cmpeq_epi8(v, x)) as u32;
+                (eq(_mm_set1_epi8(f as i8)), eq(_mm_setzero_si128()))
+            };
+            let stop = hit | empty;
+            if stop != 0 {
+                let d = stop.trailing_zeros();
+                if empty >> d & 1 != 0 {
+                    return NO_SLOT;
+                }
+                return self.wrap(home + d as usize) as u32;
+            }
+            // FP_RUN slots of other keys: on one at a time after them
+            self.wrap(home + FP_RUN)
+        };
+        self.candidate_scan(f, i)
+    }
+
+    /// [`Table::candidate_from`] one fingerprint at a time from slot `i`:
+    /// the first slot whose fingerprint is `f`, or [`NO_SLOT`] when an
+    /// empty slot comes first.
+    #[inline(always)]
+    fn candidate_scan(&self, f: u8, mut i: usize) -> u32 {
         for _ in 0..self.cap {
             match self.fps[i] {
                 0 => return NO_SLOT,
@@ -351,6 +407,20 @@ impl Table {
             i = if i + 1 == self.cap { 0 } else { i + 1 };
         }
         NO_SLOT
+    }
+
+    /// Slot `i` of a run from a home slot (below `cap + FP_RUN`) wrapped
+    /// into the table, without a division where the table has at least
+    /// [`FP_RUN`] slots (every table built, every shipped one).
+    #[inline(always)]
+    fn wrap(&self, i: usize) -> usize {
+        if i < self.cap {
+            i
+        } else if self.cap >= FP_RUN {
+            i - self.cap
+        } else {
+            i % self.cap
+        }
     }
 
     /// Asks for every cache line of slot `i` (not [`NO_SLOT`]).
@@ -382,23 +452,7 @@ impl Table {
             <&mut [i32; 2 * LANES]>::try_from(&mut *acc),
             <&[u8; 4 * LANES]>::try_from(row),
         ) {
-            let (a0, a1) = acc.split_at_mut(LANES);
-            let (w0, w1) = row.split_at(2 * LANES);
-            let a0: &mut [i32; LANES] = a0.try_into().expect("LANES");
-            let a1: &mut [i32; LANES] = a1.try_into().expect("LANES");
-            let w0: &[u8; 2 * LANES] = w0.try_into().expect("LANES");
-            let w1: &[u8; 2 * LANES] = w1.try_into().expect("LANES");
-            #[cfg(target_arch = "x86_64")]
-            if AVX2 {
-                // SAFETY: as below
-                unsafe {
-                    add_lanes_avx2(a0, w0);
-                    add_lanes_avx2(a1, w1);
-                }
-                return;
-            }
-            add_lanes(a0, w0);
-            add_lanes(a1, w1);
+            add_two::<AVX2>(acc, row);
             return;
         }
         for (a, w) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(2 * LANES)) {
@@ -470,6 +524,31 @@ impl Table {
     }
 }
 
+/// `acc += row` for two vectors of weights (9 to 16 tags, every shipped
+/// model); `AVX2`: with AVX2 instructions (only in code compiled for AVX2,
+/// see [`FeatTable::score`]).
+#[inline(always)]
+fn add_two<const AVX2: bool>(acc: &mut [i32; 2 * LANES], row: &[u8; 4 * LANES]) {
+    let (a0, a1) = acc.split_at_mut(LANES);
+    let (w0, w1) = row.split_at(2 * LANES);
+    let a0: &mut [i32; LANES] = a0.try_into().expect("LANES");
+    let a1: &mut [i32; LANES] = a1.try_into().expect("LANES");
+    let w0: &[u8; 2 * LANES] = w0.try_into().expect("LANES");
+    let w1: &[u8; 2 * LANES] = w1.try_into().expect("LANES");
+    #[cfg(target_arch = "x86_64")]
+    if AVX2 {
+        // SAFETY: AVX2 is only asked for in code compiled with it, which
+        // runs only where the CPU has it (FeatTable::score)
+        unsafe {
+            add_lanes_avx2(a0, w0);
+            add_lanes_avx2(a1, w1);
+        }
+        return;
+    }
+    add_lanes(a0, w0);
+    add_lanes(a1, w1);
+}
+
 /// `a += w`, widening: eight little-endian `i16` weights into eight `i32`
 /// sums. LLVM keeps this scalar for the baseline x86-64 target (no
 /// `pmovsxwd` in SSE2), so it is written with SSE2, which every x86-64 CPU has.
@@ -513,6 +592,19 @@ unsafe fn add_lanes_avx2(a: &mut [i32; LANES], w: &[u8; 2 * LANES]) {
         p,
         _mm256_add_epi32(_mm256_loadu_si256(p), _mm256_cvtepi16_epi32(wv)),
     );
+}
+
+/// Whether the CPU has AVX2 (never off x86-64; std asks the CPU once
+/// and keeps the answer).
+fn cpu_has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// Feature weights: single features in a narrow table, grouped n-gram
@@ -663,7 +755,7 @@ impl FeatTable {
     /// ([`FeatTable::score_avx2`]): integer sums, the same either way.
     pub fn score(&self, buf: &FeatBuf, acc: &mut [i32], w: usize, cands: &mut Vec<u32>) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if cpu_has_avx2() {
             // SAFETY: the CPU has AVX2
             unsafe { self.score_avx2(buf, acc, w, cands) };
             return;
@@ -702,22 +794,36 @@ impl FeatTable {
                 feats[j - ns]
             }
         };
-        // the home slots of the next AHEAD features, found when their
-        // fingerprints are asked for
-        let mut homes = [0usize; AHEAD];
-        for (j, home) in homes.iter_mut().enumerate().take(total) {
-            let (table, k, _) = self.table_of(key_at(j));
-            *home = table.prefetch_fingerprint(k);
+        let tables = [&self.narrow, &self.wide, &self.uni];
+        // a key's table (index into `tables`) and its key there, as
+        // `table_of` gives them
+        let which = |key: u64| -> (usize, u64) {
+            if key & GROUPED == 0 {
+                (0, key)
+            } else if self.split_uni && key & UNIGRAM_GROUP != 0 {
+                (2, key & !15)
+            } else {
+                (1, key & !15)
+            }
+        };
+        // the next AHEAD features: table, key there and home slot, found
+        // when their fingerprints are asked for
+        let mut ahead = [(0usize, 0u64, 0usize); AHEAD];
+        let ask = |key: u64| {
+            let (t, k) = which(key);
+            (t, k, tables[t].prefetch_fingerprint(k))
+        };
+        for (j, a) in ahead.iter_mut().enumerate().take(total) {
+            *a = ask(key_at(j));
         }
         cands.clear();
         cands.reserve(total);
         for j in 0..total {
-            let home = homes[j % AHEAD];
+            let (t, k, home) = ahead[j % AHEAD];
             if j + AHEAD < total {
-                let (table, k, _) = self.table_of(key_at(j + AHEAD));
-                homes[j % AHEAD] = table.prefetch_fingerprint(k);
+                ahead[j % AHEAD] = ask(key_at(j + AHEAD));
             }
-            let (table, k, _) = self.table_of(key_at(j));
+            let table = tables[t];
             let c = table.candidate_from(k, home);
             if c != NO_SLOT {
                 table.prefetch_slot(c);
@@ -738,8 +844,37 @@ impl FeatTable {
             }
         }
         let cands = &cands[ns..];
+        // the narrow table's slots one per cache line and two vectors of
+        // weights (9 to 16 tags): its rows are added straight from the line
+        let lines = self
+            .narrow
+            .lines
+            .get()
+            .filter(|_| w == 2 * LANES && self.narrow.padded == 2 * LANES);
         for (i, row) in acc.chunks_exact_mut(w).enumerate() {
             let (a, b) = (buf.offsets[i] as usize, buf.offsets[i + 1] as usize);
+            if let (Some(lines), Ok(row)) = (lines, <&mut [i32; 2 * LANES]>::try_from(&mut *row)) {
+                for (&key, &c) in feats[a..b].iter().zip(&cands[a..b]) {
+                    if key & GROUPED == 0 {
+                        // NO_SLOT is past every line
+                        let Some(line) = lines.get(c as usize) else {
+                            continue;
+                        };
+                        if slot_key(&line.0) == key {
+                            let w: &[u8; 4 * LANES] = line.0[8..8 + 4 * LANES]
+                                .try_into()
+                                .expect("two vectors of weights");
+                            add_two::<AVX2>(row, w);
+                            continue;
+                        }
+                    }
+                    let (table, k, sub) = self.table_of(key);
+                    if let Some(slot) = table.slot_of_candidate(k, c) {
+                        table.add_row::<AVX2>(slot, sub, row);
+                    }
+                }
+                continue;
+            }
             for (&key, &c) in feats[a..b].iter().zip(&cands[a..b]) {
                 let (table, k, sub) = self.table_of(key);
                 if let Some(slot) = table.slot_of_candidate(k, c) {
@@ -2185,6 +2320,84 @@ mod tests {
         t.score(&buf, &mut acc, w, &mut Vec::new());
         assert_eq!(acc[..3], [0, 2, 0]);
         assert_eq!(acc[w..w + 3], [2, 0, 0]);
+    }
+
+    /// Keys crowded at the table's last slot: their probes wrap to its
+    /// start and run past one read of [`FP_RUN`] fingerprints, some keys
+    /// share a fingerprint; scoring (the built table and the one read from
+    /// bytes, whose slots are one per cache line) finds exactly the rows
+    /// present, one feature per position.
+    #[test]
+    fn fingerprint_runs_wrap_and_go_on_past_one_read() {
+        let ntags = 13;
+        let row = |i: u64| -> Vec<i16> { (0..ntags as i16).map(|t| t * 7 - i as i16).collect() };
+        // home cap − 1 for every table size here; fingerprints repeat every 5
+        let crowded = |i: u64| (u64::MAX - (i << 24) - ((i % 5) << 5)) & !15;
+        let spread = |i: u64| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) & !15;
+        let rows: Vec<(u64, Vec<i16>)> = (0..40)
+            .map(|i| (crowded(i), row(i)))
+            .chain((1..200).map(|i| (spread(i), row(i + 100))))
+            .collect();
+        let built = Table::build_rows(ntags, &rows);
+        assert!(rows
+            .iter()
+            .take(40)
+            .all(|r| built.home(r.0) == built.cap() - 1));
+        let read =
+            Table::from_bytes(Cow::Owned(built.bytes().to_vec()), ntags, 1, built.cap()).unwrap();
+        let absent = (40..60)
+            .map(crowded)
+            .chain((1..30).map(|i| spread(i) ^ (1 << 40)));
+        let keys: Vec<u64> = rows.iter().map(|r| r.0).chain(absent).collect();
+        // the one-read search finds what the one-at-a-time one finds, from
+        // any slot (runs that wrap, hit, meet an empty slot or go on)
+        for table in [&built, &read] {
+            for &key in &keys {
+                for home in 0..table.cap() {
+                    assert_eq!(
+                        table.candidate_from(key, home),
+                        table.candidate_scan(fingerprint(key), home),
+                        "key {key:x} from slot {home}"
+                    );
+                }
+            }
+        }
+        if !cpu_has_avx2() {
+            eprintln!("this CPU has no AVX2: scoring with AVX2 is not tested here");
+        }
+        let mut buf = FeatBuf::default();
+        buf.feats.extend(&keys);
+        buf.offsets.extend(0..=keys.len() as u32);
+        for narrow in [built, read] {
+            let table = FeatTable::from_parts(
+                0,
+                narrow,
+                Table::build_rows(ntags, &[]),
+                Table::build_rows(ntags, &[]),
+                rows.len(),
+            );
+            let w = table.acc_len();
+            let mut acc = vec![0i32; keys.len() * w];
+            table.score(&buf, &mut acc, w, &mut Vec::new());
+            // the rows added without AVX2 and with it: the same sums
+            let mut plain = vec![0i32; keys.len() * w];
+            table.score_with::<false>(&buf, &mut plain, w, &mut Vec::new());
+            assert_eq!(acc, plain);
+            #[cfg(target_arch = "x86_64")]
+            if cpu_has_avx2() {
+                let mut avx = vec![0i32; keys.len() * w];
+                // SAFETY: the CPU has AVX2
+                unsafe { table.score_avx2(&buf, &mut avx, w, &mut Vec::new()) };
+                assert_eq!(acc, avx);
+            }
+            for (i, key) in keys.iter().enumerate() {
+                let want: Vec<i32> = match rows.iter().find(|r| r.0 == *key) {
+                    Some((_, r)) => r.iter().map(|&x| x as i32).collect(),
+                    None => vec![0; ntags],
+                };
+                assert_eq!(acc[i * w..i * w + ntags], want[..], "key {i}: {key:x}");
+            }
+        }
     }
 
     #[test]
