@@ -921,6 +921,11 @@ pub(crate) struct Decoder {
     /// `q`) holding a tag that may follow `a`: the vector pass skips the
     /// groups of `a`'s row that are all −∞.
     next_groups: Vec<u8>,
+    /// Whether [`Decoder::decode_with`] takes [`Decoder::decode_avx2`] (up
+    /// to 16 tags): true only where the CPU has AVX2, asked once, when the
+    /// decoder is made ([`cpu_has_avx2`]). Else [`Decoder::decode_sse2`]:
+    /// the same path.
+    avx2: bool,
 }
 
 /// Lanes of the second-order decoder: the pairs `(a, b)` of one tag `a`
@@ -982,6 +987,7 @@ impl Decoder {
             into,
             lane,
             next_groups,
+            avx2: cpu_has_avx2(),
         }
     }
 
@@ -1143,7 +1149,10 @@ impl Decoder {
         back.clear();
         back.resize(n * t, 0);
         #[cfg(target_arch = "x86_64")]
-        let delta = if t <= 16 {
+        let delta = if t <= 16 && self.avx2 {
+            // SAFETY: `avx2` is true only where the CPU has AVX2
+            unsafe { self.decode_avx2(emit, trans, start, back) }
+        } else if t <= 16 {
             self.decode_sse2(emit, trans, start, back)
         } else if t <= 32 {
             self.decode_lanes::<32>(emit, trans, start, back)
@@ -1293,6 +1302,82 @@ impl Decoder {
                     delta[j] = bs[l as usize] + e[j];
                     b[j] = args[l as usize] as u16;
                 }
+            }
+        }
+        delta[..t].to_vec()
+    }
+
+    /// [`Decoder::decode_sse2`] with AVX2: two vectors of eight lanes, and
+    /// a predecessor's row skips the vector of eight that holds no allowed
+    /// target ([`Decoder::next_groups`]' two bits for its four-lane groups,
+    /// both clear). With the start tags in the first eight lanes and `I`,
+    /// `E` in the others (every shipped model), each predecessor's targets
+    /// lie in one vector: `O`, `E`, `S` are followed by starts, `B`, `I` by
+    /// `I`, `E`. Per lane the same operations in the same order, so the
+    /// same path.
+    ///
+    /// # Safety
+    /// Only where the CPU has AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn decode_avx2(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        start: &[f32],
+        back: &mut [u16],
+    ) -> Vec<f32> {
+        use std::arch::x86_64::*;
+        let t = self.ntags;
+        assert!(t <= 16 && self.lane.iter().all(|&l| l < 16));
+        let lane = &self.lane[..t];
+        let mut rows = [[f32::NEG_INFINITY; 16]; 16];
+        for (j, prev) in self.prev.iter().enumerate() {
+            for &p in prev {
+                rows[p as usize][lane[j] as usize] = trans[p as usize * t + j];
+            }
+        }
+        let mut delta = [f32::NEG_INFINITY; 16];
+        self.first_scores(start, emit, &mut delta);
+        // bit h: lanes 8h..8h + 8 hold an allowed target
+        let halves: Vec<u8> = self.next_groups[..t]
+            .iter()
+            .map(|&g| u8::from(g & 3 != 0) | u8::from(g & 12 != 0) << 1)
+            .collect();
+        // SAFETY: AVX2 is present (the caller); every load and store is
+        // unaligned and within a 16-lane array (two vectors of eight lanes).
+        let neg = _mm256_set1_ps(f32::NEG_INFINITY);
+        for (e, b) in emit.chunks_exact(t).zip(back.chunks_exact_mut(t)).skip(1) {
+            let mut best = [neg; 2];
+            let mut arg = [_mm256_setzero_si256(); 2];
+            for (p, row) in rows[..t].iter().enumerate() {
+                let d = delta[p];
+                if d == f32::NEG_INFINITY {
+                    continue;
+                }
+                let dv = _mm256_set1_ps(d);
+                let pv = _mm256_set1_epi32(p as i32);
+                let g = halves[p];
+                for h in 0..2 {
+                    if g & (1 << h) == 0 {
+                        continue;
+                    }
+                    let s = _mm256_add_ps(dv, _mm256_loadu_ps(row.as_ptr().add(8 * h)));
+                    // `s > best`, false for NaN, as `cmpltps best, s`
+                    let gt = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(s, best[h]));
+                    best[h] = _mm256_max_ps(s, best[h]);
+                    arg[h] = _mm256_blendv_epi8(arg[h], pv, gt);
+                }
+            }
+            let mut bs = [0f32; 16];
+            let mut args = [0u32; 16];
+            for h in 0..2 {
+                _mm256_storeu_ps(bs.as_mut_ptr().add(8 * h), best[h]);
+                _mm256_storeu_si256(args.as_mut_ptr().add(8 * h) as *mut __m256i, arg[h]);
+            }
+            for (j, &l) in lane.iter().enumerate() {
+                delta[j] = bs[l as usize] + e[j];
+                b[j] = args[l as usize] as u16;
             }
         }
         delta[..t].to_vec()
@@ -2122,6 +2207,9 @@ mod tests {
 
     #[test]
     fn lane_viterbi_chooses_as_the_scalar_one() {
+        if !cpu_has_avx2() {
+            eprintln!("this CPU has no AVX2: the AVX2 Viterbi pass is not tested here");
+        }
         // small integer scores make many ties: both passes keep the first
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut rnd = |k: u64| {
@@ -2136,6 +2224,11 @@ mod tests {
             TagSet::new(vec![Label::Per, Label::Loc, Label::Org, Label::Misc]),
         ] {
             let d = Decoder::new(&tags);
+            // the decoder as on a CPU without AVX2
+            let no_avx2 = Decoder {
+                avx2: false,
+                ..d.clone()
+            };
             let t = tags.len();
             for round in 0..300 {
                 let k = if round % 2 == 0 { 3 } else { 1000 };
@@ -2145,6 +2238,11 @@ mod tests {
                 let start: Vec<f32> = (0..t).map(|_| rnd(k)).collect();
                 let end: Vec<f32> = (0..t).map(|_| rnd(k)).collect();
                 let fast = d.decode(&emit, &trans, &start, &end);
+                assert_eq!(
+                    fast,
+                    no_avx2.decode(&emit, &trans, &start, &end),
+                    "with and without AVX2, {t} tags, round {round}"
+                );
                 let mut back = vec![0u16; n * t];
                 let last = d.decode_scalar(&emit, &trans, &start, &mut back);
                 let mut slow_back = vec![0u16; n * t];
@@ -2164,6 +2262,16 @@ mod tests {
                         "SSE2 back pointers, {t} tags, round {round}"
                     );
                     assert_eq!(last, sse);
+                    if cpu_has_avx2() {
+                        let mut avx_back = vec![0u16; n * t];
+                        // SAFETY: the CPU has AVX2
+                        let avx = unsafe { d.decode_avx2(&emit, &trans, &start, &mut avx_back) };
+                        assert_eq!(
+                            back, avx_back,
+                            "AVX2 back pointers, {t} tags, round {round}"
+                        );
+                        assert_eq!(last, avx);
+                    }
                 }
                 // the path from the scalar pass, ended as decode_with ends it
                 let mut best = f32::NEG_INFINITY;
