@@ -99,12 +99,37 @@ fn escaped<W: Write + ?Sized>(out: &mut W, s: &str) -> Result<()> {
 /// it: `"` and `\\` backslashed, the control chars below U+0020 as `\b`,
 /// `\t`, `\n`, `\f`, `\r` or `\u00XX` (lower-case hex), everything else as
 /// it is. Runs that need no escape are copied whole.
+#[inline]
 fn push_escaped(buf: &mut Vec<u8>, s: &str) {
+    // most strings (a token's text, norm and tags) need no escape: one
+    // table look-up a byte, one copy
+    if s.bytes().all(|b| PLAIN[b as usize]) {
+        buf.extend_from_slice(s.as_bytes());
+    } else {
+        push_escapes(buf, s);
+    }
+}
+
+/// Whether a byte stands for itself in a JSON string ([`push_escaped`]).
+static PLAIN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = false;
+        b += 1;
+    }
+    t[b'"' as usize] = false;
+    t[b'\\' as usize] = false;
+    t
+};
+
+/// [`push_escaped`] of a string with a byte to escape.
+fn push_escapes(buf: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
+        if PLAIN[b as usize] {
             continue;
         }
         buf.extend_from_slice(&bytes[start..i]);
