@@ -10,7 +10,9 @@
 //! absent. The corpus runner's document files are written by the threads
 //! that annotate them and put in place by a [`Committer`]'s thread, in
 //! batches: a batch is synced as a whole (on Linux one `syncfs` of the file
-//! system, see [`BatchSyncer`]) before any file of it is renamed;
+//! system, see [`BatchSyncer`]) before any file of it is renamed; the corpus
+//! tables, written through a staging view ([`OutputDir::staging`]), go to
+//! it too, as one batch after the documents;
 //! [`OutputDir::with_fsync`] turns syncing off.
 
 use std::collections::{BTreeSet, VecDeque};
@@ -29,7 +31,12 @@ pub struct OutputDir {
     root: PathBuf,
     /// Sync each file before it is renamed into place.
     fsync: bool,
+    /// A staging view's files: written, neither synced nor renamed.
+    staged: Option<Arc<Mutex<Vec<Staged>>>>,
 }
+
+/// A complete temporary file and the name it is to be renamed to.
+pub(crate) type Staged = (PathBuf, TempPath);
 
 fn output_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.to_path_buf();
@@ -47,7 +54,38 @@ impl OutputDir {
         Ok(OutputDir {
             root: root.to_path_buf(),
             fsync: true,
+            staged: None,
         })
+    }
+
+    /// A view of the folder in which [`OutputDir::write`] and
+    /// [`OutputDir::commit`] leave each file staged — complete, neither
+    /// synced nor renamed — for [`OutputDir::take_staged`] to hand to a
+    /// [`Committer`]: the corpus runner puts the corpus tables and the
+    /// manifest in place as one batch, after the documents' files.
+    pub(crate) fn staging(&self) -> OutputDir {
+        OutputDir {
+            staged: Some(Arc::default()),
+            ..self.clone()
+        }
+    }
+
+    /// The files staged through this view (see [`OutputDir::staging`]),
+    /// in the order they were written.
+    pub(crate) fn take_staged(&self) -> Vec<Staged> {
+        self.staged.as_ref().map_or_else(Vec::new, |s| {
+            std::mem::take(&mut *s.lock().unwrap_or_else(|e| e.into_inner()))
+        })
+    }
+
+    /// In a staging view, keeps the file for [`OutputDir::take_staged`].
+    fn keep_staged(&self, path: &Path, tmp: TempPath) -> Option<TempPath> {
+        let Some(staged) = &self.staged else {
+            return Some(tmp);
+        };
+        let mut staged = staged.lock().unwrap_or_else(|e| e.into_inner());
+        staged.push((path.to_path_buf(), tmp));
+        None
     }
 
     /// With `false`, files are renamed into place without being synced to
@@ -69,8 +107,14 @@ impl OutputDir {
         &self.root
     }
 
-    /// Writes `bytes` to `path` (under the folder) atomically.
+    /// Writes `bytes` to `path` (under the folder) atomically (in the corpus
+    /// runner's staging view, leaves it staged for the committer).
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        if self.staged.is_some() {
+            let tmp = self.stage(path, bytes)?;
+            self.keep_staged(path, tmp);
+            return Ok(());
+        }
         write_atomic_with(path, bytes, self.fsync)
     }
 
@@ -96,13 +140,18 @@ impl OutputDir {
     }
 
     /// Syncs a temporary file from [`OutputDir::temp`] (unless
-    /// [`OutputDir::with_fsync`] said not to) and renames it to `path`.
+    /// [`OutputDir::with_fsync`] said not to) and renames it to `path`; in
+    /// a staging view (the corpus runner's, for its corpus tables) keeps it
+    /// staged.
     pub fn commit(&self, tmp: TempPath, file: File, path: &Path) -> Result<()> {
-        if self.fsync {
+        if self.fsync && self.staged.is_none() {
             file.sync_all().ok();
         }
         drop(file);
-        self.place(tmp, path)
+        match self.keep_staged(path, tmp) {
+            Some(tmp) => self.place(tmp, path),
+            None => Ok(()),
+        }
     }
 
     /// Renames a complete (synced) temporary file from [`OutputDir::temp`]
@@ -417,18 +466,21 @@ fn commit_batch(batch: Vec<SyncTask>, syncer: &mut dyn Syncer) -> Vec<(u64, Resu
 /// all its files are in place (the corpus runner journals it then). A batch
 /// is whatever was submitted while the previous one synced (at most
 /// [`BATCH_FILES`]), so the annotating threads never wait for the disk and
-/// the disk gets many files at once. Without fsync the files are renamed at
-/// once. Dropped, the files not yet taken up are removed.
+/// the disk gets many files at once; a document's files are never split
+/// between batches. Without fsync the files are renamed at once. Dropped,
+/// the files not yet taken up are removed.
 pub(crate) struct Committer<T> {
-    tasks: Option<mpsc::Sender<SyncTask>>,
+    /// Each submission's files, as one message.
+    tasks: Option<mpsc::Sender<Vec<SyncTask>>>,
     results: mpsc::Receiver<(u64, Result<()>)>,
     threads: Vec<JoinHandle<()>>,
     /// Set when the committer is dropped: the files not yet taken up are
     /// removed, not synced.
     stop: Arc<AtomicBool>,
     /// The documents submitted and not yet handed back, in order: each
-    /// with the number of its files not yet in place.
-    pending: VecDeque<(T, usize)>,
+    /// with the number of its files not yet in place (`None`: files
+    /// submitted without an item, [`Committer::submit_files`]).
+    pending: VecDeque<(Option<T>, usize)>,
     /// The sequence number of `pending[0]`.
     first: u64,
 }
@@ -455,15 +507,15 @@ impl<T> Committer<T> {
                 first: 0,
             };
         };
-        let (tasks, rx) = mpsc::channel::<SyncTask>();
+        let (tasks, rx) = mpsc::channel::<Vec<SyncTask>>();
         let stopped = Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
-            // the first task waited for, then whatever came meanwhile
-            while let Ok(task) = rx.recv() {
-                let mut batch = vec![task];
+            // the first submission waited for, then whatever came
+            // meanwhile (a submission's files are never split)
+            while let Ok(mut batch) = rx.recv() {
                 while batch.len() < BATCH_FILES {
                     match rx.try_recv() {
-                        Ok(t) => batch.push(t),
+                        Ok(t) => batch.extend(t),
                         Err(_) => break,
                     }
                 }
@@ -488,7 +540,19 @@ impl<T> Committer<T> {
     /// Takes a document's staged files (target, temporary file) and its
     /// item, handed back by [`Committer::ready`] once the files are in
     /// place.
-    pub(crate) fn submit(&mut self, item: T, files: Vec<(PathBuf, TempPath)>) -> Result<()> {
+    pub(crate) fn submit(&mut self, item: T, files: Vec<Staged>) -> Result<()> {
+        self.submit_with(Some(item), files)
+    }
+
+    /// Takes staged files with no item to hand back: put in place after
+    /// every file submitted before them (the corpus tables after the
+    /// documents), all in one batch; [`Committer::ready`] with `all` waits
+    /// for them too.
+    pub(crate) fn submit_files(&mut self, files: Vec<Staged>) -> Result<()> {
+        self.submit_with(None, files)
+    }
+
+    fn submit_with(&mut self, item: Option<T>, files: Vec<Staged>) -> Result<()> {
         let seq = self.first + self.pending.len() as u64;
         let Some(tasks) = &self.tasks else {
             for (target, tmp) in files {
@@ -498,9 +562,13 @@ impl<T> Committer<T> {
             return Ok(());
         };
         self.pending.push_back((item, files.len()));
-        for (target, tmp) in files {
+        let batch = files
+            .into_iter()
+            .map(|(target, tmp)| SyncTask { seq, tmp, target })
+            .collect::<Vec<_>>();
+        if !batch.is_empty() {
             tasks
-                .send(SyncTask { seq, tmp, target })
+                .send(batch)
                 .expect("the sync thread runs until the committer is dropped");
         }
         Ok(())
@@ -516,7 +584,7 @@ impl<T> Committer<T> {
             while let Some((_, 0)) = self.pending.front() {
                 let (item, _) = self.pending.pop_front().expect("checked above");
                 self.first += 1;
-                out.push(item);
+                out.extend(item);
             }
             if self.pending.is_empty() {
                 return Ok(out);
@@ -618,12 +686,7 @@ mod tests {
                 .unwrap_err();
             assert!(err.to_string().contains("taken"), "{err}");
             drop(committer);
-            let mut names: Vec<_> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            assert_eq!(names, ["taken"], "fsync {fsync}");
+            assert_eq!(names(dir.path()), ["taken"], "fsync {fsync}");
         }
     }
 
@@ -663,14 +726,50 @@ mod tests {
         }
     }
 
-    fn fake(dir: &Path, pause_ms: u64) -> (FakeSyncer, SyncLog) {
+    /// A committer syncing with a [`FakeSyncer`] that pauses `pause_ms`
+    /// per batch, writing into a new folder.
+    struct Fixture<T> {
+        dir: tempfile::TempDir,
+        out: OutputDir,
+        committer: Committer<T>,
+        log: SyncLog,
+    }
+
+    fn fixture<T>(pause_ms: u64) -> Fixture<T> {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::create(dir.path()).unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         let syncer = FakeSyncer {
-            dir: dir.to_path_buf(),
+            dir: dir.path().to_path_buf(),
             log: Arc::clone(&log),
             pause: std::time::Duration::from_millis(pause_ms),
         };
-        (syncer, log)
+        let committer = Committer::with_syncer(Some(Box::new(syncer)));
+        Fixture {
+            dir,
+            out,
+            committer,
+            log,
+        }
+    }
+
+    impl<T> Fixture<T> {
+        /// `name` in the folder, staged with `bytes`.
+        fn staged(&self, name: &str, bytes: &[u8]) -> Staged {
+            let target = self.dir.path().join(name);
+            let tmp = self.out.stage(&target, bytes).unwrap();
+            (target, tmp)
+        }
+    }
+
+    /// The names in a folder, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     /// The final name of a temporary file `.NAME.PID.tmp`.
@@ -688,25 +787,20 @@ mod tests {
     /// renamed into place before the whole batch was synced.
     #[test]
     fn a_batch_is_synced_before_any_of_its_files_is_renamed() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = OutputDir::create(dir.path()).unwrap();
-        let (syncer, log) = fake(dir.path(), 20);
-        let mut committer = Committer::with_syncer(Some(Box::new(syncer)));
+        let mut fx = fixture(20);
         for doc in 0..30usize {
             let files = (0..3)
-                .map(|f| {
-                    let target = dir.path().join(format!("{doc}.{f}"));
-                    (
-                        target.clone(),
-                        out.stage(&target, format!("{doc} {f}").as_bytes()).unwrap(),
-                    )
-                })
+                .map(|f| fx.staged(&format!("{doc}.{f}"), format!("{doc} {f}").as_bytes()))
                 .collect();
-            committer.submit(doc, files).unwrap();
+            fx.committer.submit(doc, files).unwrap();
         }
-        assert_eq!(committer.ready(true).unwrap(), (0..30).collect::<Vec<_>>());
-        drop(committer);
-        let log = log.lock().unwrap();
+        assert_eq!(
+            fx.committer.ready(true).unwrap(),
+            (0..30).collect::<Vec<_>>()
+        );
+        drop(fx.committer);
+        let dir = fx.dir;
+        let log = fx.log.lock().unwrap();
         assert!(
             log.len() > 1 && log.iter().any(|(b, _)| b.len() > 3),
             "batches: {:?}",
@@ -736,51 +830,36 @@ mod tests {
     /// files of the batch are put in place, and no temporary file stays.
     #[test]
     fn a_file_that_fails_to_sync_is_named_and_the_rest_of_its_batch_is_placed() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = OutputDir::create(dir.path()).unwrap();
-        let (syncer, _log) = fake(dir.path(), 0);
-        let mut committer = Committer::with_syncer(Some(Box::new(syncer)));
+        let mut fx = fixture(0);
         let files = ["a.csv", "bad.csv", "c.csv"]
-            .map(|n| {
-                let target = dir.path().join(n);
-                (target.clone(), out.stage(&target, n.as_bytes()).unwrap())
-            })
+            .map(|n| fx.staged(n, n.as_bytes()))
             .into();
-        committer.submit("doc", files).unwrap();
-        let err = committer.ready(true).unwrap_err().to_string();
+        fx.committer.submit("doc", files).unwrap();
+        let err = fx.committer.ready(true).unwrap_err().to_string();
         assert!(err.contains("bad.csv"), "{err}");
-        drop(committer);
-        let mut names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["a.csv", "c.csv"]);
-        assert_eq!(std::fs::read(dir.path().join("c.csv")).unwrap(), b"c.csv");
+        drop(fx.committer);
+        assert_eq!(names(fx.dir.path()), ["a.csv", "c.csv"]);
+        assert_eq!(std::fs::read(fx.dir.path().join("c.csv")).unwrap(), b"c.csv");
     }
 
     /// A committer dropped in the middle of a run (an error, a cancel)
     /// leaves each file complete or absent, and no temporary file.
     #[test]
     fn a_stopped_committer_leaves_complete_files_or_none_and_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = OutputDir::create(dir.path()).unwrap();
-        let (syncer, log) = fake(dir.path(), 50);
-        let mut committer = Committer::with_syncer(Some(Box::new(syncer)));
+        let mut fx = fixture(50);
         let text = "字".repeat(10_000);
         for doc in 0..40usize {
-            let target = dir.path().join(format!("{doc}.txt"));
-            let tmp = out.stage(&target, text.as_bytes()).unwrap();
-            committer.submit(doc, vec![(target, tmp)]).unwrap();
+            let file = fx.staged(&format!("{doc}.txt"), text.as_bytes());
+            fx.committer.submit(doc, vec![file]).unwrap();
         }
-        drop(committer);
-        let placed: usize = log.lock().unwrap().iter().map(|(b, _)| b.len()).sum();
+        drop(fx.committer);
+        let placed: usize = fx.log.lock().unwrap().iter().map(|(b, _)| b.len()).sum();
         assert!(
             placed < 40,
             "the run was not stopped early: {placed} files synced"
         );
         let mut complete = 0;
-        for e in std::fs::read_dir(dir.path()).unwrap() {
+        for e in std::fs::read_dir(fx.dir.path()).unwrap() {
             let e = e.unwrap();
             let name = e.file_name().to_string_lossy().into_owned();
             assert!(!name.starts_with('.'), "{name} left");
@@ -788,6 +867,66 @@ mod tests {
             complete += 1;
         }
         assert_eq!(complete, placed);
+    }
+
+    /// Files submitted without an item (the corpus tables) are synced in a
+    /// batch of their own after every document's files are in place, and
+    /// renamed in the order given; `ready` hands back only the documents.
+    #[test]
+    fn files_without_an_item_are_one_batch_after_the_documents() {
+        let mut fx = fixture(5);
+        for doc in 0..12usize {
+            let files = (0..2)
+                .map(|f| fx.staged(&format!("{doc}.{f}"), b"d"))
+                .collect();
+            fx.committer.submit(doc, files).unwrap();
+        }
+        let docs = fx.committer.ready(true).unwrap();
+        assert_eq!(docs, (0..12).collect::<Vec<_>>());
+        let tables = ["entities.csv", "errors.csv", "manifest.json"];
+        let files = tables.map(|n| fx.staged(n, n.as_bytes())).into();
+        fx.committer.submit_files(files).unwrap();
+        assert!(fx.committer.ready(true).unwrap().is_empty());
+        drop(fx.committer);
+        let log = fx.log.lock().unwrap();
+        let (last, present) = log.last().unwrap();
+        let names: Vec<String> = last.iter().map(|p| final_name(p)).collect();
+        assert_eq!(names, tables, "the tables' batch");
+        for doc in 0..12 {
+            for f in 0..2 {
+                assert!(present.contains(&format!("{doc}.{f}")), "{doc}.{f}");
+            }
+        }
+        for n in tables {
+            assert_eq!(std::fs::read(fx.dir.path().join(n)).unwrap(), n.as_bytes());
+        }
+    }
+
+    /// A staging view writes complete temporary files and renames nothing;
+    /// its files, taken in order, are removed if never committed.
+    #[test]
+    fn a_staging_view_keeps_its_files_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::create(dir.path()).unwrap();
+        let staging = out.staging();
+        staging.write(&dir.path().join("b.csv"), b"bb").unwrap();
+        let (tmp, mut file) = staging.temp(&dir.path().join("a.csv")).unwrap();
+        file.write_all(b"aa").unwrap();
+        staging.commit(tmp, file, &dir.path().join("a.csv")).unwrap();
+        let pid = std::process::id();
+        assert_eq!(
+            names(dir.path()),
+            [format!(".a.csv.{pid}.tmp"), format!(".b.csv.{pid}.tmp")]
+        );
+        let staged = staging.take_staged();
+        assert!(staging.take_staged().is_empty());
+        let order: Vec<_> = staged.iter().map(|(p, _)| p.file_name().unwrap()).collect();
+        assert_eq!(order, ["b.csv", "a.csv"]);
+        assert_eq!(std::fs::read(staged[0].1.path()).unwrap(), b"bb");
+        // the folder itself still writes in place
+        out.write(&dir.path().join("c.csv"), b"c").unwrap();
+        drop(staged);
+        assert_eq!(names(dir.path()), ["c.csv"]);
     }
 
     /// The per-file syncs of the fallback: one result per file, a file
