@@ -322,16 +322,24 @@ pub fn annotate_corpus_with(
         |job| worker.process(job),
         consume,
     )?;
+    // the corpus tables are written (not synced) while the last documents'
+    // files sync, and put in place after them with `manifest.json`, as one
+    // batch: one sync, not one per file
+    let staging = out.staging();
+    for sink in sinks {
+        sink.finish(&staging)?;
+    }
+    sinks::write_errors(&staging, &summary.failures, &config.write.csv)?;
     for record in committer.ready(true)? {
         manifest.add(record)?;
     }
-    drop(committer);
     progress.finish();
-    for sink in sinks {
-        sink.finish(&out)?;
-    }
-    sinks::write_errors(&out, &summary.failures, &config.write.csv)?;
-    manifest.finish(&out)?;
+    let mut tables = staging.take_staged();
+    tables.push(manifest.stage(&out)?);
+    committer.submit_files(tables)?;
+    committer.ready(true)?;
+    drop(committer);
+    manifest.close();
     Ok(summary)
 }
 
