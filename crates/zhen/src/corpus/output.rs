@@ -332,6 +332,9 @@ struct SyncTask {
     seq: u64,
     tmp: TempPath,
     target: PathBuf,
+    /// Renamed only if the files of `seq` before it were (the corpus
+    /// tables, then `manifest.json`: [`Committer::submit_files`]).
+    chained: bool,
 }
 
 /// How a batch of complete temporary files reaches the disk before the
@@ -441,11 +444,14 @@ fn sync_each(opened: Vec<Result<File>>) -> Vec<Result<()>> {
 }
 
 /// Syncs a batch of staged files with `syncer`, then renames each file
-/// that synced into place — never before the whole batch is on disk. One
-/// result per task, in the batch's order; a file that failed is removed.
+/// that synced into place — never before the whole batch is on disk — but
+/// a chained file only if the files of its submission before it were. One
+/// result per task, in the batch's order; a file that failed, or was not
+/// renamed, is removed.
 fn commit_batch(batch: Vec<SyncTask>, syncer: &mut dyn Syncer) -> Vec<(u64, Result<()>)> {
     let paths: Vec<&Path> = batch.iter().map(|t| t.tmp.path()).collect();
     let mut synced = syncer.sync(&paths).into_iter();
+    let mut failed = BTreeSet::new();
     batch
         .into_iter()
         .map(|task| {
@@ -455,7 +461,17 @@ fn commit_batch(batch: Vec<SyncTask>, syncer: &mut dyn Syncer) -> Vec<(u64, Resu
                     std::io::Error::other("not synced"),
                 ))
             });
-            (task.seq, r.and_then(|()| task.tmp.persist(&task.target)))
+            let r = if task.chained && failed.contains(&task.seq) {
+                Err(output_error("rename into place", &task.target)(
+                    std::io::Error::other("a file written before it could not be"),
+                ))
+            } else {
+                r.and_then(|()| task.tmp.persist(&task.target))
+            };
+            if r.is_err() {
+                failed.insert(task.seq);
+            }
+            (task.seq, r)
         })
         .collect()
 }
@@ -546,13 +562,15 @@ impl<T> Committer<T> {
 
     /// Takes staged files with no item to hand back: put in place after
     /// every file submitted before them (the corpus tables after the
-    /// documents), all in one batch; [`Committer::ready`] with `all` waits
-    /// for them too.
+    /// documents), all in one batch, renamed in the order given and only
+    /// while each before was (`manifest.json`, last, only once every table
+    /// is in place); [`Committer::ready`] with `all` waits for them too.
     pub(crate) fn submit_files(&mut self, files: Vec<Staged>) -> Result<()> {
         self.submit_with(None, files)
     }
 
     fn submit_with(&mut self, item: Option<T>, files: Vec<Staged>) -> Result<()> {
+        let chained = item.is_none();
         let seq = self.first + self.pending.len() as u64;
         let Some(tasks) = &self.tasks else {
             for (target, tmp) in files {
@@ -564,7 +582,12 @@ impl<T> Committer<T> {
         self.pending.push_back((item, files.len()));
         let batch = files
             .into_iter()
-            .map(|(target, tmp)| SyncTask { seq, tmp, target })
+            .map(|(target, tmp)| SyncTask {
+                seq,
+                tmp,
+                target,
+                chained,
+            })
             .collect::<Vec<_>>();
         if !batch.is_empty() {
             tasks
@@ -839,7 +862,10 @@ mod tests {
         assert!(err.contains("bad.csv"), "{err}");
         drop(fx.committer);
         assert_eq!(names(fx.dir.path()), ["a.csv", "c.csv"]);
-        assert_eq!(std::fs::read(fx.dir.path().join("c.csv")).unwrap(), b"c.csv");
+        assert_eq!(
+            std::fs::read(fx.dir.path().join("c.csv")).unwrap(),
+            b"c.csv"
+        );
     }
 
     /// A committer dropped in the middle of a run (an error, a cancel)
@@ -902,6 +928,48 @@ mod tests {
         }
     }
 
+    /// The corpus tables are renamed in order, each only if those before
+    /// it were: a table that cannot be put in place (it fails to sync, or
+    /// its name is taken by a folder) leaves `manifest.json`, last, out,
+    /// and no temporary file, synced or not.
+    #[test]
+    fn files_without_an_item_stop_at_the_first_that_fails() {
+        let mut fx = fixture::<usize>(0);
+        let files = ["entities.csv", "bad.csv", "manifest.json"]
+            .map(|n| fx.staged(n, n.as_bytes()))
+            .into();
+        fx.committer.submit_files(files).unwrap();
+        let err = fx.committer.ready(true).unwrap_err().to_string();
+        assert!(err.contains("bad.csv"), "{err}");
+        drop(fx.committer);
+        assert_eq!(names(fx.dir.path()), ["entities.csv"]);
+        for fsync in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = OutputDir::create(dir.path()).unwrap().with_fsync(fsync);
+            std::fs::create_dir_all(dir.path().join("errors.csv/x")).unwrap();
+            let mut committer = Committer::<usize>::new(fsync);
+            let files = ["entities.csv", "errors.csv", "manifest.json"]
+                .map(|n| {
+                    let target = dir.path().join(n);
+                    let tmp = out.stage(&target, n.as_bytes()).unwrap();
+                    (target, tmp)
+                })
+                .into();
+            let err = committer
+                .submit_files(files)
+                .and_then(|()| committer.ready(true).map(drop))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("errors.csv"), "fsync {fsync}: {err}");
+            drop(committer);
+            assert_eq!(
+                names(dir.path()),
+                ["entities.csv", "errors.csv"],
+                "fsync {fsync}"
+            );
+        }
+    }
+
     /// A staging view writes complete temporary files and renames nothing;
     /// its files, taken in order, are removed if never committed.
     #[test]
@@ -912,7 +980,9 @@ mod tests {
         staging.write(&dir.path().join("b.csv"), b"bb").unwrap();
         let (tmp, mut file) = staging.temp(&dir.path().join("a.csv")).unwrap();
         file.write_all(b"aa").unwrap();
-        staging.commit(tmp, file, &dir.path().join("a.csv")).unwrap();
+        staging
+            .commit(tmp, file, &dir.path().join("a.csv"))
+            .unwrap();
         let pid = std::process::id();
         assert_eq!(
             names(dir.path()),
