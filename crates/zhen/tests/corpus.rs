@@ -725,3 +725,60 @@ fn a_file_that_cannot_be_renamed_into_place_stops_the_run_cleanly() {
         assert!(!journal.contains("\"b.txt\""), "{journal}");
     }
 }
+
+/// The end of a run keeps the guarantees of its middle: a corpus table that
+/// cannot be put in place (its name is taken by a folder) stops the run
+/// with an error naming it, and `manifest.json` is not written; the
+/// journal lists every document, as after a kill, so `--resume` skips them
+/// all and ends with the files of a run never stopped; synced or not.
+#[test]
+fn a_corpus_table_that_cannot_be_put_in_place_leaves_the_journal_and_no_manifest() {
+    for fsync in [true, false] {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in");
+        write_inputs(
+            &input,
+            &[
+                ("a.txt", "王小明在北京工作。"),
+                ("b.txt", "李华去了上海。"),
+                ("c.txt", "Alice met Bob in London."),
+            ],
+        );
+        let out = tmp.path().join("out");
+        fs::create_dir_all(out.join("errors.csv/keep")).unwrap();
+        let pipeline = Pipeline::builder().build().unwrap();
+        let mut config = CorpusConfig::new(vec![input.clone()], out.clone());
+        config.jobs = 2;
+        config.fsync = fsync;
+        let msg = annotate_corpus_with(&pipeline, &config, &mut ())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("errors.csv"), "fsync {fsync}: {msg}");
+        assert!(!out.join("manifest.json").exists(), "fsync {fsync}");
+        let names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.ends_with(".tmp")),
+            "fsync {fsync}: {names:?}"
+        );
+        let journal = fs::read_to_string(out.join(zhen::corpus::JOURNAL)).unwrap();
+        assert_eq!(journal.lines().count(), 4, "fsync {fsync}: {journal}");
+
+        fs::remove_dir_all(out.join("errors.csv")).unwrap();
+        config.resume = true;
+        let summary = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap();
+        assert_eq!(
+            (summary.documents, summary.resumed),
+            (3, 3),
+            "fsync {fsync}"
+        );
+        assert!(!out.join(zhen::corpus::JOURNAL).exists());
+        let fresh = tmp.path().join("fresh");
+        let mut once = CorpusConfig::new(vec![input], fresh.clone());
+        once.fsync = fsync;
+        annotate_corpus_with(&pipeline, &once, &mut ()).unwrap();
+        assert_eq!(files(&out), files(&fresh), "fsync {fsync}");
+    }
+}

@@ -233,14 +233,12 @@ fn read_journal(path: &Path, header: &JournalHeader) -> BTreeMap<String, DocReco
     records
 }
 
-/// Syncs folders, so that the files renamed in them stay after a crash of
+/// Syncs a folder, so that the files renamed in it stay after a crash of
 /// the system. (A folder opens for reading on Unix; elsewhere a rename is as
 /// durable as the system makes it.)
-fn sync_dirs(dirs: BTreeSet<PathBuf>) {
-    for dir in dirs {
-        if let Ok(d) = File::open(&dir) {
-            let _ = d.sync_all();
-        }
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
@@ -253,19 +251,60 @@ enum ToJournal {
     Close(PathBuf),
 }
 
+/// How the journal's thread reaches the disk: the system, or a test's
+/// record of what it did.
+trait JournalDisk: Send {
+    /// Appends a line to the journal.
+    fn append(&mut self, file: &mut File, line: &[u8]) -> std::io::Result<()> {
+        file.write_all(line)
+    }
+    /// Syncs a folder, so that the renames in it stay after a crash.
+    fn sync_dir(&mut self, dir: &Path);
+    /// Syncs the journal's lines.
+    fn sync_journal(&mut self, file: &File);
+}
+
+/// [`JournalDisk`] of the system: a failure to sync is not an error (the
+/// lines and renames stay with the system, and only a crash of the system
+/// loses them; `--resume` then annotates those documents again).
+struct SystemDisk;
+
+impl JournalDisk for SystemDisk {
+    fn sync_dir(&mut self, dir: &Path) {
+        sync_dir(dir);
+    }
+    fn sync_journal(&mut self, file: &File) {
+        let _ = file.sync_data();
+    }
+}
+
 /// The journal's thread: appends each line as it comes, and with `fsync`
 /// syncs the folders of the documents listed, then the journal, every
-/// [`SYNC_EVERY`] lines or [`SYNC_INTERVAL`] — never a line whose folders
-/// were not synced first: this thread alone writes the file. Without a
+/// [`SYNC_EVERY`] lines or [`SYNC_INTERVAL`]. Without a
 /// [`ToJournal::Close`] (a run that stops early) it syncs what it wrote
-/// before it stops. Returns the first error writing a line (no line is
-/// written after it).
+/// before it stops. The first error writing a line goes to `failed` (no
+/// line is written after it).
+///
+/// Why a synced line never lists a document whose renames could be lost:
+/// a line is sent only after its document's files were synced and renamed
+/// (the committer hands the document back then), with the folders they
+/// were renamed in; this thread alone writes and syncs the journal, and
+/// each journal sync comes after the syncs of the folders of every line
+/// written before it. A line not yet synced may still reach the disk
+/// before its folders by the system's own writeback; on ext4 (ordered
+/// data, the default) the journal's new length is committed in the same
+/// or a later transaction than the renames made before the line was
+/// written, so it cannot outlive them either; elsewhere only the synced
+/// lines carry the guarantee. A line lost (never written: the process was
+/// killed while it waited here; or not synced: a crash of the system) only
+/// means `--resume` annotates its document again.
 fn journal_thread(
     mut file: File,
     mut written: u64,
     fsync: bool,
     lines: mpsc::Receiver<ToJournal>,
     failed: Arc<Mutex<Option<std::io::Error>>>,
+    mut disk: Box<dyn JournalDisk>,
 ) {
     let mut reserved = 0;
     if fsync {
@@ -274,18 +313,19 @@ fn journal_thread(
         reserved = RESERVE_FIRST;
         reserve(&file, 0, reserved);
     }
+    // the folders of the lines written since the last sync
     let mut dirs = BTreeSet::new();
     let mut unsynced = 0usize;
     let mut synced_at = Instant::now();
     let mut ok = true;
-    let sync = |dirs: &mut BTreeSet<PathBuf>, file: &File, unsynced: &mut usize| {
-        if fsync && *unsynced > 0 {
-            sync_dirs(std::mem::take(dirs));
-            // a failure is not an error: the lines stay with the system,
-            // and only a crash of the system loses them
-            let _ = file.sync_data();
+    // the folders first, then the lines that list their renames
+    let sync = |disk: &mut dyn JournalDisk, dirs: &mut BTreeSet<PathBuf>, file: &File, n: usize| {
+        if fsync && n > 0 {
+            for dir in std::mem::take(dirs) {
+                disk.sync_dir(&dir);
+            }
+            disk.sync_journal(file);
         }
-        *unsynced = 0;
     };
     for msg in lines {
         match msg {
@@ -293,13 +333,13 @@ fn journal_thread(
                 if !ok {
                     continue;
                 }
-                if fsync {
-                    dirs.extend(outputs);
-                }
-                if let Err(e) = file.write_all(&line) {
+                if let Err(e) = disk.append(&mut file, &line) {
                     *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
                     ok = false;
                     continue;
+                }
+                if fsync {
+                    dirs.extend(outputs);
                 }
                 written += line.len() as u64;
                 if fsync && written > reserved {
@@ -309,21 +349,28 @@ fn journal_thread(
                 }
                 unsynced += 1;
                 if unsynced >= SYNC_EVERY || synced_at.elapsed() >= SYNC_INTERVAL {
-                    sync(&mut dirs, &file, &mut unsynced);
+                    sync(disk.as_mut(), &mut dirs, &file, unsynced);
+                    unsynced = 0;
                     synced_at = Instant::now();
                 }
             }
             ToJournal::Close(root) => {
+                // manifest.json, now in place, lists every document: the
+                // journal is not synced (it is removed next), but the
+                // folders not yet synced are, the output folder last (its
+                // entries: the corpus tables and manifest.json)
                 if fsync {
-                    dirs.insert(root);
-                    sync_dirs(dirs);
+                    dirs.remove(&root);
+                    for dir in dirs.iter().chain([&root]) {
+                        disk.sync_dir(dir);
+                    }
                 }
                 return;
             }
         }
     }
     // stopped early: the journal kept for `--resume`, synced
-    sync(&mut dirs, &file, &mut unsynced);
+    sync(disk.as_mut(), &mut dirs, &file, unsynced);
 }
 
 /// Collects the records of a run, has each appended to the journal as it
@@ -350,6 +397,16 @@ impl ManifestWriter {
         models: BTreeMap<String, String>,
         options: serde_json::Value,
     ) -> Result<Self> {
+        Self::with_disk(out, models, options, Box::new(SystemDisk))
+    }
+
+    /// [`ManifestWriter::new`] whose journal's thread goes through `disk`.
+    fn with_disk(
+        out: &OutputDir,
+        models: BTreeMap<String, String>,
+        options: serde_json::Value,
+        disk: Box<dyn JournalDisk>,
+    ) -> Result<Self> {
         let journal_path = out.root().join(JOURNAL);
         let header = JournalHeader {
             zhen_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -371,7 +428,7 @@ impl ManifestWriter {
         let failed = Arc::new(Mutex::new(None));
         let thread = {
             let failed = Arc::clone(&failed);
-            std::thread::spawn(move || journal_thread(journal, written, fsync, rx, failed))
+            std::thread::spawn(move || journal_thread(journal, written, fsync, rx, failed, disk))
         };
         Ok(ManifestWriter {
             path: out.root().join(MANIFEST),
@@ -395,13 +452,9 @@ impl ManifestWriter {
     /// could not be written (an earlier line: the thread writes them as
     /// they come).
     pub fn add(&mut self, record: DocRecord) -> Result<()> {
-        if let Some(cause) = self.failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Err(e) = self.journal_error() {
             self.lines = None;
-            return Err(Error::Output {
-                action: "write",
-                path: self.journal_path.clone(),
-                cause,
-            });
+            return Err(e);
         }
         if let Some(lines) = &self.lines {
             let mut line = serde_json::to_vec(&record).map_err(|e| Error::Output {
@@ -432,11 +485,12 @@ impl ManifestWriter {
     /// removes the journal; with fsync, the folders of the documents not yet
     /// synced and the output folder (with the corpus tables and the
     /// manifest) are synced, so that every file of the run is on disk when
-    /// it returns.
+    /// it returns. Fails if a line of the journal could not be written,
+    /// even the last document's (the journal a killed run would have left
+    /// was not whole).
     pub fn finish(self, out: &OutputDir) -> Result<()> {
         out.write(&self.path, &self.json())?;
-        self.close();
-        Ok(())
+        self.close()
     }
 
     /// `manifest.json` (pretty-printed, with a final newline).
@@ -456,8 +510,12 @@ impl ManifestWriter {
 
     /// Once `manifest.json` is in place: with fsync, syncs the folders of
     /// the documents not yet synced and the output folder, then removes
-    /// the journal.
-    pub(crate) fn close(mut self) {
+    /// the journal. Fails if a line of the journal could not be written
+    /// (after the run's last [`ManifestWriter::add`]): `manifest.json`
+    /// lists every document, but the journal a killed run would have left
+    /// was not whole, and the run says so, as it would have at the next
+    /// document.
+    pub(crate) fn close(mut self) -> Result<()> {
         let root = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
         if let Some(lines) = self.lines.take() {
             let _ = lines.send(ToJournal::Close(root));
@@ -466,6 +524,19 @@ impl ManifestWriter {
             let _ = t.join();
         }
         let _ = std::fs::remove_file(&self.journal_path);
+        self.journal_error()
+    }
+
+    /// The journal's thread's error writing a line, if any.
+    fn journal_error(&self) -> Result<()> {
+        match self.failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(cause) => Err(Error::Output {
+                action: "write",
+                path: self.journal_path.clone(),
+                cause,
+            }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -478,5 +549,213 @@ impl Drop for ManifestWriter {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a [`RecordingDisk`] did, with the number of complete lines the
+    /// journal held on disk (header excluded) at that moment.
+    #[derive(Debug, PartialEq)]
+    enum Event {
+        Dir(PathBuf, usize),
+        Journal(usize),
+    }
+
+    /// A [`JournalDisk`] that records its syncs, and fails to append the
+    /// line number `fail_at` (0-based, header excluded) and after.
+    struct RecordingDisk {
+        journal: PathBuf,
+        events: Arc<Mutex<Vec<Event>>>,
+        appended: usize,
+        fail_at: Option<usize>,
+    }
+
+    impl RecordingDisk {
+        fn lines(&self) -> usize {
+            let text = std::fs::read_to_string(&self.journal).unwrap_or_default();
+            text.matches('\n').count().saturating_sub(1)
+        }
+    }
+
+    impl JournalDisk for RecordingDisk {
+        fn append(&mut self, file: &mut File, line: &[u8]) -> std::io::Result<()> {
+            if self.fail_at.is_some_and(|n| self.appended >= n) {
+                return Err(std::io::Error::other("fake full disk"));
+            }
+            self.appended += 1;
+            file.write_all(line)
+        }
+        fn sync_dir(&mut self, dir: &Path) {
+            let n = self.lines();
+            self.events
+                .lock()
+                .unwrap()
+                .push(Event::Dir(dir.to_path_buf(), n));
+        }
+        fn sync_journal(&mut self, _file: &File) {
+            let n = self.lines();
+            self.events.lock().unwrap().push(Event::Journal(n));
+        }
+    }
+
+    /// A writer for a new output folder whose journal records its syncs.
+    fn writer(
+        fsync: bool,
+        fail_at: Option<usize>,
+    ) -> (tempfile::TempDir, ManifestWriter, Arc<Mutex<Vec<Event>>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::create(dir.path()).unwrap().with_fsync(fsync);
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let disk = RecordingDisk {
+            journal: dir.path().join(JOURNAL),
+            events: Arc::clone(&events),
+            appended: 0,
+            fail_at,
+        };
+        let options = serde_json::json!({ "formats": ["jsonl"] });
+        let w = ManifestWriter::with_disk(&out, BTreeMap::new(), options, Box::new(disk)).unwrap();
+        (dir, w, events)
+    }
+
+    /// Document `i`: two files in `sub{i % 5}`, one in the output folder.
+    fn record(i: usize) -> DocRecord {
+        DocRecord {
+            id: format!("d{i}.txt"),
+            input: format!("in/d{i}.txt"),
+            size: 1,
+            sha256: format!("{i:064x}"),
+            encoding: Some("UTF-8".into()),
+            script: None,
+            lang: None,
+            counts: BTreeMap::new(),
+            status: Status::Ok,
+            error: None,
+            outputs: vec![
+                format!("sub{}/d{i}.jsonl", i % 5),
+                format!("sub{}/d{i}.csv", i % 5),
+                format!("d{i}.conllu"),
+            ],
+        }
+    }
+
+    /// The guarantee `--resume` rests on after a crash of the system: when
+    /// the journal is synced, every document it then holds had the folders
+    /// its files were renamed in synced after its line was handed over
+    /// (so after its renames). A run that stops early (the writer dropped)
+    /// leaves every line handed over written, synced, and readable.
+    #[test]
+    fn each_journal_sync_comes_after_the_folders_of_its_lines() {
+        let (dir, mut w, events) = writer(true, None);
+        let n = 150;
+        for i in 0..n {
+            w.add(record(i)).unwrap();
+        }
+        drop(w);
+        let events = events.lock().unwrap();
+        let journal_syncs: Vec<usize> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Journal(k) => Some(*k),
+                _ => None,
+            })
+            .collect();
+        assert!(journal_syncs.len() >= 3, "{journal_syncs:?}");
+        assert_eq!(journal_syncs.last(), Some(&n), "the last sync covers all");
+        for i in 0..n {
+            // the first journal sync that covers line i
+            let j = events
+                .iter()
+                .position(|e| matches!(e, Event::Journal(k) if *k > i))
+                .unwrap();
+            for output in &record(i).outputs {
+                let folder = dir.path().join(output).parent().unwrap().to_path_buf();
+                assert!(
+                    events[..j]
+                        .iter()
+                        .any(|e| matches!(e, Event::Dir(d, k) if *d == folder && *k > i)),
+                    "line {i} synced at event {j} before {} was: {events:?}",
+                    folder.display()
+                );
+            }
+        }
+        let header = JournalHeader {
+            zhen_version: env!("CARGO_PKG_VERSION").to_string(),
+            models: BTreeMap::new(),
+            options: serde_json::json!({ "formats": ["jsonl"] }),
+        };
+        let read = read_journal(&dir.path().join(JOURNAL), &header);
+        assert_eq!(read.len(), n);
+        assert_eq!(read["d7.txt"], record(7));
+    }
+
+    /// A run that finishes: `close` syncs the folders of the lines not yet
+    /// synced and then the output folder (not the journal, which it then
+    /// removes); without fsync nothing is synced.
+    #[test]
+    fn closing_syncs_the_folders_left_and_the_output_folder_and_removes_the_journal() {
+        for fsync in [true, false] {
+            let (dir, mut w, events) = writer(fsync, None);
+            for i in 0..3 {
+                w.add(record(i)).unwrap();
+            }
+            w.close().unwrap();
+            assert!(!dir.path().join(JOURNAL).exists());
+            let events = events.lock().unwrap();
+            if !fsync {
+                assert!(events.is_empty(), "{events:?}");
+                continue;
+            }
+            let dirs: Vec<&Path> = events
+                .iter()
+                .map(|e| match e {
+                    Event::Dir(d, _) => d.as_path(),
+                    Event::Journal(_) => panic!("the journal synced at close: {events:?}"),
+                })
+                .collect();
+            let root = dir.path();
+            let want = [root.join("sub0"), root.join("sub1"), root.join("sub2")];
+            assert_eq!(
+                dirs[..3],
+                want.iter().map(|p| p.as_path()).collect::<Vec<_>>()
+            );
+            assert_eq!(dirs[3..], [root], "the output folder once, last");
+        }
+    }
+
+    /// A line the journal's thread cannot write fails the run — at the next
+    /// document, or at `close` if none comes — and no line follows it, so
+    /// the journal never skips a document it should list.
+    #[test]
+    fn a_journal_line_that_cannot_be_written_is_an_error() {
+        // the last document's line: only `close` can tell
+        let (dir, mut w, _events) = writer(true, Some(2));
+        for i in 0..3 {
+            w.add(record(i)).unwrap();
+        }
+        let msg = w.close().unwrap_err().to_string();
+        assert!(
+            msg.contains(JOURNAL) && msg.contains("fake full disk"),
+            "{msg}"
+        );
+        assert!(!dir.path().join(JOURNAL).exists());
+        // an earlier line: an error from `add` once the thread has met it
+        // (or from `close`); a run stopped then keeps the lines before it
+        let (dir, mut w, _events) = writer(true, Some(4));
+        let mut first = None;
+        for i in 0..200 {
+            if let Err(e) = w.add(record(i)) {
+                first = Some(e);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let msg = first.expect("no error in 200 documents").to_string();
+        assert!(msg.contains("fake full disk"), "{msg}");
+        drop(w);
+        let journal = std::fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
+        assert_eq!(journal.lines().count(), 5, "{journal}");
     }
 }

@@ -324,7 +324,12 @@ pub fn annotate_corpus_with(
     )?;
     // the corpus tables are written (not synced) while the last documents'
     // files sync, and put in place after them with `manifest.json`, as one
-    // batch: one sync, not one per file
+    // batch: one sync, not one per file. After a crash of the system at any
+    // point of this, each table and `manifest.json` is whole, new or the
+    // previous run's (the batch is on disk before any of it is renamed);
+    // `manifest.json` is renamed last and only if every table was (a
+    // failure leaves the journal, as a killed run does); the journal stays
+    // until `manifest.json` and the folders are synced (`close`)
     let staging = out.staging();
     for sink in sinks {
         sink.finish(&staging)?;
@@ -339,7 +344,7 @@ pub fn annotate_corpus_with(
     committer.submit_files(tables)?;
     committer.ready(true)?;
     drop(committer);
-    manifest.close();
+    manifest.close()?;
     Ok(summary)
 }
 
