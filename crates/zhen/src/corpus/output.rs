@@ -724,6 +724,9 @@ mod tests {
         dir: PathBuf,
         log: SyncLog,
         pause: std::time::Duration,
+        /// Held by a test to keep the syncer inside a batch (after logging
+        /// it) until the test lets go.
+        gate: Arc<Mutex<()>>,
     }
 
     impl Syncer for FakeSyncer {
@@ -735,6 +738,7 @@ mod tests {
                 .collect();
             let batch = files.iter().map(|p| p.to_path_buf()).collect();
             self.log.lock().unwrap().push((batch, present));
+            drop(self.gate.lock().unwrap());
             std::thread::sleep(self.pause);
             files
                 .iter()
@@ -756,16 +760,19 @@ mod tests {
         out: OutputDir,
         committer: Committer<T>,
         log: SyncLog,
+        gate: Arc<Mutex<()>>,
     }
 
     fn fixture<T>(pause_ms: u64) -> Fixture<T> {
         let dir = tempfile::tempdir().unwrap();
         let out = OutputDir::create(dir.path()).unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
+        let gate = Arc::new(Mutex::new(()));
         let syncer = FakeSyncer {
             dir: dir.path().to_path_buf(),
             log: Arc::clone(&log),
             pause: std::time::Duration::from_millis(pause_ms),
+            gate: Arc::clone(&gate),
         };
         let committer = Committer::with_syncer(Some(Box::new(syncer)));
         Fixture {
@@ -773,6 +780,7 @@ mod tests {
             out,
             committer,
             log,
+            gate,
         }
     }
 
@@ -811,12 +819,25 @@ mod tests {
     #[test]
     fn a_batch_is_synced_before_any_of_its_files_is_renamed() {
         let mut fx = fixture(20);
-        for doc in 0..30usize {
+        let submit = |fx: &mut Fixture<usize>, doc: usize| {
             let files = (0..3)
                 .map(|f| fx.staged(&format!("{doc}.{f}"), format!("{doc} {f}").as_bytes()))
                 .collect();
             fx.committer.submit(doc, files).unwrap();
+        };
+        // the syncer held inside the first document's batch while the
+        // others are submitted, so they wait as one batch however the
+        // threads are scheduled (under load they once all went in one)
+        let gate = Arc::clone(&fx.gate);
+        let held = gate.lock().unwrap();
+        submit(&mut fx, 0);
+        while fx.log.lock().unwrap().is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
+        for doc in 1..30 {
+            submit(&mut fx, doc);
+        }
+        drop(held);
         assert_eq!(
             fx.committer.ready(true).unwrap(),
             (0..30).collect::<Vec<_>>()
@@ -824,11 +845,8 @@ mod tests {
         drop(fx.committer);
         let dir = fx.dir;
         let log = fx.log.lock().unwrap();
-        assert!(
-            log.len() > 1 && log.iter().any(|(b, _)| b.len() > 3),
-            "batches: {:?}",
-            log.iter().map(|(b, _)| b.len()).collect::<Vec<_>>()
-        );
+        let sizes: Vec<usize> = log.iter().map(|(b, _)| b.len()).collect();
+        assert_eq!(sizes, [3, 87], "the batches' sizes");
         let mut synced = BTreeSet::new();
         for (batch, present) in log.iter() {
             for tmp in batch {
