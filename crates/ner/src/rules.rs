@@ -31,7 +31,10 @@
 //! * [`suffix_words`]: a place takes in a level suffix the segmenter cut off
 //!   as a word of its own (粤港澳大湾 + 区).
 //!
-//! One rule reads the whole document: [`counted_things`], a "person" the
+//! Two rules read the whole document: [`longer_names`], a name whose first
+//! characters the segmenter glued to the word before (年江/台村) starts
+//! where a longer string the document tags with its label does (江台村;
+//! with document consistency only), and [`counted_things`], a "person" the
 //! document also counts where the tagger does not take it for one
 //! (1220斤黄金奈李) is a product.
 
@@ -425,6 +428,51 @@ pub(crate) fn counted_things(sentences: &[&[char]], spans: &mut [Vec<Span>]) {
             let inside = mentions.iter().any(|&(k, a, b)| k == i && a <= s && e <= b);
             !(thing || inside)
         });
+    }
+}
+
+/// How many characters [`longer_names`] may add before an entity.
+const MAX_EXTENSION: usize = 2;
+
+/// Names whose first characters the segmenter glued to the word before
+/// (issue 17; 年江/台村 of 2020年江台村, 駐連/南縣): the tagger tags what is
+/// left (台村). An entity starts one or two characters ([`MAX_EXTENSION`])
+/// earlier when the same document tags the longer string elsewhere with the
+/// same label (江台村 LOC) and no other entity ends inside the characters
+/// taken in; the longer of two such strings is taken. Only the start moves:
+/// a place the tagger ends before a word starting with a level suffix is
+/// mostly right (南昌 of 南昌市区, gold MSRA dev; 南昌市 is tagged elsewhere
+/// in the document), and a suffix cut off as a word of its own is
+/// [`suffix_words`]' case. The longer strings are read from the entities as
+/// they stand before any is extended, and an extension never reaches past
+/// the entity before, so the result does not depend on the order of the
+/// entities or sentences. `sentences` are one document's sentences; `spans`
+/// their entities (sorted, never overlapping). Run after document
+/// consistency, and only where it is on: it is a form of it.
+pub(crate) fn longer_names(sentences: &[&[char]], spans: &mut [Vec<Span>]) {
+    let mut tagged: HashSet<(&[char], Label)> = HashSet::new();
+    for (c, sp) in sentences.iter().zip(spans.iter()) {
+        for (s, e, l) in sp {
+            tagged.insert((&c[*s..*e], l.clone()));
+        }
+    }
+    if tagged.len() < 2 {
+        return;
+    }
+    for (c, sp) in sentences.iter().zip(spans.iter_mut()) {
+        for k in 0..sp.len() {
+            let (s, e, ref l) = sp[k];
+            // the free room before it: up to the entity before or the
+            // sentence's start
+            let lo = if k > 0 { sp[k - 1].1 } else { 0 };
+            let found = (1..=MAX_EXTENSION).rev().find_map(|n| {
+                let a = s.checked_sub(n)?;
+                (a >= lo && tagged.contains(&(&c[a..e], l.clone()))).then_some(a)
+            });
+            if let Some(a) = found {
+                sp[k].0 = a;
+            }
+        }
     }
 }
 
@@ -931,6 +979,55 @@ mod tests {
         assert_eq!(spans, before);
         assert!(after_quantity(&chars("3亩黄桃"), 2));
         assert!(!after_quantity(&chars("A亩黄桃"), 2));
+    }
+
+    #[test]
+    fn a_name_cut_short_takes_the_longer_string_the_document_tags() {
+        // 年江/台村: the segmenter glued 江 to the year
+        let a = chars("江台村的村民说");
+        let b = chars("2020年江台村建起了合作社");
+        let mut spans = vec![vec![(0, 3, Label::Loc)], vec![(6, 8, Label::Loc)]];
+        longer_names(&[&a, &b], &mut spans);
+        assert_eq!(spans, [vec![(0, 3, Label::Loc)], vec![(5, 8, Label::Loc)]]);
+        // two characters, the longer string tagged in the same sentence
+        let c = chars("据新浪乐居消息，新浪乐居称");
+        let mut spans = vec![vec![(1, 5, Label::Org), (10, 12, Label::Org)]];
+        longer_names(&[&c], &mut spans);
+        assert_eq!(spans, [vec![(1, 5, Label::Org), (8, 12, Label::Org)]]);
+    }
+
+    #[test]
+    fn a_name_stays_without_a_longer_string_of_its_label_before_it() {
+        let stays = |a: &str, tagged: Vec<Span>, b: &str, here: Vec<Span>| {
+            let before = vec![tagged, here];
+            let mut spans = before.clone();
+            longer_names(&[&chars(a), &chars(b)], &mut spans);
+            assert_eq!(spans, before, "{b}");
+        };
+        // the longer string tagged with another label
+        stays(
+            "江台村的村民说",
+            vec![(0, 3, Label::Org)],
+            "年江台村",
+            vec![(2, 4, Label::Loc)],
+        );
+        // another entity ends inside the characters to be taken in
+        let here = vec![(0, 2, Label::Per), (2, 4, Label::Loc)];
+        stays("江台村的村民说", vec![(0, 3, Label::Loc)], "张江台村", here);
+        // three characters before it
+        stays(
+            "东西南北村",
+            vec![(0, 5, Label::Loc)],
+            "去东西南北村",
+            vec![(4, 6, Label::Loc)],
+        );
+        // the longer string goes on after the name (南昌 of 南昌市区)
+        stays(
+            "南昌市",
+            vec![(0, 3, Label::Loc)],
+            "南昌市区",
+            vec![(0, 2, Label::Loc)],
+        );
     }
 
     #[test]

@@ -298,6 +298,10 @@ impl NerModel {
                     Units::Tokens(_) => &[][..],
                 })
                 .collect();
+            // the names cut short, to the longer strings the document tags
+            if consistency {
+                crate::rules::longer_names(&chars, &mut spans);
+            }
             crate::rules::counted_things(&chars, &mut spans);
         }
         spans
