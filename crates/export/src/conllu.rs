@@ -106,9 +106,30 @@ pub(crate) fn write_part<W: Write + ?Sized>(
     opts: &ConlluOptions,
     before: &mut Before,
 ) -> Result<()> {
+    let mut s = String::new();
+    sentences(&mut s, doc, opts, before, |s| util::flush_if_full(out, s))?;
+    out.write_all(s.as_bytes()).map_err(io)
+}
+
+/// [`write_part`] of a whole checked document appended to `s` directly (a
+/// document's `.conllu` in file mode, in a buffer sized for the document):
+/// no buffer of its own that grows and is copied to the output 64 KiB at a
+/// time.
+pub(crate) fn write_into(s: &mut String, doc: &Document, opts: &ConlluOptions) -> Result<()> {
+    sentences(s, doc, opts, &mut Before::default(), |_| Ok(()))
+}
+
+/// Appends the sentences of [`write_part`] to `s`, calling `sentence_done`
+/// after each.
+fn sentences(
+    s: &mut String,
+    doc: &Document,
+    opts: &ConlluOptions,
+    before: &mut Before,
+    mut sentence_done: impl FnMut(&mut String) -> Result<()>,
+) -> Result<()> {
     // tokens come in text order: chars counted from one to the next
     let mut idx = CharCursor::new(&doc.text);
-    let mut s = String::new();
     let sent_prefix = util::replace_breaks(&doc.id, '_');
     let mut assigner = tags::Assigner::new(&doc.entities);
     let mut spans: Vec<Span> = Vec::new();
@@ -143,29 +164,29 @@ pub(crate) fn write_part<W: Write + ?Sized>(
                 .is_some_and(|c| !c.is_whitespace());
             // ID FORM _ UPOS XPOS _ _ _ _ MISC, pushed field by field (a
             // `writeln!` of the line was a tenth of writing CoNLL-U)
-            util::push_usize(&mut s, k + 1);
+            util::push_usize(s, k + 1);
             s.push('\t');
-            push_form(&mut s, &t.text);
+            push_form(s, &t.text);
             s.push_str("\t_\t");
-            push_or_underscore(&mut s, &t.upos);
+            push_or_underscore(s, &t.upos);
             s.push('\t');
-            push_or_underscore(&mut s, &t.pos);
+            push_or_underscore(s, &t.pos);
             s.push_str("\t_\t_\t_\t_\t");
             if space_after_no {
                 s.push_str("SpaceAfter=No|");
             }
             s.push_str("start_char=");
-            util::push_usize(&mut s, start);
+            util::push_usize(s, start);
             s.push_str("|end_char=");
-            util::push_usize(&mut s, end);
+            util::push_usize(s, end);
             s.push_str("|NER=");
             s.push_str(&tag);
             s.push('\n');
         }
         s.push('\n');
-        util::flush_if_full(out, &mut s)?;
+        sentence_done(s)?;
     }
-    out.write_all(s.as_bytes()).map_err(io)
+    Ok(())
 }
 
 /// One token line read.

@@ -238,9 +238,10 @@ fn write_document_as(
             one(buf)
         }
         Format::Conllu if checked => {
-            let before = &mut crate::stream::Before::default();
-            conllu::write_part(&mut buf, doc, &options.conllu, before)?;
-            one(buf)
+            // the sentences straight into the buffer sized for them
+            let mut s = String::from_utf8(buf).expect("an empty buffer is UTF-8");
+            conllu::write_into(&mut s, doc, &options.conllu)?;
+            one(s.into_bytes())
         }
         Format::Conllu => {
             conllu::write(&mut buf, doc, &options.conllu)?;
