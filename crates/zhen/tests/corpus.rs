@@ -599,8 +599,12 @@ impl JournalWatch {
             return;
         };
         let mut listed = 0;
-        // the header, then one complete line per document
-        for line in journal.lines().skip(1) {
+        // the header, then one complete line per document; the journal's
+        // thread may be in the middle of appending a line (a reader can see
+        // part of it), which `--resume` reads as not journaled, so only
+        // lines with their newline count
+        let complete = &journal[..journal.rfind('\n').map_or(0, |i| i + 1)];
+        for line in complete.lines().skip(1) {
             let record: DocRecord = serde_json::from_str(line).unwrap();
             for output in &record.outputs {
                 let path = self.out.join(output);
