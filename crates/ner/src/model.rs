@@ -1184,6 +1184,30 @@ impl Decoder {
         out
     }
 
+    /// What the vector passes start from: the transition scores by
+    /// previous tag and target lane (−∞ where no transition is allowed),
+    /// and the first unit's scores ([`Decoder::first_scores`]) in 16 lanes.
+    #[cfg(target_arch = "x86_64")]
+    fn lane_setup(
+        &self,
+        emit: &[f32],
+        trans: &[f32],
+        start: &[f32],
+    ) -> ([[f32; 16]; 16], [f32; 16]) {
+        let t = self.ntags;
+        assert!(t <= 16 && self.lane.iter().all(|&l| l < 16));
+        let lane = &self.lane[..t];
+        let mut rows = [[f32::NEG_INFINITY; 16]; 16];
+        for (j, prev) in self.prev.iter().enumerate() {
+            for &p in prev {
+                rows[p as usize][lane[j] as usize] = trans[p as usize * t + j];
+            }
+        }
+        let mut delta = [f32::NEG_INFINITY; 16];
+        self.first_scores(start, emit, &mut delta);
+        (rows, delta)
+    }
+
     /// The scores of the first unit's tags into `delta` (left at −∞ for a
     /// tag no sequence may start with).
     fn first_scores(&self, start: &[f32], emit: &[f32], delta: &mut [f32]) {
@@ -1256,16 +1280,8 @@ impl Decoder {
     ) -> Vec<f32> {
         use std::arch::x86_64::*;
         let t = self.ntags;
-        assert!(t <= 16 && self.lane.iter().all(|&l| l < 16));
+        let (rows, mut delta) = self.lane_setup(emit, trans, start);
         let lane = &self.lane[..t];
-        let mut rows = [[f32::NEG_INFINITY; 16]; 16];
-        for (j, prev) in self.prev.iter().enumerate() {
-            for &p in prev {
-                rows[p as usize][lane[j] as usize] = trans[p as usize * t + j];
-            }
-        }
-        let mut delta = [f32::NEG_INFINITY; 16];
-        self.first_scores(start, emit, &mut delta);
         let groups = &self.next_groups[..t];
         // SAFETY: SSE2 is part of x86-64; every load and store is unaligned
         // and within a 16-lane array (four vectors of four lanes).
@@ -1329,16 +1345,8 @@ impl Decoder {
     ) -> Vec<f32> {
         use std::arch::x86_64::*;
         let t = self.ntags;
-        assert!(t <= 16 && self.lane.iter().all(|&l| l < 16));
+        let (rows, mut delta) = self.lane_setup(emit, trans, start);
         let lane = &self.lane[..t];
-        let mut rows = [[f32::NEG_INFINITY; 16]; 16];
-        for (j, prev) in self.prev.iter().enumerate() {
-            for &p in prev {
-                rows[p as usize][lane[j] as usize] = trans[p as usize * t + j];
-            }
-        }
-        let mut delta = [f32::NEG_INFINITY; 16];
-        self.first_scores(start, emit, &mut delta);
         // bit h: lanes 8h..8h + 8 hold an allowed target
         let halves: Vec<u8> = self.next_groups[..t]
             .iter()
