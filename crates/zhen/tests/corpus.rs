@@ -384,11 +384,7 @@ fn a_cancelled_run_stops_between_documents_and_keeps_what_it_wrote() {
     assert!(!out.join("manifest.json").exists());
     assert!(!out.join("entities.csv").exists());
     // nor any temporary file (entities.csv streams into one)
-    let names: Vec<String> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    assert_no_temporary_file(&out, "a cancelled run");
 
     // issue 12 case 7: the journal lists the documents done, so --resume
     // after the interruption (or a kill: the journal is the same) skips them
@@ -427,6 +423,23 @@ fn a_cancelled_run_stops_between_documents_and_keeps_what_it_wrote() {
         annotate_jsonl(&pipeline, lines.as_bytes(), &mut buf, UTF8, 1, &mut stop).unwrap_err();
     assert!(matches!(err, zhen::Error::Cancelled { documents: 1 }));
     assert_eq!(String::from_utf8(buf).unwrap().lines().count(), 1);
+}
+
+/// The names in a folder (not sorted).
+fn names_in(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Fails (with `what` and the names) if a temporary file is left in `dir`.
+fn assert_no_temporary_file(dir: &Path, what: &str) {
+    let names = names_in(dir);
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "{what}: {names:?}"
+    );
 }
 
 fn write_inputs(dir: &Path, files: &[(&str, &str)]) {
@@ -540,11 +553,7 @@ fn a_failed_write_leaves_no_temporary_file() {
     fs::create_dir(&target).unwrap();
     fs::write(target.join("keep"), "x").unwrap();
     assert!(zhen::corpus::write_atomic(&target, b"bytes").is_err());
-    let names: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, ["taken"]);
+    assert_eq!(names_in(tmp.path()), ["taken"]);
 }
 
 /// Issue 12 case 7: a run killed outright (SIGKILL) leaves its `.NAME.PID.tmp`
@@ -716,14 +725,7 @@ fn a_file_that_cannot_be_renamed_into_place_stops_the_run_cleanly() {
         let err = annotate_corpus_with(&pipeline, &config, &mut ()).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("b.conllu"), "{msg}");
-        let names: Vec<String> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names.iter().all(|n| !n.ends_with(".tmp")),
-            "fsync {fsync}: {names:?}"
-        );
+        assert_no_temporary_file(&out, &format!("fsync {fsync}"));
         // the journal never lists b
         let journal = fs::read_to_string(out.join(zhen::corpus::JOURNAL)).unwrap();
         assert!(!journal.contains("\"b.txt\""), "{journal}");
@@ -759,14 +761,7 @@ fn a_corpus_table_that_cannot_be_put_in_place_leaves_the_journal_and_no_manifest
             .to_string();
         assert!(msg.contains("errors.csv"), "fsync {fsync}: {msg}");
         assert!(!out.join("manifest.json").exists(), "fsync {fsync}");
-        let names: Vec<String> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names.iter().all(|n| !n.ends_with(".tmp")),
-            "fsync {fsync}: {names:?}"
-        );
+        assert_no_temporary_file(&out, &format!("fsync {fsync}"));
         let journal = fs::read_to_string(out.join(zhen::corpus::JOURNAL)).unwrap();
         assert_eq!(journal.lines().count(), 4, "fsync {fsync}: {journal}");
 
