@@ -1348,10 +1348,10 @@ impl Decoder {
         let (rows, mut delta) = self.lane_setup(emit, trans, start);
         let lane = &self.lane[..t];
         // bit h: lanes 8h..8h + 8 hold an allowed target
-        let halves: Vec<u8> = self.next_groups[..t]
-            .iter()
-            .map(|&g| u8::from(g & 3 != 0) | u8::from(g & 12 != 0) << 1)
-            .collect();
+        let mut halves = [0u8; 16];
+        for (h, &g) in halves.iter_mut().zip(&self.next_groups[..t]) {
+            *h = u8::from(g & 3 != 0) | u8::from(g & 12 != 0) << 1;
+        }
         // SAFETY: AVX2 is present (the caller); every load and store is
         // unaligned and within a 16-lane array (two vectors of eight lanes).
         let neg = _mm256_set1_ps(f32::NEG_INFINITY);
