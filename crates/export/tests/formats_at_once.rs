@@ -48,15 +48,7 @@ fn long(n: usize) -> Document {
 
 #[test]
 fn formats_at_once_are_written_as_one_by_one() {
-    let formats = [
-        Format::Conll,
-        Format::Conllu,
-        Format::Csv,
-        Format::Jsonl,
-        Format::Doccano,
-        Format::Brat,
-        Format::Html,
-    ];
+    let formats = Format::ALL;
     let mut docs = fixtures::all();
     docs.push(long(5000));
     let bioes = WriteOptions {
