@@ -10,6 +10,9 @@
 //! * [`join_stationed`]: `PLACE 驻 PLACE … 工作队` is one organisation
 //!   (广州市派驻清远市连南县寨岗镇工作队), as the gold data tag
 //!   中国驻美国大使馆.
+//! * [`stationed_places`]: the verb 驻 is no part of a place (驻连山县 →
+//!   连山县), and `驻 PLACE ORG` without a sender is one organisation
+//!   (驻连山县永和镇工作队, as the gold data tag 驻香港办事处).
 //! * [`latin_names`]: a person's name in Latin letters inside Chinese text
 //!   keeps its words together (Barack Obama, not Barack).
 //! * [`nonentities`]: an entity that is exactly a word of modern news the
@@ -35,10 +38,10 @@
 //! characters the segmenter glued to the word before (年江/台村) starts
 //! where a longer string the document tags with its label does (江台村;
 //! with document consistency only), and [`counted_things`], a "person" the
-//! document also counts where the tagger does not take it for one
-//! (1220斤黄金奈李) is a product.
+//! document also counts (1220斤黄金奈李: where the tagger does not take it
+//! for one, or right after a count of more than one) is a product.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use zhen_core::chars::is_han;
@@ -54,6 +57,7 @@ type Span = (usize, usize, Label);
 pub(crate) fn apply(chars: &[char], seg: Option<&[SegUnit]>, lex: &Lexicon, spans: &mut Vec<Span>) {
     one_char_levels(chars, lex, spans);
     join_stationed(chars, seg, spans);
+    stationed_places(chars, seg, lex, spans);
     latin_names(chars, spans);
     nonentities(chars, spans);
     strip_markup(chars, spans);
@@ -271,6 +275,96 @@ fn head_word(chars: &[char], seg: Option<&[SegUnit]>, pos: usize, nouns: &[u64])
     }
 }
 
+/// Whether a lexicon entry of two or more characters that is no
+/// [`cat::PHRASE`] starts at `s` of `chars` and ends by `e` (驻马店, 驻操营:
+/// places whose first character is 驻).
+fn entry_at(chars: &[char], s: usize, e: usize, lex: &Lexicon) -> bool {
+    (s + 2..=e).any(|k| {
+        let units: Vec<u64> = chars[s..k].iter().map(|&c| c as u64).collect();
+        lex.get_units(&units) & !(1 << cat::PHRASE) != 0
+    })
+}
+
+/// Whether `chars` read as a place by their form: ending in a level suffix
+/// ([`SUFFIX_WORDS`]: 连山县) or a place of the lexicon ([`cat::LOC`],
+/// [`cat::PLACE`]).
+fn place_form(chars: &[char], lex: &Lexicon) -> bool {
+    let units: Vec<u64> = chars.iter().map(|&c| c as u64).collect();
+    chars.last().is_some_and(|c| SUFFIX_WORDS.contains(c))
+        || lex.get_units(&units) & ((1 << cat::LOC) | (1 << cat::PLACE)) != 0
+}
+
+/// An office stationed elsewhere named without the body that sends it
+/// (驻连山县永和镇工作队, 驻德使馆): the verb 驻 is no part of a place, and
+/// `驻 PLACE … ORG` is one organisation. The verb is a 驻 that starts a
+/// segmenter word (not the 驻 of 进驻, 入驻); without the words the rule
+/// does nothing.
+///
+/// * A place that starts with the verb and reads as a place after it
+///   ([`place_form`]) starts after it (驻连山县 → 连山县, where the
+///   segmenter glued the verb to the name: 驻连/山县), unless a lexicon
+///   entry starts at the 驻 (驻马店). In the five training files 4 gold
+///   places start with 驻: 驻马店 twice, and two facilities that keep it
+///   (驻日美军基地, 驻伦敦伊朗领事馆, no place by their form); it stands
+///   right before 232 others.
+/// * An untagged verb that no entity ends at (so [`join_stationed`] did not
+///   take it), places right after it, and an organisation the tagger found
+///   right after them that ends in a listed suffix ([`ORG_SUFFIXES`]) become
+///   one organisation from the verb on. The training files tag such names
+///   whole 13 times (驻美国大使馆, 驻香港办事处, 驻承德解放军) and never as
+///   a place and an organisation. Where the head is left untagged the data
+///   mostly tag the place alone (我驻美使馆, 驻京部队: 39 of 46), so an
+///   untagged head word is not taken in, unlike in [`join_stationed`].
+pub(crate) fn stationed_places(
+    chars: &[char],
+    seg: Option<&[SegUnit]>,
+    lex: &Lexicon,
+    spans: &mut Vec<Span>,
+) {
+    let Some(seg) = seg else {
+        return;
+    };
+    if spans.is_empty() || !chars.contains(&STATIONED) {
+        return;
+    }
+    let verb = |v: usize| chars[v] == STATIONED && seg.get(v).is_some_and(|w| w.2 == 0 || w.2 == 3);
+    for sp in spans.iter_mut() {
+        if sp.2 == Label::Loc
+            && verb(sp.0)
+            && sp.1 >= sp.0 + 3
+            && !entry_at(chars, sp.0, sp.1, lex)
+            && place_form(&chars[sp.0 + 1..sp.1], lex)
+        {
+            sp.0 += 1;
+        }
+    }
+    let mut i = 0;
+    while i < spans.len() {
+        let v = spans[i]
+            .0
+            .checked_sub(1)
+            .filter(|&v| spans[i].2 == Label::Loc && verb(v) && (i == 0 || spans[i - 1].1 < v));
+        let Some(v) = v else {
+            i += 1;
+            continue;
+        };
+        let mut k = i;
+        while k + 1 < spans.len() && spans[k].2 == Label::Loc && spans[k + 1].0 == spans[k].1 {
+            k += 1;
+        }
+        let head = &spans[k];
+        if k > i
+            && head.2 == Label::Org
+            && head.0 == spans[k - 1].1
+            && ends_in_org_suffix(&chars[head.0..head.1])
+        {
+            let end = head.1;
+            spans.splice(i..=k, [(v, end, Label::Org)]);
+        }
+        i += 1;
+    }
+}
+
 /// A person ending in a Latin-script word takes the capitalised Latin words
 /// that follow it, one space apart (美国总统Barack Obama访华: PER Barack
 /// Obama, where the tagger stops at the space; the training files hold no
@@ -357,21 +451,48 @@ fn is_numeral(c: char) -> bool {
         | '十' | '百' | '千' | '万' | '两' | '几')
 }
 
+/// The listed measure words ([`MEASURE_LIST`]: a character, a tab, and how
+/// often the training files have a numeral, it, 的 and a gold person, as in
+/// 11岁的王淑珍) with that number.
+fn measure_words() -> &'static HashMap<char, u32> {
+    static MAP: OnceLock<HashMap<char, u32>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        MEASURE_LIST
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let c = f.next()?.chars().next()?;
+                Some((c, f.next().and_then(|n| n.parse().ok()).unwrap_or(0)))
+            })
+            .collect()
+    })
+}
+
 /// Whether position `a` of `chars` comes right after a numeral and a listed
 /// measure word ([`MEASURE_LIST`]).
 fn after_quantity(chars: &[char], a: usize) -> bool {
-    static SET: OnceLock<HashSet<char>> = OnceLock::new();
     a >= 2
         && a <= chars.len()
         && is_numeral(chars[a - 2])
-        && SET
-            .get_or_init(|| {
-                MEASURE_LIST
-                    .lines()
-                    .filter_map(|l| l.chars().next())
-                    .collect()
-            })
-            .contains(&chars[a - 1])
+        && measure_words().contains_key(&chars[a - 1])
+}
+
+/// Whether position `a` of `chars` comes right after a count of things: a
+/// quantity ([`after_quantity`]) whose numerals are more than a lone 一
+/// (一 + a measure word is the indefinite article: 一封刘伯坚写给妻子的信,
+/// 一段周阿姨老伴的视频, where a name follows as the owner) and whose
+/// measure word the training files never have before 的 and a person (岁:
+/// 11岁王淑珍 is an age).
+fn after_count(chars: &[char], a: usize) -> bool {
+    if !after_quantity(chars, a) || measure_words().get(&chars[a - 1]) != Some(&0) {
+        return false;
+    }
+    let first = (0..a - 1)
+        .rev()
+        .take_while(|&k| is_numeral(chars[k]))
+        .last()
+        .unwrap_or(a - 2);
+    chars[first..a - 1] != ['一']
 }
 
 /// A document's products taken for persons (黄金奈李, a plum variety): a
@@ -385,8 +506,18 @@ fn after_quantity(chars: &[char], a: usize) -> bool {
 /// person is right about as often as not (马克思 of 一篇马克思主义, which MSRA
 /// tags), while the strings this rule drops there (9 persons: 华龙一号, 唐卡,
 /// 乌军) are wrong but one (`models/README.md`, "Pipeline-side rules").
-/// `sentences` are one document's sentences; `spans` their entities.
-pub(crate) fn counted_things(sentences: &[&[char]], spans: &mut [Vec<Span>]) {
+/// A person the tagger tags right after a count ([`after_count`]: more than
+/// a lone 一, no age) that ends where a segmenter word does is counted too
+/// (1220斤黄金奈李 where the tagger takes both mentions for a person; 3亩黄桃,
+/// 600亿沙特里亚尔, 150家中华老字号 in `unlabeled/xwlb`); a person ending
+/// inside a word stays (5家诺贝尔奖实验室, 一篇马克思主义…: MSRA tags the
+/// name inside). `sentences` are one document's sentences, `segs` their
+/// segmenter words (none: the last case is left out); `spans` their entities.
+pub(crate) fn counted_things(
+    sentences: &[&[char]],
+    segs: &[Option<&[SegUnit]>],
+    spans: &mut [Vec<Span>],
+) {
     let mut persons: Vec<&[char]> = Vec::new();
     for (c, sp) in sentences.iter().zip(spans.iter()) {
         for &(s, e, ref l) in sp {
@@ -404,6 +535,18 @@ pub(crate) fn counted_things(sentences: &[&[char]], spans: &mut [Vec<Span>]) {
     let mut counted: Vec<&[char]> = Vec::new();
     let mut mentions: Vec<(usize, usize, usize)> = Vec::new();
     for (i, (c, sp)) in sentences.iter().zip(spans.iter()).enumerate() {
+        // the tagger's own persons right after a count, ending a word
+        if let Some(seg) = segs.get(i).copied().flatten() {
+            for &(a, b, ref l) in sp {
+                if *l == Label::Per
+                    && after_count(c, a)
+                    && seg.get(b - 1).is_some_and(|w| w.2 == 2 || w.2 == 3)
+                {
+                    counted.push(&c[a..b]);
+                    mentions.push((i, a, b));
+                }
+            }
+        }
         for a in 2..c.len() {
             if !after_quantity(c, a) {
                 continue;
@@ -858,6 +1001,132 @@ mod tests {
     }
 
     #[test]
+    fn a_stationed_office_without_its_sender_is_one_organisation() {
+        let lex = lexicon(&[("驻马店", cat::PLACE), ("驻马店市", cat::PLACE)]);
+        // 驻连/山县: the segmenter glued the verb to the place
+        let s = "驻连山县永和镇工作队帮扶卢屋寨村";
+        let w = cut(
+            s,
+            &[
+                "驻连",
+                "山县",
+                "永和镇",
+                "工作队",
+                "帮扶",
+                "卢屋",
+                "寨",
+                "村",
+            ],
+        );
+        let c = chars(s);
+        let mut spans = vec![
+            (0, 4, Label::Loc),
+            (4, 10, Label::Org),
+            (12, 16, Label::Loc),
+        ];
+        stationed_places(&c, Some(&w), &lex, &mut spans);
+        assert_eq!(spans, [(0, 10, Label::Org), (12, 16, Label::Loc)]);
+        // an untagged verb, a place and the tagger's organisation
+        let s = "驻佛冈县迳头镇工作队为该镇";
+        let w = cut(
+            s,
+            &["驻", "佛冈县", "迳", "头", "镇", "工作队", "为", "该镇"],
+        );
+        let c = chars(s);
+        let mut spans = vec![(1, 4, Label::Loc), (4, 10, Label::Org)];
+        stationed_places(&c, Some(&w), &lex, &mut spans);
+        assert_eq!(spans, [(0, 10, Label::Org)]);
+        // without the segmenter's words nothing changes
+        let mut spans = vec![(1, 4, Label::Loc), (4, 10, Label::Org)];
+        stationed_places(&c, None, &lex, &mut spans);
+        assert_eq!(spans, [(1, 4, Label::Loc), (4, 10, Label::Org)]);
+        // the verb leaves a place; a list without an organisation stays places
+        let s = "驻连南县大麦山镇、驻连山县太保镇等工作队";
+        let w = cut(
+            s,
+            &[
+                "驻连",
+                "南县",
+                "大麦",
+                "山镇",
+                "、",
+                "驻连",
+                "山县",
+                "太保",
+                "镇",
+                "等",
+                "工作队",
+            ],
+        );
+        let c = chars(s);
+        let mut spans = vec![
+            (1, 4, Label::Loc),
+            (4, 8, Label::Loc),
+            (9, 13, Label::Loc),
+            (13, 16, Label::Loc),
+        ];
+        stationed_places(&c, Some(&w), &lex, &mut spans);
+        assert_eq!(
+            show(&c, &spans),
+            [
+                ("连南县".into(), Label::Loc),
+                ("大麦山镇".into(), Label::Loc),
+                ("连山县".into(), Label::Loc),
+                ("太保镇".into(), Label::Loc)
+            ]
+        );
+    }
+
+    #[test]
+    fn stationed_places_without_an_organisation_or_with_a_sender_stay() {
+        let lex = lexicon(&[("驻马店", cat::PLACE), ("驻马店市", cat::PLACE)]);
+        for (s, words, before) in [
+            // a listed place starting with 驻
+            (
+                "驻马店市公安局",
+                &["驻马店市", "公安局"][..],
+                vec![(0, 4, Label::Loc), (4, 7, Label::Org)],
+            ),
+            // a facility, no place by its form
+            (
+                "驻日美军基地发生",
+                &["驻日", "美军", "基地", "发生"][..],
+                vec![(0, 6, Label::Loc)],
+            ),
+            // an untagged head: the data tag the place alone (我驻美使馆)
+            (
+                "我驻美使馆通知",
+                &["我", "驻", "美", "使馆", "通知"][..],
+                vec![(2, 3, Label::Loc)],
+            ),
+            // a sender before the verb: join_stationed's case, not this one
+            (
+                "中国驻美国大使馆",
+                &["中国", "驻", "美国", "大使馆"][..],
+                vec![(0, 2, Label::Loc), (3, 5, Label::Loc), (5, 8, Label::Org)],
+            ),
+            // a title is no organisation
+            (
+                "本报驻埃及记者",
+                &["本报", "驻", "埃及", "记者"][..],
+                vec![(0, 2, Label::Org), (3, 5, Label::Loc)],
+            ),
+            // 驻 inside another verb (进驻) is not the verb
+            (
+                "进驻中国中煤能源集团",
+                &["进驻", "中国", "中煤能源集团"][..],
+                vec![(2, 4, Label::Loc), (4, 10, Label::Org)],
+            ),
+        ] {
+            let w = cut(s, words);
+            let c = chars(s);
+            let mut spans = before.clone();
+            stationed_places(&c, Some(&w), &lex, &mut spans);
+            assert_eq!(spans, before, "{s}");
+        }
+    }
+
+    #[test]
     fn a_latin_name_keeps_its_words() {
         let c = chars("美国总统Barack Obama今天抵达上海");
         let mut spans = vec![(4, 10, Label::Per), (17, 19, Label::Loc)];
@@ -959,8 +1228,81 @@ mod tests {
         let a = chars("果园里，黄金奈李挂满枝头");
         let b = chars("他卖出了1220斤黄金奈李和3箱黄金奈李");
         let mut spans = vec![vec![(4, 8, Label::Per)], vec![(10, 12, Label::Loc)]];
-        counted_things(&[&a, &b], &mut spans);
+        counted_things(&[&a, &b], &[None, None], &mut spans);
         assert_eq!(spans, [vec![], vec![]]);
+    }
+
+    /// Per-character words of `s` cut into `words` (all tagged `n`).
+    fn cut(s: &str, words: &[&str]) -> Vec<SegUnit> {
+        assert_eq!(words.concat(), s);
+        let mut pairs = Vec::new();
+        let mut b = 0;
+        for w in words {
+            pairs.push((b..b + w.len(), "n"));
+            b += w.len();
+        }
+        seg_units(s, &pairs)
+    }
+
+    #[test]
+    fn a_person_the_tagger_counts_is_a_thing() {
+        // both mentions tagged a person, one right after 1220斤
+        let (a, b) = ("果园里，黄金奈李挂满枝头", "卖出了1220斤黄金奈李，合计");
+        let wa = cut(a, &["果园", "里", "，", "黄金", "奈", "李", "挂满", "枝头"]);
+        let wb = cut(
+            b,
+            &["卖出", "了", "1220", "斤", "黄金", "奈", "李", "，", "合计"],
+        );
+        let (a, b) = (chars(a), chars(b));
+        let before = vec![vec![(4, 8, Label::Per)], vec![(8, 12, Label::Per)]];
+        let mut spans = before.clone();
+        counted_things(&[&a, &b], &[Some(&wa), Some(&wb)], &mut spans);
+        assert_eq!(spans, [vec![], vec![]]);
+        // without the segmenter's words the tagger's persons are left alone
+        let mut spans = before.clone();
+        counted_things(&[&a, &b], &[None, None], &mut spans);
+        assert_eq!(spans, before);
+        // a name ending inside a word: MSRA tags 诺贝尔 of 诺贝尔奖
+        let c = "建成5家诺贝尔奖实验室";
+        let wc = cut(c, &["建成", "5", "家", "诺贝尔奖", "实验室"]);
+        let c = chars(c);
+        let before = vec![vec![(4, 7, Label::Per)]];
+        let mut spans = before.clone();
+        counted_things(&[&c], &[Some(&wc)], &mut spans);
+        assert_eq!(spans, before);
+    }
+
+    #[test]
+    fn a_person_after_an_article_or_an_age_stays() {
+        for (s, words, span) in [
+            (
+                "另一封刘伯坚写给妻子",
+                &["另", "一封", "刘伯坚", "写给", "妻子"][..],
+                (3, 6),
+            ),
+            (
+                "录下一段周阿姨老伴的视频",
+                &["录下", "一段", "周", "阿姨", "老伴", "的", "视频"][..],
+                (4, 7),
+            ),
+            (
+                "11岁王淑珍患有眼疾",
+                &["11", "岁", "王", "淑珍", "患有", "眼疾"][..],
+                (3, 6),
+            ),
+        ] {
+            let w = cut(s, words);
+            let c = chars(s);
+            let before = vec![vec![(span.0, span.1, Label::Per)]];
+            let mut spans = before.clone();
+            counted_things(&[&c], &[Some(&w)], &mut spans);
+            assert_eq!(spans, before, "{s}");
+        }
+        // a count: more than a lone 一 (十一, 一万), a measure word of no age
+        assert!(after_count(&chars("十一亩黄桃"), 3));
+        assert!(after_count(&chars("一万亩黄桃"), 3));
+        assert!(!after_count(&chars("第一亩黄桃"), 3));
+        assert!(!after_count(&chars("65岁李英琼"), 3));
     }
 
     #[test]
@@ -969,13 +1311,13 @@ mod tests {
         let a = chars("65岁李英琼说，李英琼很好");
         let before = vec![vec![(3, 6, Label::Per), (8, 11, Label::Per)]];
         let mut spans = before.clone();
-        counted_things(&[&a], &mut spans);
+        counted_things(&[&a], &[None], &mut spans);
         assert_eq!(spans, before);
         // 年 is no listed measure word (1998年江泽民), nor a letter a numeral
         let b = chars("1998年江泽民与江泽民、A斤江泽民");
         let before = vec![vec![(5, 8, Label::Per), (9, 12, Label::Per)]];
         let mut spans = before.clone();
-        counted_things(&[&b], &mut spans);
+        counted_things(&[&b], &[None], &mut spans);
         assert_eq!(spans, before);
         assert!(after_quantity(&chars("3亩黄桃"), 2));
         assert!(!after_quantity(&chars("A亩黄桃"), 2));

@@ -302,7 +302,8 @@ impl NerModel {
             if consistency {
                 crate::rules::longer_names(&chars, &mut spans);
             }
-            crate::rules::counted_things(&chars, &mut spans);
+            let seg: Vec<Option<&[SegUnit]>> = segs.iter().map(|s| s.as_deref()).collect();
+            crate::rules::counted_things(&chars, &seg, &mut spans);
         }
         spans
     }
