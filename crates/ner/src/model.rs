@@ -1605,25 +1605,114 @@ pub fn is_listed_company(name: &str) -> bool {
     list.binary_search(&name).is_ok()
 }
 
-/// The company rule ([`flags::COMPANIES`]): a person entity whose words
-/// `lexicon` lists as an organisation and as nothing else, a place entity
-/// so listed that does not follow `the` (`Walmart`, `Amazon`, not `the
-/// Amazon`), and a person or place entity of one word of zhen's company list
-/// ([`is_listed_company`]), becomes an organisation, unless an honorific
-/// ([`is_honorific`]) stands right before it. Other (MISC) entities are left
-/// alone: CoNLL-2003 tags a listed company's name as MISC where it names a
-/// market or an index (`Nasdaq`).
-fn relabel_companies(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
+/// Every one-word company and brand name of the two packages the company
+/// list comes from, with the package that names it:
+/// `crates/ner/data/brand-words-en.txt`, made by `scripts/brand-words-en`
+/// (`name<TAB>cspell`, `icons` or `cspell|icons`; @cspell/dict-companies
+/// 3.2.13, MIT, a dictionary of company names; simple-icons 16.37.0, CC0,
+/// logos of companies and products). Unlike [`COMPANY_LIST`] it keeps
+/// common words, places and person names (`Twitter`, `Meta`, `Tesla`), so
+/// the company rule reads it only where the context says organisation.
+const BRAND_WORDS: &str = include_str!("../data/brand-words-en.txt");
+
+/// Whether `name` is a word of [`BRAND_WORDS`] (exact spelling), and if so
+/// whether the company dictionary (@cspell/dict-companies) names it.
+fn brand_word(name: &str) -> Option<bool> {
+    static LIST: OnceLock<Vec<(&'static str, bool)>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        let mut v: Vec<(&str, bool)> = BRAND_WORDS
+            .lines()
+            .filter_map(|l| {
+                let (name, sources) = l.split_once('\t')?;
+                Some((name, sources.split('|').any(|s| s == "cspell")))
+            })
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    let i = list.binary_search_by(|(n, _)| n.cmp(&name)).ok()?;
+    Some(list[i].1)
+}
+
+/// Whether `token` is joined to an organisation entity of `spans` by `and`,
+/// `or` or `&` right before or after it (`OpenAI and Twitter`, `Infosys and
+/// Wipro`). In CoNLL-2003 train 37 of the 47 name-shaped words so joined to
+/// an organisation (outside every entity or an entity of one word) are
+/// organisations themselves, and one is no entity
+/// (`scripts/company-evidence-en`).
+fn joined_to_org(tokens: &[&str], spans: &[(usize, usize, Label)], i: usize) -> bool {
+    let conj = |t: &str| matches!(t, "and" | "or" | "&");
+    spans.iter().any(|&(a, b, ref label)| {
+        *label == Label::Org
+            && ((i >= 2 && b == i - 1 && conj(tokens[i - 1]))
+                || (a == i + 2 && i + 1 < tokens.len() && conj(tokens[i + 1])))
+    })
+}
+
+/// Whether `token` looks like a name in running text: a capital letter, a
+/// lower-case letter somewhere (not an acronym or a ticker), and nothing but
+/// letters, digits, `-`, `'` and `&`.
+fn name_shaped(token: &str) -> bool {
+    token.chars().next().is_some_and(char::is_uppercase)
+        && token.chars().any(char::is_lowercase)
+        && token
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '\'' | '&'))
+}
+
+/// The company rule ([`flags::COMPANIES`]):
+/// * a person entity whose words `lexicon` lists as an organisation and as
+///   nothing else, a place entity so listed that does not follow `the`
+///   (`Walmart`, `Amazon`, not `the Amazon`), and a person or place entity of
+///   one word of zhen's company list ([`is_listed_company`]) become
+///   organisations;
+/// * an other (MISC) entity of one word of the company list that the company
+///   dictionary names (`OpenAI`; [`BRAND_WORDS`] source `cspell`) becomes an
+///   organisation: in CoNLL-2003 train 48 of the 49 one-word entities that
+///   are such words are organisations and none is MISC
+///   (`scripts/company-evidence-en`; a market or an index such as `Nasdaq`
+///   is no word of the list; logos' names such as `Firefox` and `Bitcoin`,
+///   products, are left alone);
+/// * in an ordinary-case sentence (`ordinary`: not lower or title case, with
+///   a word that starts in lower case), a capitalised word outside every entity and not next to one or to
+///   another capitalised word, or a person, place or other entity of one
+///   word, that `and`, `or` or `&` joins to an organisation
+///   ([`joined_to_org`]) becomes an organisation when it is a brand word
+///   ([`BRAND_WORDS`]: `OpenAI and Twitter`) or, outside every entity, a
+///   word without a cluster in `clusters` (no English word: `Nio and
+///   Xpeng`);
+/// * in an ordinary-case sentence, such a capitalised word outside every
+///   entity that is a word of the company list named by the company
+///   dictionary becomes an organisation wherever it stands (`Spotify will
+///   cut jobs`): in CoNLL-2003 train 59 of the 60 uses of such words are in
+///   entities (`scripts/company-evidence-en`);
+///
+/// each unless an honorific ([`is_honorific`]) stands right before it.
+fn relabel_companies(
+    lexicon: &Lexicon,
+    clusters: &Clusters,
+    tokens: &[&str],
+    spans: &mut Vec<(usize, usize, Label)>,
+    ordinary: bool,
+) {
     const ORG: u16 = 1 << cat::ORG;
     const OTHER: u16 = (1 << cat::LOC) | (1 << cat::PER) | (1 << cat::SURNAME) | (1 << cat::MISC);
+    let titled = |a: usize| a > 0 && is_honorific(tokens[a - 1]);
     for (a, b, label) in spans.iter_mut() {
-        if !matches!(label, Label::Per | Label::Loc) || *b > tokens.len() {
+        if *b > tokens.len() || titled(*a) {
             continue;
         }
-        if *a > 0 && is_honorific(tokens[*a - 1]) {
+        let one = *b == *a + 1;
+        if *label == Label::Misc {
+            if one && is_listed_company(tokens[*a]) && brand_word(tokens[*a]) == Some(true) {
+                *label = Label::Org;
+            }
             continue;
         }
-        let listed = *b == *a + 1 && is_listed_company(tokens[*a]);
+        if !matches!(label, Label::Per | Label::Loc) {
+            continue;
+        }
+        let listed = one && is_listed_company(tokens[*a]);
         // a river or a forest keeps its article (`the Amazon`), a company
         // rarely has one
         let article = *a > 0 && tokens[*a - 1].eq_ignore_ascii_case("the");
@@ -1635,6 +1724,81 @@ fn relabel_companies(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, us
             });
         if company {
             *label = Label::Org;
+        }
+    }
+    if !ordinary {
+        return;
+    }
+    let mut taken = vec![false; tokens.len()];
+    for &(a, b, _) in spans.iter() {
+        taken.iter_mut().take(b).skip(a).for_each(|t| *t = true);
+    }
+    let mut joined = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        // a word right next to an entity, or to another capitalised word
+        // outside every entity, is more likely a piece of a longer name
+        // (`Banc` + `One and First Chicago`, `Hindustan Lever`) than a name
+        // of its own
+        let piece = |k: usize| taken[k] || name_shaped(tokens[k]);
+        if taken[i]
+            || (i > 0 && piece(i - 1))
+            || (i + 1 < tokens.len() && piece(i + 1))
+            || !name_shaped(t)
+            || is_member_title(t)
+            || titled(i)
+        {
+            continue;
+        }
+        let named = brand_word(t) == Some(true);
+        let company = named && is_listed_company(t);
+        let known = brand_word(t).is_some()
+            || (!clusters.is_empty() && clusters.get(str_hash(&t.to_lowercase())) == 0);
+        if company || (known && joined_to_org(tokens, spans, i)) {
+            joined.push(i);
+        }
+    }
+    let mut relabel = Vec::new();
+    for (k, &(a, b, ref label)) in spans.iter().enumerate() {
+        if b == a + 1
+            && matches!(label, Label::Per | Label::Loc | Label::Misc)
+            && !titled(a)
+            && brand_word(tokens[a]).is_some()
+            && joined_to_org(tokens, spans, a)
+        {
+            relabel.push(k);
+        }
+    }
+    for k in relabel {
+        spans[k].2 = Label::Org;
+    }
+    if !joined.is_empty() {
+        spans.extend(joined.into_iter().map(|i| (i, i + 1, Label::Org)));
+        spans.sort_by_key(|s| s.0);
+    }
+}
+
+/// The member-place step of the title rule ([`flags::TITLES`]): an entity
+/// right after a member title and `for` or `from` (`the MP for Bath`, `an
+/// MEP from Leeds`) whose words `lexicon` lists as a place becomes a place:
+/// a member of a parliament sits for a constituency and comes from a place
+/// (CoNLL-2003 train has no such phrase; a town with a football club,
+/// `Leeds`, is otherwise often an organisation there). A party or group
+/// that the lexicon does not list as a place (`an MEP from the Greens`)
+/// keeps its label.
+fn member_places(lexicon: &Lexicon, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
+    const LOC: u16 = 1 << cat::LOC;
+    for (a, b, label) in spans.iter_mut() {
+        if *label == Label::Loc
+            || *a < 2
+            || *b > tokens.len()
+            || !matches!(tokens[*a - 1], "for" | "from")
+            || !is_member_title(tokens[*a - 2])
+        {
+            continue;
+        }
+        let units: Vec<u64> = tokens[*a..*b].iter().map(|t| unit_hash_token(t)).collect();
+        if lexicon.get_units(&units) & LOC != 0 {
+            *label = Label::Loc;
         }
     }
 }
@@ -1793,15 +1957,21 @@ impl NerModel {
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::TITLES != 0) {
             untitle(t, &mut spans);
             join_name_parts(&self.ex.clusters, t, &mut spans);
+            member_places(&self.ex.lexicon, t, &mut spans);
         }
         if let (Units::Tokens(t), true) = (units, self.ex.flags & flags::COMPANIES != 0) {
-            if self.ex.flags & flags::CASE_MODES != 0 && sentence_case(t) == SentenceCase::Lower {
+            let case = sentence_case(t);
+            let ordinary = case == SentenceCase::Ordinary
+                && t.iter()
+                    .any(|w| w.chars().next().is_some_and(char::is_lowercase));
+            let clusters = &self.ex.clusters;
+            if self.ex.flags & flags::CASE_MODES != 0 && case == SentenceCase::Lower {
                 // the lists are capitalised, as the gazetteer matches are
                 let owned: Vec<String> = t.iter().map(|w| capitalised(w).into_owned()).collect();
                 let words: Vec<&str> = owned.iter().map(String::as_str).collect();
-                relabel_companies(&self.ex.lexicon, &words, &mut spans);
+                relabel_companies(&self.ex.lexicon, clusters, &words, &mut spans, ordinary);
             } else {
-                relabel_companies(&self.ex.lexicon, t, &mut spans);
+                relabel_companies(&self.ex.lexicon, clusters, t, &mut spans, ordinary);
             }
         }
         spans
@@ -2087,7 +2257,7 @@ mod tests {
             (16, 17, Label::Loc),
             (18, 19, Label::Loc),
         ];
-        relabel_companies(&lex, &toks, &mut spans);
+        relabel_companies(&lex, &Clusters::default(), &toks, &mut spans, true);
         // listed as a company and nothing else: an organisation, the whole
         // span or nothing; a surname too, after an honorific, another label,
         // or a piece of a listed name: left as it is; the built-in list
@@ -2108,6 +2278,159 @@ mod tests {
                 (15, 16, Label::Org),
                 (16, 17, Label::Org),
                 (18, 19, Label::Loc),
+            ]
+        );
+    }
+
+    #[test]
+    fn listed_companies_tagged_misc_become_organisations() {
+        let lex = Lexicon::new(true);
+        // OpenAI: company list, named by the company dictionary; Firefox:
+        // company list, a logo's name only; Nasdaq: no word of the list
+        assert_eq!(brand_word("OpenAI"), Some(true));
+        assert_eq!(brand_word("Firefox"), Some(false));
+        assert!(is_listed_company("Firefox") && !is_listed_company("Nasdaq"));
+        let toks = [
+            "invest", "in", "OpenAI", ",", "Firefox", ",", "Nasdaq", ",", "OpenAI", "Five", "and",
+            "Ms", "OpenAI",
+        ];
+        let mut spans = vec![
+            (2, 3, Label::Misc),
+            (4, 5, Label::Misc),
+            (6, 7, Label::Misc),
+            (8, 10, Label::Misc),
+            (12, 13, Label::Misc),
+        ];
+        relabel_companies(&lex, &Clusters::default(), &toks, &mut spans, true);
+        // one word of the list that the company dictionary names: an
+        // organisation; a product, a market, a longer entity, or the word
+        // after an honorific: left alone
+        assert_eq!(
+            spans,
+            [
+                (2, 3, Label::Org),
+                (4, 5, Label::Misc),
+                (6, 7, Label::Misc),
+                (8, 10, Label::Misc),
+                (12, 13, Label::Misc),
+            ]
+        );
+    }
+
+    #[test]
+    fn brand_words_joined_to_organisations_become_organisations() {
+        let lex = Lexicon::new(true);
+        let mut clusters = Clusters::default();
+        for w in ["were", "sued", "thursday", "and", "twitter", "meta"] {
+            assert!(clusters.insert(w, &[1, 1, 0]));
+        }
+        let toks = [
+            "OpenAI", "and", "Twitter", "were", "sued", "by", "Nio", "or", "Xpeng", "and", "Meta",
+            ",", "Thursday", "and", "Xpeng", "&", "Mr", "Twitter",
+        ];
+        let spans = vec![
+            (0, 1, Label::Org),
+            (8, 9, Label::Org),
+            (10, 11, Label::Per),
+            (14, 15, Label::Org),
+        ];
+        let run = |toks: &[&str], ordinary: bool, clusters: &Clusters| {
+            let mut s = spans.clone();
+            relabel_companies(&lex, clusters, toks, &mut s, ordinary);
+            s
+        };
+        // a brand word outside every entity (Twitter) or of a one-word
+        // entity (Meta, a person), and a word without a cluster (Nio),
+        // joined by and/or/& to an organisation: organisations; a common
+        // word (Thursday), the word after an honorific: left alone
+        assert_eq!(
+            run(&toks, true, &clusters),
+            [
+                (0, 1, Label::Org),
+                (2, 3, Label::Org),
+                (6, 7, Label::Org),
+                (8, 9, Label::Org),
+                (10, 11, Label::Org),
+                (14, 15, Label::Org),
+            ]
+        );
+        // without clusters only the brand words; in a lower- or title-case
+        // sentence nothing
+        assert_eq!(
+            run(&toks, true, &Clusters::default()),
+            [
+                (0, 1, Label::Org),
+                (2, 3, Label::Org),
+                (8, 9, Label::Org),
+                (10, 11, Label::Org),
+                (14, 15, Label::Org),
+            ]
+        );
+        assert_eq!(run(&toks, false, &clusters), spans);
+        // next to an entity: a piece of it, left alone
+        let piece = ["Banc", "One", "and", "Wells", "Fargo", "said"];
+        let mut s = vec![(0, 1, Label::Org), (3, 5, Label::Org)];
+        relabel_companies(&lex, &clusters, &piece, &mut s, true);
+        assert_eq!(s, [(0, 1, Label::Org), (3, 5, Label::Org)]);
+        // a word of the company list that the company dictionary names is
+        // an organisation wherever it stands, unless a capitalised word next
+        // to it makes it a piece of a longer name, or the case says nothing
+        assert_eq!(brand_word("Hindustan"), Some(true));
+        assert!(is_listed_company("Spotify") && is_listed_company("Hindustan"));
+        let spotify = [
+            "Spotify",
+            "will",
+            "cut",
+            "jobs",
+            "at",
+            "Hindustan",
+            "Lever",
+            ".",
+        ];
+        let mut s = Vec::new();
+        relabel_companies(&lex, &clusters, &spotify, &mut s, true);
+        assert_eq!(s, [(0, 1, Label::Org)]);
+        let mut s = Vec::new();
+        relabel_companies(&lex, &clusters, &spotify, &mut s, false);
+        assert_eq!(s, []);
+        // a brand word that is no word of the company list (a common word,
+        // `Twitter`; a logo's name, `Meta`) and is joined to no
+        // organisation is left alone wherever it stands
+        assert!(!is_listed_company("Twitter") && brand_word("Twitter") == Some(true));
+        assert_eq!(brand_word("Meta"), Some(false));
+        let bought = ["Musk", "bought", "Twitter", "and", "Meta", "."];
+        let mut s = vec![(0, 1, Label::Per)];
+        relabel_companies(&lex, &clusters, &bought, &mut s, true);
+        assert_eq!(s, [(0, 1, Label::Per)]);
+    }
+
+    #[test]
+    fn places_after_member_titles_are_places() {
+        let mut lex = Lexicon::new(true);
+        lex.insert("Leeds", (1 << cat::LOC) | (1 << cat::SURNAME));
+        lex.insert("Greens", 1 << cat::ORG);
+        let toks = [
+            "an", "MEP", "from", "Leeds", ",", "the", "MP", "for", "Leeds", "and", "an", "MEP",
+            "from", "Greens", "beat", "Leeds", "from", "Leeds",
+        ];
+        let mut spans = vec![
+            (3, 4, Label::Org),
+            (8, 9, Label::Per),
+            (13, 14, Label::Org),
+            (15, 16, Label::Org),
+            (17, 18, Label::Org),
+        ];
+        member_places(&lex, &toks, &mut spans);
+        // after a member title and for/from, a place of the lexicon; a
+        // party, and the same town elsewhere, keep their labels
+        assert_eq!(
+            spans,
+            [
+                (3, 4, Label::Loc),
+                (8, 9, Label::Loc),
+                (13, 14, Label::Org),
+                (15, 16, Label::Org),
+                (17, 18, Label::Org),
             ]
         );
     }
