@@ -322,6 +322,9 @@ pub fn annotate_corpus_with(
         |job| worker.process(job),
         consume,
     )?;
+    // the last documents' files are synced now, not after their batch's
+    // wait, while the corpus tables are written
+    committer.sync_now();
     // the corpus tables are written (not synced) while the last documents'
     // files sync, and put in place after them with `manifest.json`, as one
     // batch: one sync, not one per file. After a crash of the system at any
