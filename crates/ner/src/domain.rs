@@ -15,7 +15,6 @@
 //! the same source.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use crate::features::{fin, mix, FeatBuf, IdMap};
 use crate::model::{FeatTable, Table, Units, LANES};
@@ -114,159 +113,335 @@ pub(crate) fn add_private(buf: &mut FeatBuf, d: usize, with_char: bool) {
     buf.offsets = offsets;
 }
 
-/// The code points whose rows the dense per-character tables hold
-/// ([`CharRows`]): Latin, general punctuation, CJK symbols and punctuation,
-/// the CJK unified ideographs and the full-width forms; as ranges, the
-/// first code point and the one past the last.
-const DENSE_RANGES: [(u32, u32); 5] = [
-    (0, 0x250),
-    (0x2000, 0x2070),
-    (0x3000, 0x3040),
-    (0x4e00, 0xa000),
-    (0xff00, 0xfff0),
-];
+/// Code points below this have a place in the per-character rows
+/// ([`CharRows`]): the Basic Multilingual Plane.
+const DENSE_LEN: usize = 0x1_0000;
 
-/// The place of code point `c` in the dense tables, if they hold it.
-#[inline(always)]
-fn dense_slot(c: u64) -> Option<usize> {
-    let mut base = 0usize;
-    for &(a, b) in &DENSE_RANGES {
-        if c < b as u64 {
-            return (c >= a as u64).then(|| base + (c - a as u64) as usize);
-        }
-        base += (b - a) as usize;
-    }
-    None
-}
+/// [`CharRows::index`] of a code point whose row was not looked up yet.
+const UNSEEN: u16 = u16::MAX;
+/// [`CharRows::index`] of a code point whose row did not fit
+/// ([`MAX_ROWS`]): looked up in the hashed table every time.
+const NOT_HELD: u16 = u16::MAX - 1;
+/// At most this many rows in a [`CharRows`] (a handful in tests, so that
+/// the rows that do not fit are tested too; a text's few thousand
+/// characters otherwise).
+const MAX_ROWS: usize = if cfg!(test) { 8 } else { NOT_HELD as usize - 1 };
 
-/// Code points the dense tables hold ([`DENSE_RANGES`]).
-fn dense_chars() -> impl Iterator<Item = u64> {
-    DENSE_RANGES
-        .iter()
-        .flat_map(|&(a, b)| (a as u64)..(b as u64))
-}
-
-/// Rows of `width` `i16` weights for the code points of [`DENSE_RANGES`],
-/// built at first use from a hashed table, so that the few thousand rows a
-/// text reads stay in the cache instead of being random reads of a table
-/// many times larger than it. The same weights as the hashed table's.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CharRows {
-    /// Place in [`DENSE_RANGES`] → 1 + its row, 0 for none (an absent or
-    /// all-zero row), `u16::MAX` for one not held.
-    index: Vec<u16>,
+/// Rows of `width` `i16` weights of the code points below [`DENSE_LEN`],
+/// each looked up in a hashed table (much larger than the cache) the first
+/// time this thread meets the code point, so that the few thousand rows a
+/// text reads are small reads from the cache after that, and characters a
+/// text never has are never looked up. The same weights as the hashed
+/// table's. Kept per thread in [`Scratch`] for one owner (a [`Private`] or
+/// a [`Domains`], whose table never changes).
+#[derive(Debug)]
+struct CharRows {
+    /// The [`Private`] or [`Domains`] whose rows these are ([`next_id`]).
+    owner: u64,
+    /// Code point → 1 + its row, 0 for none (an absent or all-zero row),
+    /// [`UNSEEN`] before the first look-up, [`NOT_HELD`].
+    index: Box<[u16]>,
     rows: Vec<i16>,
     width: usize,
 }
 
 impl CharRows {
-    /// The rows of every code point of [`DENSE_RANGES`]: `row(c, out)`
-    /// adds code point `c`'s row to `out` (`width` zeros). Rows past the
-    /// 65,534th are left out (never for real tables: a source's characters
-    /// are far fewer); [`CharRows::get`] says so.
-    fn build(width: usize, mut row: impl FnMut(u64, &mut [i32])) -> CharRows {
-        let mut out = CharRows {
-            index: Vec::new(),
+    fn new(owner: u64, width: usize) -> CharRows {
+        CharRows {
+            owner,
+            index: vec![UNSEEN; DENSE_LEN].into_boxed_slice(),
             rows: Vec::new(),
             width,
-        };
-        let mut tmp = vec![0i32; width];
-        for c in dense_chars() {
-            tmp.iter_mut().for_each(|x| *x = 0);
-            row(c, &mut tmp);
-            let n = out.rows.len() / width;
-            out.index.push(if tmp.iter().all(|&x| x == 0) {
-                0
-            } else if n + 1 >= u16::MAX as usize {
-                u16::MAX
-            } else {
-                // the rows were i16 weights: they fit again
-                out.rows.extend(tmp.iter().map(|&x| x as i16));
-                n as u16 + 1
-            });
         }
-        out
     }
 
     /// Code point `c`'s row: `Ok(None)` where it has none, `Err(())` where
-    /// it is not held (outside [`DENSE_RANGES`] or past the table's room).
+    /// it is not held (past [`DENSE_LEN`], or past [`MAX_ROWS`]): `c`'s row
+    /// is then to be looked up in the hashed table. `row(out)` adds its row
+    /// from the hashed table to `out` (`width` zeros); it is called the
+    /// first time `c` is asked for, never again.
+    /// `width` is the rows' (given by the caller, for code that knows it
+    /// at compile time).
     #[inline(always)]
-    fn get(&self, c: u64) -> Result<Option<&[i16]>, ()> {
-        match dense_slot(c).and_then(|i| self.index.get(i)) {
-            None | Some(&u16::MAX) => Err(()),
-            Some(0) => Ok(None),
-            Some(&i) => {
-                let a = (i as usize - 1) * self.width;
-                Ok(Some(&self.rows[a..a + self.width]))
+    fn get(
+        &mut self,
+        c: u64,
+        width: usize,
+        row: impl FnOnce(&mut [i32]),
+    ) -> Result<Option<&[i16]>, ()> {
+        debug_assert_eq!(width, self.width);
+        if c >= DENSE_LEN as u64 {
+            return Err(());
+        }
+        let i = c as usize;
+        let mut k = self.index[i];
+        if k == UNSEEN {
+            k = self.fill(i, row);
+        }
+        match k {
+            0 => Ok(None),
+            NOT_HELD => Err(()),
+            k => {
+                let a = (k as usize - 1) * width;
+                Ok(Some(&self.rows[a..a + width]))
             }
         }
     }
-}
 
-#[inline(always)]
-fn add_row(acc: &mut [i32], row: &[i16]) {
-    for (a, &w) in acc.iter_mut().zip(row) {
-        *a += w as i32;
+    /// Looks up the row of code point `i` ([`CharRows::get`]) and returns
+    /// its index entry.
+    #[cold]
+    #[inline(never)]
+    fn fill(&mut self, i: usize, row: impl FnOnce(&mut [i32])) -> u16 {
+        let mut tmp = vec![0i32; self.width];
+        row(&mut tmp);
+        let n = self.rows.len() / self.width;
+        let k = if tmp.iter().all(|&x| x == 0) {
+            0
+        } else if n >= MAX_ROWS {
+            NOT_HELD
+        } else {
+            // the row of one key: i16 weights, which fit again
+            self.rows.extend(tmp.iter().map(|&x| x as i16));
+            n as u16 + 1
+        };
+        self.index[i] = k;
+        k
     }
 }
 
-/// The private rows of one source held densely for tagging: its tag bias
-/// and its characters' rows (`acc` width each), read once from the model's
-/// feature table (`row(key, out)` adds a key's row to `out`).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Private {
-    bias: Vec<i16>,
-    chars: CharRows,
+/// Adds `row` to `acc` (the same length, whole vectors of [`LANES`]).
+#[inline(always)]
+fn add_row(acc: &mut [i32], row: &[i16]) {
+    for (a, r) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES)) {
+        let a: &mut [i32; LANES] = a.try_into().expect("LANES");
+        let r: &[i16; LANES] = r.try_into().expect("LANES");
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::*;
+            // SAFETY: SSE2 is part of x86-64; `r` is 8 × i16 = 128 bits and
+            // `a` 8 × i32 = 2 × 128 bits, read and written unaligned
+            unsafe {
+                let w = _mm_loadu_si128(r.as_ptr() as *const __m128i);
+                // each weight beside itself, then shifted down: sign extension
+                let lo = _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16);
+                let hi = _mm_srai_epi32(_mm_unpackhi_epi16(w, w), 16);
+                let p = a.as_mut_ptr() as *mut __m128i;
+                _mm_storeu_si128(p, _mm_add_epi32(_mm_loadu_si128(p), lo));
+                _mm_storeu_si128(p.add(1), _mm_add_epi32(_mm_loadu_si128(p.add(1)), hi));
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        for (a, &w) in a.iter_mut().zip(r) {
+            *a += w as i32;
+        }
+    }
 }
 
-impl Private {
-    pub(crate) fn build(d: usize, w: usize, mut row: impl FnMut(u64, &mut [i32])) -> Private {
-        let s = d as u64 + 1;
-        let mut bias = vec![0i32; w];
-        row(key(T_BIAS, s, 0), &mut bias);
-        Private {
-            bias: bias.iter().map(|&x| x as i16).collect(),
-            chars: CharRows::build(w, |c, out| row(key(T_CHAR, s, c), out)),
+/// [`add_row`] of an `i32` row.
+#[inline(always)]
+fn add_row32(acc: &mut [i32], row: &[i32]) {
+    for (a, r) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES)) {
+        let a: &mut [i32; LANES] = a.try_into().expect("LANES");
+        let r: &[i32; LANES] = r.try_into().expect("LANES");
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::*;
+            // SAFETY: SSE2 is part of x86-64; `r` and `a` are 8 × i32 =
+            // 2 × 128 bits each, read and written unaligned
+            unsafe {
+                let (p, q) = (a.as_mut_ptr() as *mut __m128i, r.as_ptr() as *const __m128i);
+                _mm_storeu_si128(p, _mm_add_epi32(_mm_loadu_si128(p), _mm_loadu_si128(q)));
+                let (p, q) = (p.add(1), q.add(1));
+                _mm_storeu_si128(p, _mm_add_epi32(_mm_loadu_si128(p), _mm_loadu_si128(q)));
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        for (a, &w) in a.iter_mut().zip(r) {
+            *a += w;
+        }
+    }
+}
+
+/// Slots of [`LexCache`] (four in tests, so that sets and sources share
+/// slots and a stale row would show).
+const LEX_SLOTS: usize = if cfg!(test) { 4 } else { 1024 };
+
+/// The rows (tag bias included) of the lexicon category sets
+/// [`Private::add`] met last, direct-mapped: a text has a few hundred
+/// sets, most met in every sentence, and each is a lookup in a table larger
+/// than the cache. A set has one slot whatever the source (a text is tagged
+/// with one), tagged with the [`Private`]'s id (never reused) and the set,
+/// so the cache can only be right or miss.
+#[derive(Debug, Default)]
+struct LexCache {
+    /// (private id, set) per slot; id 0 marks an empty slot.
+    tags: Vec<(u64, u64)>,
+    /// `w` weights per slot.
+    rows: Vec<i32>,
+    w: usize,
+}
+
+impl LexCache {
+    /// Makes the slots `w` wide (emptied if they were of another width).
+    fn fit(&mut self, w: usize) {
+        if self.w != w {
+            self.tags = vec![(0, 0); LEX_SLOTS];
+            self.rows = vec![0; LEX_SLOTS * w];
+            self.w = w;
         }
     }
 
-    /// Adds the private features of source `d` (this one's) to the score
-    /// rows `acc` (`w` per position) of a sentence whose features `buf`
-    /// holds ([`FeatBuf::unit_cues`]; `with_char` as for [`private_keys`]):
-    /// the tag bias and the characters' rows from the dense rows, a
-    /// character they do not hold from `table`, and each lexicon category
-    /// set from `table` once per sentence (a sentence has few). The same
-    /// sums as [`add_private`]'s features through the table.
+    /// The row of set `set` of the [`Private`] `owner`, `w` wide (after
+    /// [`LexCache::fit`]): the cached one, or one that `fill` adds to zeros
+    /// (and that is kept).
+    #[inline(always)]
+    fn row(&mut self, owner: u64, set: u64, w: usize, fill: impl FnOnce(&mut [i32])) -> &[i32] {
+        debug_assert_eq!(w, self.w);
+        let h = (set.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize % LEX_SLOTS;
+        let row = &mut self.rows[h * w..(h + 1) * w];
+        if self.tags[h] != (owner, set) {
+            row.iter_mut().for_each(|x| *x = 0);
+            fill(row);
+            self.tags[h] = (owner, set);
+        }
+        row
+    }
+}
+
+/// At most this many [`CharRows`] per thread (a model has at most
+/// [`MAX_DOMAINS`] sources and a classifier; the earliest made go first).
+const MAX_CHAR_ROWS: usize = 2 * (MAX_DOMAINS + 1);
+
+/// What tagging with sources keeps per thread between calls: the lexicon
+/// category sets' rows met last and the character rows of the sources and
+/// classifiers met last.
+#[derive(Debug, Default)]
+struct Scratch {
+    lex: LexCache,
+    chars: Vec<CharRows>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// `owner`'s character rows among `all` (`width` wide), new and empty if
+/// this thread has none.
+fn char_rows(all: &mut Vec<CharRows>, owner: u64, width: usize) -> &mut CharRows {
+    let i = match all.iter().position(|r| r.owner == owner) {
+        Some(i) => i,
+        None => {
+            if all.len() >= MAX_CHAR_ROWS {
+                all.remove(0);
+            }
+            all.push(CharRows::new(owner, width));
+            all.len() - 1
+        }
+    };
+    debug_assert_eq!(all[i].width, width);
+    &mut all[i]
+}
+
+/// The next id of a [`Private`] or [`Domains`] (ids start at 1).
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A number no other [`Private`] or [`Domains`] of this process has.
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The private features of one source for tagging: its tag bias (`acc`
+/// width, read once from the model's feature table), and an id under which
+/// each thread keeps the rows of its lexicon category sets and characters
+/// ([`Scratch`]).
+#[derive(Debug)]
+pub(crate) struct Private {
+    /// A number no other `Private` of this process has ([`next_id`]).
+    id: u64,
+    /// The source (0-based).
+    d: usize,
+    bias: Vec<i16>,
+}
+
+impl Clone for Private {
+    /// A copy with an id of its own.
+    fn clone(&self) -> Private {
+        Private {
+            id: next_id(),
+            d: self.d,
+            bias: self.bias.clone(),
+        }
+    }
+}
+
+impl Private {
+    /// Source `d`'s private features of a feature table whose rows are
+    /// `w` wide (`row(key, out)` adds a key's row to `out`).
+    pub(crate) fn build(d: usize, w: usize, mut row: impl FnMut(u64, &mut [i32])) -> Private {
+        let mut bias = vec![0i32; w];
+        row(key(T_BIAS, d as u64 + 1, 0), &mut bias);
+        Private {
+            id: next_id(),
+            d,
+            bias: bias.iter().map(|&x| x as i16).collect(),
+        }
+    }
+
+    /// Adds the private features of this source (built from `table`, the
+    /// only table it may be used with) to the score rows `acc` (`w` per
+    /// position) of a sentence whose features `buf` holds
+    /// ([`FeatBuf::unit_cues`]; `with_char` as for [`private_keys`]): each
+    /// lexicon category set's row with the tag bias added, and each
+    /// character's row, from this thread's rows of them where it has them
+    /// and from `table` (then kept) where not ([`Scratch`]). The same sums
+    /// as [`add_private`]'s features through the table.
     pub(crate) fn add(
         &self,
         table: &FeatTable,
         buf: &FeatBuf,
         acc: &mut [i32],
         w: usize,
-        d: usize,
         with_char: bool,
     ) {
-        let s = d as u64 + 1;
-        // the sentence's lexicon category sets and their rows (`w` each)
-        let (mut lex_keys, mut lex_rows) = (Vec::<u64>::new(), Vec::<i32>::new());
-        for (i, a) in acc.chunks_exact_mut(w).enumerate() {
-            let (unit, lex) = buf.unit_cues(i);
-            add_row(a, &self.bias);
-            let k = match lex_keys.iter().position(|&x| x == lex) {
-                Some(k) => k,
-                None => {
-                    lex_keys.push(lex);
-                    lex_rows.resize(lex_keys.len() * w, 0);
-                    let row = &mut lex_rows[(lex_keys.len() - 1) * w..];
-                    table.add(key(T_LEX, s, lex), row);
-                    lex_keys.len() - 1
-                }
-            };
-            for (x, y) in a.iter_mut().zip(&lex_rows[k * w..(k + 1) * w]) {
-                *x += y;
+        SCRATCH.with(|x| {
+            let Scratch { lex, chars, .. } = &mut *x.borrow_mut();
+            lex.fit(w);
+            let chars = with_char.then(|| char_rows(chars, self.id, w));
+            // rows of two vectors (9 to 16 tags, every Chinese model) with
+            // their width known to the compiler
+            if w == 2 * LANES {
+                self.add_rows::<{ 2 * LANES }>(table, buf, acc, w, lex, chars);
+            } else {
+                self.add_rows::<0>(table, buf, acc, w, lex, chars);
             }
-            if with_char {
-                match self.chars.get(unit) {
+        })
+    }
+
+    /// [`Private::add`] with this thread's rows at hand; `W`: `w` if not 0.
+    #[inline(always)]
+    fn add_rows<const W: usize>(
+        &self,
+        table: &FeatTable,
+        buf: &FeatBuf,
+        acc: &mut [i32],
+        w: usize,
+        lex: &mut LexCache,
+        mut chars: Option<&mut CharRows>,
+    ) {
+        let w = if W == 0 { w } else { W };
+        let s = self.d as u64 + 1;
+        for (i, a) in acc.chunks_exact_mut(w).enumerate() {
+            let (unit, set) = buf.unit_cues(i);
+            add_row32(
+                a,
+                lex.row(self.id, set, w, |row| {
+                    add_row(row, &self.bias);
+                    table.add(key(T_LEX, s, set), row);
+                }),
+            );
+            if let Some(chars) = chars.as_deref_mut() {
+                match chars.get(unit, w, |out| table.add(key(T_CHAR, s, unit), out)) {
                     Ok(Some(r)) => add_row(a, r),
                     Ok(None) => {}
                     Err(()) => table.add(key(T_CHAR, s, unit), a),
@@ -277,7 +452,7 @@ impl Private {
 }
 
 /// The sources of a model and the classifier that picks one for a text.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Domains {
     /// Source names, in the order of the classifier's rows.
     pub names: Vec<String>,
@@ -289,9 +464,23 @@ pub(crate) struct Domains {
     /// A source fixed by [`crate::NerModel::set_domain`] instead of the
     /// classifier's choice (not stored).
     pub forced: Option<usize>,
-    /// The unigram rows of `ngrams` held densely ([`CharRows`], built at
-    /// first use): half of the classifier's reads, from the cache.
-    pub uni: OnceLock<CharRows>,
+    /// A number no other `Domains` of this process has, under which each
+    /// thread keeps the unigram rows of `ngrams` it met ([`CharRows`]):
+    /// half of the classifier's reads, from the cache.
+    id: u64,
+}
+
+impl Clone for Domains {
+    /// A copy with an id of its own.
+    fn clone(&self) -> Domains {
+        Domains {
+            names: self.names.clone(),
+            bias: self.bias.clone(),
+            ngrams: self.ngrams.clone(),
+            forced: self.forced,
+            id: next_id(),
+        }
+    }
 }
 
 impl PartialEq for Domains {
@@ -320,51 +509,60 @@ impl Domains {
     /// The classifier's score of each source for a document (its bias plus
     /// the weights of the document's n-grams; quantised units).
     pub fn scores(&self, units: &[Units<'_>]) -> [i64; MAX_DOMAINS] {
+        /// N-gram keys looked up together ([`Table::add_each`]).
+        const KEYS: usize = 64;
         let mut total: [i64; MAX_DOMAINS] = [0; MAX_DOMAINS];
         for (t, b) in total.iter_mut().zip(&self.bias) {
             *t = *b as i64;
         }
         let mut acc = [0i32; MAX_DOMAINS];
-        let mut pending = 0usize;
         let flush = |acc: &mut [i32; MAX_DOMAINS], total: &mut [i64; MAX_DOMAINS]| {
             for (t, a) in total.iter_mut().zip(acc.iter_mut()) {
                 *t += *a as i64;
                 *a = 0;
             }
         };
-        let uni = self.uni.get_or_init(|| {
-            CharRows::build(LANES, |c, out| self.ngrams.add(key(T_UNI, c, 0), 0, out))
-        });
-        // the n-grams of `ngrams`, unigrams read from `uni` where it holds
-        // them, the rest looked up together (a sentence at a time, at most
-        // 2^18 characters: at most 4000 per weight, 2^19 rows stay below 2^31)
-        let mut keys: Vec<u64> = Vec::new();
-        let mut cands: Vec<u32> = Vec::new();
-        for u in units {
-            let Units::Chars(chars) = u else { continue };
-            let mut prev: Option<u64> = None;
-            for &c in chars.iter() {
-                let c = fold(c);
-                match uni.get(c) {
-                    Ok(Some(r)) => add_row(&mut acc, r),
-                    Ok(None) => {}
-                    Err(()) => keys.push(key(T_UNI, c, 0)),
-                }
-                if let Some(p) = prev {
-                    keys.push(key(T_BI, p, c));
-                }
-                prev = Some(c);
-                pending += 1;
-                if pending >= 1 << 18 {
-                    self.ngrams.add_each(&keys, &mut acc, &mut cands);
-                    keys.clear();
-                    flush(&mut acc, &mut total);
-                    pending = 0;
+        // the n-grams of `ngrams`: unigrams from this thread's rows of them
+        // where it has them, the rest looked up KEYS at a time (a cache of
+        // bigram rows cut instructions but missed the cache more than the
+        // prefetched lookups do); `acc` is flushed every 2^18 characters
+        // (at most 4000 per weight: 2^19 rows stay below 2^31)
+        let mut keys = [0u64; KEYS];
+        let (mut n, mut pending) = (0usize, 0usize);
+        SCRATCH.with(|x| {
+            let Scratch { chars, .. } = &mut *x.borrow_mut();
+            let uni = char_rows(chars, self.id, LANES);
+            for u in units {
+                let Units::Chars(chars) = u else { continue };
+                let mut prev: Option<u64> = None;
+                for &c in chars.iter() {
+                    let c = fold(c);
+                    match uni.get(c, LANES, |out| self.ngrams.add(key(T_UNI, c, 0), 0, out)) {
+                        Ok(Some(r)) => add_row(&mut acc, r),
+                        Ok(None) => {}
+                        Err(()) => {
+                            keys[n] = key(T_UNI, c, 0);
+                            n += 1;
+                        }
+                    }
+                    if let Some(p) = prev {
+                        keys[n] = key(T_BI, p, c);
+                        n += 1;
+                    }
+                    prev = Some(c);
+                    pending += 1;
+                    if n + 2 > KEYS || pending >= 1 << 18 {
+                        self.ngrams.add_each(&keys[..n], &mut acc);
+                        n = 0;
+                    }
+                    if pending >= 1 << 18 {
+                        flush(&mut acc, &mut total);
+                        pending = 0;
+                    }
                 }
             }
-            self.ngrams.add_each(&keys, &mut acc, &mut cands);
-            keys.clear();
-        }
+        });
+        self.ngrams.add_each(&keys[..n], &mut acc);
         flush(&mut acc, &mut total);
         total
     }
@@ -481,7 +679,7 @@ impl Domains {
             bias,
             ngrams: Table::build_rows(k, &rows),
             forced: None,
-            uni: OnceLock::new(),
+            id: next_id(),
         }
     }
 
@@ -508,7 +706,7 @@ impl Domains {
             bias,
             ngrams,
             forced: None,
-            uni: OnceLock::new(),
+            id: next_id(),
         })
     }
 }
@@ -544,26 +742,32 @@ mod tests {
         assert_eq!(d.choose(&[Units::Chars(&news)]), 0);
         assert_eq!(d.choose(&[Units::Chars(&chat)]), 1);
         // the scores are the bias plus every n-gram's row, one lookup after
-        // the other (unigrams come from the dense rows; a character they do
-        // not hold, and a full-width one)
+        // the other, though unigrams come from this thread's rows of them (a
+        // character the rows do not hold, a full-width one; more characters
+        // than the test's rows hold; two classifiers of other weights taking
+        // turns, and a copy, with an id of its own)
+        let flipped: Vec<(usize, &[char])> = docs.iter().map(|&(l, c)| (1 - l, c)).collect();
+        let other = Domains::train(vec!["a".into(), "b".into()], &flipped[..7]);
+        assert_ne!(other.ngrams.bytes(), d.ngrams.bytes());
         let odd: Vec<char> = "哈\u{20000}国Ｗ务院".chars().collect();
-        for doc in [&news[..], &chat[..], &odd[..]] {
-            let mut want = [0i64; MAX_DOMAINS];
-            for (t, b) in want.iter_mut().zip(&d.bias) {
-                *t = *b as i64;
-            }
-            ngrams(doc, |key| {
-                let mut row = [0i32; MAX_DOMAINS];
-                d.ngrams.add(key, 0, &mut row);
-                for (t, r) in want.iter_mut().zip(row) {
-                    *t += r as i64;
+        let long: Vec<char> = "中共中央国务院召开会议今天好开心啊哈哈".chars().collect();
+        let copy = d.clone();
+        for c in [&d, &other, &d, &copy, &other] {
+            for doc in [&news[..], &chat[..], &odd[..], &long[..], &news[..]] {
+                let mut want = [0i64; MAX_DOMAINS];
+                for (t, b) in want.iter_mut().zip(&c.bias) {
+                    *t = *b as i64;
                 }
-            });
-            assert_eq!(d.scores(&[Units::Chars(doc)]), want);
+                ngrams(doc, |key| {
+                    let mut row = [0i32; MAX_DOMAINS];
+                    c.ngrams.add(key, 0, &mut row);
+                    for (t, r) in want.iter_mut().zip(row) {
+                        *t += r as i64;
+                    }
+                });
+                assert_eq!(c.scores(&[Units::Chars(doc)]), want);
+            }
         }
-        assert_eq!(dense_slot(0x20000), None);
-        assert_eq!(dense_slot(0x4e00), Some(0x250 + 0x70 + 0x40));
-        assert_eq!(dense_chars().count(), dense_slot(0xffef).unwrap() + 1);
         // full-width digits and letters read as ASCII ones
         let wide: Vec<char> = "新华社１９９８年".chars().collect();
         let narrow: Vec<char> = "新华社1998年".chars().collect();

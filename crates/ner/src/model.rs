@@ -471,29 +471,33 @@ impl Table {
 
     /// Adds row 0 of each key of `keys` that is present to `acc` (`padded`
     /// long): the lookups made as [`FeatTable::score`] makes them, the
-    /// fingerprints and slots asked for a few keys ahead (the same sums as
-    /// one [`Table::add`] after the other). `cands` is scratch.
-    pub(crate) fn add_each(&self, keys: &[u64], acc: &mut [i32], cands: &mut Vec<u32>) {
+    /// fingerprints and slots asked for a few keys ahead, 64 keys at a
+    /// time (the same sums as one [`Table::add`] after the other).
+    pub(crate) fn add_each(&self, keys: &[u64], acc: &mut [i32]) {
+        /// Keys whose slots are asked for before the first row is added.
+        const CHUNK: usize = 64;
         const AHEAD: usize = 16;
-        let mut homes = [0usize; AHEAD];
-        for (home, &k) in homes.iter_mut().zip(keys) {
-            *home = self.prefetch_fingerprint(k);
-        }
-        cands.clear();
-        for (j, &k) in keys.iter().enumerate() {
-            let home = homes[j % AHEAD];
-            if let Some(&next) = keys.get(j + AHEAD) {
-                homes[j % AHEAD] = self.prefetch_fingerprint(next);
+        let mut cands = [NO_SLOT; CHUNK];
+        for keys in keys.chunks(CHUNK) {
+            let mut homes = [0usize; AHEAD];
+            for (home, &k) in homes.iter_mut().zip(keys) {
+                *home = self.prefetch_fingerprint(k);
             }
-            let c = self.candidate_from(k, home);
-            if c != NO_SLOT {
-                self.prefetch_slot(c);
+            for ((j, &k), cand) in keys.iter().enumerate().zip(cands.iter_mut()) {
+                let home = homes[j % AHEAD];
+                if let Some(&next) = keys.get(j + AHEAD) {
+                    homes[j % AHEAD] = self.prefetch_fingerprint(next);
+                }
+                let c = self.candidate_from(k, home);
+                if c != NO_SLOT {
+                    self.prefetch_slot(c);
+                }
+                *cand = c;
             }
-            cands.push(c);
-        }
-        for (&k, &c) in keys.iter().zip(cands.iter()) {
-            if let Some(slot) = self.slot_of_candidate(k, c) {
-                self.add_row::<false>(slot, 0, acc);
+            for (&k, &c) in keys.iter().zip(cands.iter()) {
+                if let Some(slot) = self.slot_of_candidate(k, c) {
+                    self.add_row::<false>(slot, 0, acc);
+                }
             }
         }
     }
@@ -2028,7 +2032,7 @@ impl NerModel {
                 // stay in the cache (the same sums as through the table)
                 let with_char = self.ex.flags & flags::DOMAIN_NO_CHAR == 0;
                 let table = &self.table;
-                table.private(d).add(table, buf, acc, w, d, with_char);
+                table.private(d).add(table, buf, acc, w, with_char);
             }
             let t = self.tags.len();
             emit.clear();

@@ -1099,16 +1099,22 @@ mod tests {
                 assert_eq!(tag(m, s), [("美国".into(), label.clone())], "{s}");
             }
         }
-        // tagging adds the tag bias and the characters' rows from dense
-        // per-source tables: the same sums as through the feature table
-        // (a full-width letter, and a character the dense tables do not hold)
-        for m in [&model, &lean] {
+        // tagging adds the characters' rows and the lexicon category sets'
+        // rows (tag bias included) from per-thread rows and caches that both
+        // models, both sources and every sentence share: the same sums as
+        // through the feature table (a full-width letter, a character past
+        // the Basic Multilingual Plane, more characters than the test's rows
+        // hold; the first sentence again at the end: its sets and characters
+        // are all in the caches then, beside the other model's and source's
+        // rows of the same sets and characters)
+        for m in [&model, &lean, &model] {
             let with_char = m.flags() & flags::DOMAIN_NO_CHAR == 0;
             let w = m.table.acc_len();
             for s in [
                 "新华社电美国总统说",
                 "哈哈美国队赢了哈哈",
                 "Ａ美国\u{20000}说",
+                "新华社电美国总统说",
             ] {
                 let chars: Vec<char> = s.chars().collect();
                 for d in 0..2 {
@@ -1122,7 +1128,7 @@ mod tests {
                         m.table.score(&buf, &mut acc, w, &mut Vec::new());
                         if dense {
                             let private = m.table.private(d);
-                            private.add(&m.table, &buf, &mut acc, w, d, with_char);
+                            private.add(&m.table, &buf, &mut acc, w, with_char);
                         }
                         acc
                     };
