@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 
 use crate::features::{fin, mix, FeatBuf, IdMap};
-use crate::model::{FeatTable, Table, Units, LANES};
+use crate::model::{add_lanes_i16, FeatTable, Table, Units, LANES};
 
 /// At most this many sources (one classifier row of eight `i16` lanes).
 pub(crate) const MAX_DOMAINS: usize = 8;
@@ -216,25 +216,7 @@ fn add_row(acc: &mut [i32], row: &[i16]) {
     for (a, r) in acc.chunks_exact_mut(LANES).zip(row.chunks_exact(LANES)) {
         let a: &mut [i32; LANES] = a.try_into().expect("LANES");
         let r: &[i16; LANES] = r.try_into().expect("LANES");
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::*;
-            // SAFETY: SSE2 is part of x86-64; `r` is 8 × i16 = 128 bits and
-            // `a` 8 × i32 = 2 × 128 bits, read and written unaligned
-            unsafe {
-                let w = _mm_loadu_si128(r.as_ptr() as *const __m128i);
-                // each weight beside itself, then shifted down: sign extension
-                let lo = _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16);
-                let hi = _mm_srai_epi32(_mm_unpackhi_epi16(w, w), 16);
-                let p = a.as_mut_ptr() as *mut __m128i;
-                _mm_storeu_si128(p, _mm_add_epi32(_mm_loadu_si128(p), lo));
-                _mm_storeu_si128(p.add(1), _mm_add_epi32(_mm_loadu_si128(p.add(1)), hi));
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        for (a, &w) in a.iter_mut().zip(r) {
-            *a += w as i32;
-        }
+        add_lanes_i16(a, r);
     }
 }
 

@@ -581,6 +581,25 @@ fn add_lanes(a: &mut [i32; LANES], w: &[u8; 2 * LANES]) {
     }
 }
 
+/// [`add_lanes`] of weights already read into `i16`s (the per-source rows of
+/// `domain`), through the same SSE2 code.
+#[inline(always)]
+pub(crate) fn add_lanes_i16(a: &mut [i32; LANES], w: &[i16; LANES]) {
+    #[cfg(target_endian = "little")]
+    {
+        // SAFETY: `[i16; LANES]` and `[u8; 2 * LANES]` have the same size,
+        // `u8` needs no alignment and every byte value is valid; on a
+        // little-endian target these bytes are the little-endian weights
+        // `add_lanes` reads.
+        let w = unsafe { &*(w as *const [i16; LANES] as *const [u8; 2 * LANES]) };
+        add_lanes(a, w);
+    }
+    #[cfg(not(target_endian = "little"))]
+    for (a, &w) in a.iter_mut().zip(w) {
+        *a += w as i32;
+    }
+}
+
 /// [`add_lanes`] with AVX2: one sign extension of the eight weights
 /// (`vpmovsxwd`) and one add. Only for code compiled with AVX2 (inlined into
 /// [`FeatTable::score_avx2`]), run where the CPU has it.
