@@ -304,6 +304,7 @@ impl NerModel {
             }
             let seg: Vec<Option<&[SegUnit]>> = segs.iter().map(|s| s.as_deref()).collect();
             crate::rules::counted_things(&chars, &seg, &mut spans);
+            crate::rules::facility_persons(&chars, &seg, &mut spans);
         }
         spans
     }
