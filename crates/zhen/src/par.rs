@@ -20,6 +20,8 @@ pub(crate) fn pool(jobs: usize) -> Result<Option<ThreadPool>> {
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
+        // named, so that a profile tells them from the runner's other threads
+        .thread_name(|i| format!("zhen-work-{i}"))
         .build()
         .map(Some)
         .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))

@@ -428,7 +428,10 @@ impl ManifestWriter {
         let failed = Arc::new(Mutex::new(None));
         let thread = {
             let failed = Arc::clone(&failed);
-            std::thread::spawn(move || journal_thread(journal, written, fsync, rx, failed, disk))
+            std::thread::Builder::new()
+                .name("zhen-journal".into())
+                .spawn(move || journal_thread(journal, written, fsync, rx, failed, disk))
+                .expect("the journal's thread starts")
         };
         Ok(ManifestWriter {
             path: out.root().join(MANIFEST),

@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -124,10 +124,11 @@ impl OutputDir {
     /// folders are created as needed), not synced: give it to a
     /// [`Committer`]. Dropped, the [`TempPath`] removes the file.
     pub(crate) fn stage(&self, path: &Path, bytes: &[u8]) -> Result<TempPath> {
-        let (tmp, mut f) = self.temp(path)?;
+        let (mut tmp, mut f) = self.temp(path)?;
         // on a failed write (a full disk) the TempPath removes the file
         f.write_all(bytes)
             .map_err(output_error("write", tmp.path()))?;
+        tmp.len = Some(bytes.len() as u64);
         Ok(tmp)
     }
 
@@ -135,10 +136,7 @@ impl OutputDir {
     /// it to [`OutputDir::commit`] when complete (folders are created as
     /// needed). Dropped without a commit, the [`TempPath`] removes the file.
     pub fn temp(&self, path: &Path) -> Result<(TempPath, File)> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
-        let tmp = temp_path(path);
-        TempPath::create(tmp.clone()).map_err(output_error("create", &tmp))
+        TempPath::create_beside(path)
     }
 
     /// Syncs a temporary file from [`OutputDir::temp`] (unless
@@ -166,13 +164,24 @@ impl OutputDir {
     /// read back and removed, never renamed: `.NAME.PID.spool`.
     pub(crate) fn spool(&self, path: &Path) -> Result<(PathBuf, File)> {
         let tmp = temp_path(path).with_extension("spool");
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)
-            .map_err(output_error("create", &tmp))?;
+        let open = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&tmp)
+        };
+        let f = match open() {
+            // the document's first file: its folder is created here
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
+                open()
+            }
+            f => f,
+        }
+        .map_err(output_error("create", &tmp))?;
         Ok((tmp, f))
     }
 }
@@ -204,6 +213,9 @@ pub struct TempPath {
     path: PathBuf,
     /// Still to be removed on drop.
     armed: bool,
+    /// The bytes written, when known ([`OutputDir::stage`]): a batch's
+    /// syncer weighs them without a `stat` of each file.
+    len: Option<u64>,
 }
 
 impl TempPath {
@@ -213,7 +225,31 @@ impl TempPath {
         let mut live = in_flight();
         let file = File::create(&path)?;
         live.insert(path.clone());
-        Ok((TempPath { path, armed: true }, file))
+        let tmp = TempPath {
+            path,
+            armed: true,
+            len: None,
+        };
+        Ok((tmp, file))
+    }
+
+    /// The temporary file for `target` ([`temp_path`]), created, with its
+    /// folders if they are missing. The folder is created only when the
+    /// file cannot be for want of it: a run's folders exist after its first
+    /// file, and asking for each of its files (a `mkdir` that fails and a
+    /// `stat`) cost two system calls per file, taken by the annotating
+    /// threads.
+    fn create_beside(target: &Path) -> Result<(Self, File)> {
+        let tmp = temp_path(target);
+        match Self::create(tmp.clone()) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = target.parent().unwrap_or(Path::new("."));
+                std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
+                Self::create(tmp.clone())
+            }
+            created => created,
+        }
+        .map_err(output_error("create", &tmp))
     }
 
     /// The temporary file.
@@ -311,10 +347,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// [`write_atomic`], synced or not.
 fn write_atomic_with(path: &Path, bytes: &[u8], fsync: bool) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(output_error("create folder", dir))?;
-    let tmp = temp_path(path);
-    let (tmp, mut f) = TempPath::create(tmp.clone()).map_err(output_error("create", &tmp))?;
+    let (tmp, mut f) = TempPath::create_beside(path)?;
     // on a failed write (a full disk) the TempPath removes the file
     f.write_all(bytes)
         .map_err(output_error("write", tmp.path()))?;
@@ -365,12 +398,12 @@ struct SyncTask {
 /// file: it could not be opened to be synced). As for [`write_atomic`], a
 /// file system that cannot sync is not an error.
 pub(crate) trait Syncer: Send {
-    fn sync(&mut self, files: &[&Path]) -> Vec<Result<()>>;
+    fn sync(&mut self, files: &[&TempPath]) -> Vec<Result<()>>;
 }
 
 /// The syncer for this system: [`BatchSyncer`].
 pub(crate) fn system_syncer() -> Box<dyn Syncer> {
-    Box::new(BatchSyncer)
+    Box::new(BatchSyncer::default())
 }
 
 /// Files the per-file fallback of [`BatchSyncer`] syncs at once: concurrent
@@ -384,51 +417,97 @@ const SYNC_THREADS: usize = 8;
 #[cfg(target_os = "linux")]
 const SYNCFS_SLACK: u64 = 64 << 20;
 
-/// Syncs a batch with one `syncfs(2)` of its file system on Linux — one
-/// journal commit and one disk cache flush for the whole batch, with the
-/// writeback done by the kernel's flusher threads — when the system's dirty
-/// pages (`/proc/meminfo` Dirty + Writeback, all file systems) are at most
-/// the batch's bytes and [`SYNCFS_SLACK`]: `syncfs` writes every dirty page
-/// of the file system, other processes' too, and waiting for a big copy
-/// elsewhere would stall the run. Otherwise (and on other systems, or when
-/// `syncfs` fails) each file is synced itself (`fdatasync`),
-/// [`SYNC_THREADS`] at once.
-struct BatchSyncer;
+/// Syncs a batch with one `syncfs(2)` of each file system its files are on
+/// (on Linux) — one journal commit and one disk cache flush for the whole
+/// batch, with the writeback done by the kernel's flusher threads — when
+/// the system's dirty pages (`/proc/meminfo` Dirty + Writeback, all file
+/// systems) are at most the batch's bytes and [`SYNCFS_SLACK`]: `syncfs`
+/// writes every dirty page of the file system, other processes' too, and
+/// waiting for a big copy elsewhere would stall the run. Otherwise (and on
+/// other systems, or when `syncfs` fails) each file is synced itself
+/// (`fdatasync`), [`SYNC_THREADS`] at once.
+///
+/// `syncfs` is given a descriptor of each folder the batch's files are in,
+/// opened once per run and kept (files are not reopened to be synced:
+/// that was three system calls per file — open, `stat` for its size,
+/// close — on the committer's thread, 1,279 of each in a 425-document
+/// run); a folder's file system is told by its device, so that a batch
+/// spread over two file systems syncs both.
+#[derive(Default)]
+struct BatchSyncer {
+    /// The folders met so far: each one's device, and one descriptor per
+    /// device.
+    #[cfg(target_os = "linux")]
+    folders: std::collections::HashMap<PathBuf, u64>,
+    #[cfg(target_os = "linux")]
+    devices: std::collections::HashMap<u64, File>,
+}
 
 impl Syncer for BatchSyncer {
-    fn sync(&mut self, files: &[&Path]) -> Vec<Result<()>> {
-        let opened: Vec<Result<File>> = files
-            .iter()
-            .map(|&p| File::open(p).map_err(output_error("reopen to sync", p)))
-            .collect();
+    fn sync(&mut self, files: &[&TempPath]) -> Vec<Result<()>> {
         #[cfg(target_os = "linux")]
-        if syncfs_batch(&opened) {
-            return opened.into_iter().map(|f| f.map(drop)).collect();
+        if self.syncfs_batch(files) {
+            // a file that is missing now is found by its rename
+            return files.iter().map(|_| Ok(())).collect();
         }
+        let opened = files
+            .iter()
+            .map(|t| File::open(t.path()).map_err(output_error("reopen to sync", t.path())))
+            .collect();
         sync_each(opened)
     }
 }
 
-/// Syncs the file system of `files` with one `syncfs` if the system's dirty
-/// pages allow it (see [`BatchSyncer`]); `false` if it was not done.
 #[cfg(target_os = "linux")]
-fn syncfs_batch(files: &[Result<File>]) -> bool {
-    use std::os::fd::AsRawFd;
-    let Some(first) = files.iter().flatten().next() else {
-        return true; // nothing to sync
-    };
-    let ours: u64 = files
-        .iter()
-        .flatten()
-        .filter_map(|f| f.metadata().ok())
-        .map(|m| m.len())
-        .sum();
-    match dirty_bytes() {
-        Some(dirty) if dirty <= ours.saturating_add(SYNCFS_SLACK) => {}
-        _ => return false,
+impl BatchSyncer {
+    /// Syncs the file systems of `files` with one `syncfs` each if the
+    /// system's dirty pages allow it (see [`BatchSyncer`]); `false` if it
+    /// was not done.
+    fn syncfs_batch(&mut self, files: &[&TempPath]) -> bool {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::MetadataExt;
+        let mut devices = BTreeSet::new();
+        let mut ours = 0u64;
+        for tmp in files {
+            let path = tmp.path();
+            ours = ours.saturating_add(match tmp.len {
+                Some(n) => n,
+                // a file streamed in parts: asked its size
+                None => std::fs::metadata(path).map_or(0, |m| m.len()),
+            });
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let dev = match self.folders.get(dir) {
+                Some(&dev) => dev,
+                None => {
+                    let Ok(folder) = File::open(dir) else {
+                        return false;
+                    };
+                    let Ok(meta) = folder.metadata() else {
+                        return false;
+                    };
+                    self.devices.entry(meta.dev()).or_insert(folder);
+                    self.folders.insert(dir.to_path_buf(), meta.dev());
+                    meta.dev()
+                }
+            };
+            devices.insert(dev);
+        }
+        if devices.is_empty() {
+            return true; // nothing to sync
+        }
+        match dirty_bytes() {
+            Some(dirty) if dirty <= ours.saturating_add(SYNCFS_SLACK) => {}
+            _ => return false,
+        }
+        devices.iter().all(|dev| {
+            let folder = &self.devices[dev];
+            // SAFETY: a valid open descriptor; syncfs only reads it
+            unsafe { libc::syncfs(folder.as_raw_fd()) == 0 }
+        })
     }
-    // SAFETY: a valid open descriptor; syncfs only reads it
-    unsafe { libc::syncfs(first.as_raw_fd()) == 0 }
 }
 
 /// The system's dirty pages and pages being written back, in bytes
@@ -471,8 +550,8 @@ fn sync_each(opened: Vec<Result<File>>) -> Vec<Result<()>> {
 /// result per task, in the batch's order; a file that failed, or was not
 /// renamed, is removed.
 fn commit_batch(batch: Vec<SyncTask>, syncer: &mut dyn Syncer) -> Vec<(u64, Result<()>)> {
-    let paths: Vec<&Path> = batch.iter().map(|t| t.tmp.path()).collect();
-    let mut synced = syncer.sync(&paths).into_iter();
+    let temps: Vec<&TempPath> = batch.iter().map(|t| &t.tmp).collect();
+    let mut synced = syncer.sync(&temps).into_iter();
     let mut failed = BTreeSet::new();
     batch
         .into_iter()
@@ -498,28 +577,40 @@ fn commit_batch(batch: Vec<SyncTask>, syncer: &mut dyn Syncer) -> Vec<(u64, Resu
         .collect()
 }
 
-/// Adds to `batch` the files of the submissions `rx` brings while `more`
-/// gives a time to wait for the next one (zero: only one already there),
-/// until [`ToSync::Now`] or the committer is dropped. A submission's files
-/// are never split.
+/// Adds to `batch` the files of the submissions `rx` brings until
+/// `deadline` (`None`: only those already there), [`ToSync::Now`], a batch
+/// of [`BATCH_FILES`] or more, or the committer is dropped. A submission's
+/// files are never split. Until the deadline the thread sleeps
+/// (`park_timeout`), woken by the committer only for [`ToSync::Now`], a
+/// full batch (`Committer::queued`) or its drop, and takes what came
+/// when it wakes: a thread woken by every submission (`recv_timeout`) was
+/// woken once per document, each time taking a core from an annotating
+/// thread for a few microseconds of work.
 fn gather(
     mut batch: Vec<SyncTask>,
     rx: &mpsc::Receiver<ToSync>,
-    more: impl Fn(&[SyncTask]) -> Option<Duration>,
+    deadline: Option<Instant>,
 ) -> Vec<SyncTask> {
-    while let Some(left) = more(&batch) {
-        let msg = if left.is_zero() {
-            rx.try_recv().ok()
-        } else {
-            rx.recv_timeout(left).ok()
-        };
-        match msg {
-            Some(ToSync::Files(t, _)) => batch.extend(t),
-            // `ready` waits, nothing more came, or the committer stops
-            Some(ToSync::Now) | None => break,
+    loop {
+        while batch.len() < BATCH_FILES {
+            match rx.try_recv() {
+                Ok(ToSync::Files(t, _)) => batch.extend(t),
+                // `ready` waits, or the committer stops
+                Ok(ToSync::Now) | Err(mpsc::TryRecvError::Disconnected) => return batch,
+                Err(mpsc::TryRecvError::Empty) => break,
+            }
         }
+        if batch.len() >= BATCH_FILES {
+            return batch;
+        }
+        let left = deadline.map_or(Duration::ZERO, |d| {
+            d.saturating_duration_since(Instant::now())
+        });
+        if left.is_zero() {
+            return batch;
+        }
+        std::thread::park_timeout(left);
     }
-    batch
 }
 
 /// Puts documents' staged files ([`OutputDir::stage`]) into place — in
@@ -537,6 +628,9 @@ fn gather(
 pub(crate) struct Committer<T> {
     /// Each submission's files, as one message.
     tasks: Option<mpsc::Sender<ToSync>>,
+    /// The files submitted and not yet in a batch that stopped gathering:
+    /// the thread is woken when they fill one (see [`gather`]).
+    queued: Arc<AtomicUsize>,
     results: mpsc::Receiver<(u64, Result<()>)>,
     threads: Vec<JoinHandle<()>>,
     /// Set when the committer is dropped: the files not yet taken up are
@@ -571,6 +665,7 @@ impl<T> Committer<T> {
         let Some(mut syncer) = syncer else {
             return Committer {
                 tasks: None,
+                queued: Arc::default(),
                 results,
                 threads: Vec::new(),
                 stop,
@@ -580,36 +675,37 @@ impl<T> Committer<T> {
         };
         let (tasks, rx) = mpsc::channel::<ToSync>();
         let stopped = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
-            // the first submission waited for, then every one that comes
-            // within `wait` of its submission or is already there (a
-            // submission's files are never split), until `ToSync::Now`
-            while let Ok(msg) = rx.recv() {
-                let mut batch = match msg {
-                    ToSync::Files(batch, at) if at.elapsed() < wait => {
-                        let deadline = at + wait;
-                        gather(batch, &rx, |batch| {
-                            let left = deadline.saturating_duration_since(Instant::now());
-                            (batch.len() < BATCH_FILES && !left.is_zero()).then_some(left)
-                        })
+        let queued = Arc::new(AtomicUsize::new(0));
+        let in_queue = Arc::clone(&queued);
+        let thread = std::thread::Builder::new()
+            .name("zhen-commit".into())
+            .spawn(move || {
+                // the first submission waited for, then every one that
+                // comes within `wait` of its submission or is already
+                // there (a submission's files are never split), until
+                // `ToSync::Now`
+                while let Ok(msg) = rx.recv() {
+                    let (batch, deadline) = match msg {
+                        ToSync::Files(batch, at) => {
+                            (batch, Some(at + wait).filter(|_| at.elapsed() < wait))
+                        }
+                        ToSync::Now => continue, // nothing waiting to be synced
+                    };
+                    let batch = gather(batch, &rx, deadline);
+                    // the files submitted since are the next batch's
+                    in_queue.fetch_sub(batch.len(), Ordering::Relaxed);
+                    if stopped.load(Ordering::Relaxed) {
+                        continue; // dropped: each TempPath removes its file
                     }
-                    ToSync::Files(batch, _) => batch,
-                    ToSync::Now => continue, // nothing waiting to be synced
-                };
-                // and whatever is there already
-                batch = gather(batch, &rx, |batch| {
-                    (batch.len() < BATCH_FILES).then_some(Duration::ZERO)
-                });
-                if stopped.load(Ordering::Relaxed) {
-                    continue; // dropped: each TempPath removes its file
+                    for result in commit_batch(batch, syncer.as_mut()) {
+                        let _ = done.send(result);
+                    }
                 }
-                for result in commit_batch(batch, syncer.as_mut()) {
-                    let _ = done.send(result);
-                }
-            }
-        });
+            })
+            .expect("the committer's thread starts");
         Committer {
             tasks: Some(tasks),
+            queued,
             results,
             threads: vec![thread],
             stop,
@@ -655,9 +751,15 @@ impl<T> Committer<T> {
             })
             .collect::<Vec<_>>();
         if !batch.is_empty() {
+            // counted before it is sent: the thread takes it off after
+            let n = batch.len();
+            let queued = self.queued.fetch_add(n, Ordering::Relaxed) + n;
             tasks
                 .send(ToSync::Files(batch, Instant::now()))
                 .expect("the sync thread runs until the committer is dropped");
+            if queued >= BATCH_FILES {
+                self.wake();
+            }
         }
         Ok(())
     }
@@ -668,6 +770,14 @@ impl<T> Committer<T> {
     pub(crate) fn sync_now(&mut self) {
         if let Some(tasks) = &self.tasks {
             let _ = tasks.send(ToSync::Now);
+            self.wake();
+        }
+    }
+
+    /// Wakes the thread if it sleeps while a batch gathers ([`gather`]).
+    fn wake(&self) {
+        for t in &self.threads {
+            t.thread().unpark();
         }
     }
 
@@ -709,6 +819,7 @@ impl<T> Drop for Committer<T> {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         self.tasks = None;
+        self.wake();
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -809,21 +920,22 @@ mod tests {
     }
 
     impl Syncer for FakeSyncer {
-        fn sync(&mut self, files: &[&Path]) -> Vec<Result<()>> {
+        fn sync(&mut self, files: &[&TempPath]) -> Vec<Result<()>> {
             let present = std::fs::read_dir(&self.dir)
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .filter(|n| !n.starts_with('.'))
                 .collect();
-            let batch = files.iter().map(|p| p.to_path_buf()).collect();
+            let batch = files.iter().map(|t| t.path().to_path_buf()).collect();
             self.log.lock().unwrap().push((batch, present));
             drop(self.gate.lock().unwrap());
             std::thread::sleep(self.pause);
             files
                 .iter()
-                .map(|p| {
-                    if p.to_string_lossy().contains("bad") {
-                        Err(output_error("sync", p)(std::io::Error::other("fake")))
+                .map(|t| {
+                    let path = t.path();
+                    if path.to_string_lossy().contains("bad") {
+                        Err(output_error("sync", path)(std::io::Error::other("fake")))
                     } else {
                         Ok(())
                     }
@@ -1165,6 +1277,100 @@ mod tests {
         out.write(&dir.path().join("c.csv"), b"c").unwrap();
         drop(staged);
         assert_eq!(names(dir.path()), ["c.csv"]);
+    }
+
+    /// The system's syncer puts a batch spread over two folders in place
+    /// (whether it syncs the file system or each file: that depends on the
+    /// system's dirty pages), learning each folder's device once, from the
+    /// folder; a file gone before the sync is found by its rename, named,
+    /// and the rest of the batch is placed.
+    #[test]
+    fn the_system_syncer_places_a_batch_over_two_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::create(dir.path()).unwrap();
+        let targets =
+            ["a.csv", "sub/b.csv", "sub/deeper/c.csv", "d.csv"].map(|n| dir.path().join(n));
+        let staged: Vec<Staged> = targets
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    out.stage(t, t.to_string_lossy().as_bytes()).unwrap(),
+                )
+            })
+            .collect();
+        for (t, tmp) in &staged {
+            assert_eq!(tmp.len, Some(t.to_string_lossy().len() as u64));
+        }
+        let mut syncer = BatchSyncer::default();
+        let temps: Vec<&TempPath> = staged.iter().map(|(_, t)| t).collect();
+        assert!(syncer.sync(&temps).iter().all(|r| r.is_ok()));
+        #[cfg(target_os = "linux")]
+        assert_eq!(syncer.folders.len(), 3, "{:?}", syncer.folders.keys());
+        drop(temps);
+        let mut committer = Committer::<usize>::with_syncer(Some(Box::new(syncer)));
+        let gone = staged[3].1.path().to_path_buf();
+        std::fs::remove_file(&gone).unwrap();
+        committer.submit(0, staged).unwrap();
+        let err = committer.ready(true).unwrap_err().to_string();
+        assert!(err.contains("d.csv"), "{err}");
+        drop(committer);
+        for t in &targets[..3] {
+            assert_eq!(std::fs::read(t).unwrap(), t.to_string_lossy().as_bytes());
+        }
+        assert_eq!(names(dir.path()), ["a.csv", "sub"]);
+        assert_eq!(names(&dir.path().join("sub")), ["b.csv", "deeper"]);
+    }
+
+    /// A file whose folder is missing gets it created, whichever way it is
+    /// written (the folder is asked for only then); a folder that cannot
+    /// be created is an error naming it.
+    #[test]
+    fn a_missing_folder_is_created_for_its_first_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::create(dir.path()).unwrap();
+        let staged = out.stage(&dir.path().join("a/x.csv"), b"x").unwrap();
+        assert!(staged.path().starts_with(dir.path().join("a")));
+        let (tmp, _) = out.temp(&dir.path().join("b/c/y.csv")).unwrap();
+        assert!(tmp.path().exists());
+        let (spool, _) = out.spool(&dir.path().join("d/z.jsonl")).unwrap();
+        assert!(spool.exists());
+        out.write(&dir.path().join("e/f/w.csv"), b"w").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("e/f/w.csv")).unwrap(), b"w");
+        write_atomic(&dir.path().join("g/v.csv"), b"v").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("g/v.csv")).unwrap(), b"v");
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        let err = out
+            .stage(&dir.path().join("file/sub/x.csv"), b"x")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("file"), "{err}");
+        let err = out
+            .spool(&dir.path().join("file/sub/x.jsonl"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("file"), "{err}");
+    }
+
+    /// A committer dropped while a batch gathers (its thread asleep for
+    /// the batch's wait, here a minute) stops at once and removes the
+    /// files it had not put in place.
+    #[test]
+    fn a_dropped_committer_does_not_wait_out_its_batch() {
+        let mut fx = fixture_waiting::<usize>(0, Duration::from_secs(60));
+        for doc in 0..3usize {
+            let files = vec![fx.staged(&format!("{doc}.x"), b"x")];
+            fx.committer.submit(doc, files).unwrap();
+        }
+        let start = Instant::now();
+        drop(fx.committer);
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the drop waited for the batch: {:?}",
+            start.elapsed()
+        );
+        assert!(fx.log.lock().unwrap().is_empty());
+        assert!(names(fx.dir.path()).is_empty());
     }
 
     /// The per-file syncs of the fallback: one result per file, a file
