@@ -1522,7 +1522,7 @@ fn untitle(tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
 
 /// The word clusters whose capitalised words are parts of a person's name
 /// when a name follows them: `coarse<TAB>fine` pairs of the ids of
-/// `scripts/clusters-en` (the clusters en-conll-6 to en-conll-8 store), made
+/// `scripts/clusters-en` (the clusters en-conll-6 to en-conll-9 store), made
 /// by `scripts/name-clusters-en` from CoNLL-2003 train (the clusters whose
 /// capitalised words right before a person token are in 80% or more of cases
 /// part of that person's name: `Ramon`, `San`, not `President` or `King`).
