@@ -27,6 +27,9 @@
 //! * [`unpaired_marks`]: a bracket or quotation mark at a name's edge whose
 //!   partner is not inside the name is not part of it (阳光公益” of
 //!   “阳光公益”).
+//! * [`closing_marks`]: a name with an unpaired mark inside takes in the
+//!   partner right outside it (英国《金融时报 → 英国《金融时报》, 国际周”组委会
+//!   → “国际周”组委会).
 //! * [`leading_words`]: a place or organisation does not start with a verb
 //!   or function word that the labeled data have before such names and
 //!   almost never at their start (让 of 让大桥村合作社; the data-derived
@@ -81,6 +84,7 @@ pub(crate) fn apply(chars: &[char], seg: Option<&[SegUnit]>, lex: &Lexicon, span
     handle_names(chars, spans);
     stretched_runs(chars, spans);
     unpaired_marks(chars, spans);
+    closing_marks(chars, spans);
     leading_words(seg, spans);
     word_starts(chars, seg, lex, spans);
     stationed_offices(chars, seg, lex, spans);
@@ -855,6 +859,55 @@ pub(crate) fn unpaired_marks(chars: &[char], spans: &mut Vec<Span>) {
         }
     }
     spans.retain(|sp| sp.0 < sp.1);
+}
+
+/// A name holding a bracket or quotation mark whose partner is the character
+/// right outside it takes that partner in (issue 17): 英国《金融时报 + 》,
+/// “ + 国际周”组委会, 《 + 美术大观》杂志 — the tagger stops at the mark, the
+/// gold data close the pair (MSRA tags 英国《金融时报》, “国际周”组委会).
+/// Runs after [`unpaired_marks`], so the mark is inside the name, not at its
+/// edge; only one character is taken in, and only where no other name holds
+/// it. Quotation and title marks only ([`QUOTES`]): a bracket next to a name
+/// opens a gloss as often as it closes one (（议会上院）外事委员会 of
+/// 联邦委员会（议会上院）外事委员会), and an ASCII `"` has no direction.
+pub(crate) fn closing_marks(chars: &[char], spans: &mut [Span]) {
+    for k in 0..spans.len() {
+        let (a, b, _) = spans[k];
+        let text = &chars[a..b];
+        let Some(i) = (0..text.len()).find(|&i| QUOTES.contains(&text[i]) && unpaired_at(text, i))
+        else {
+            continue;
+        };
+        if let Some(p) = PAIRED.iter().find(|p| p.0 == text[i]) {
+            let free = k + 1 == spans.len() || spans[k + 1].0 > b;
+            if free && chars.get(b) == Some(&p.1) && !unpaired_after(text, i, p.1) {
+                spans[k].1 = b + 1;
+            }
+        } else if let Some(p) = PAIRED.iter().find(|p| p.1 == text[i]) {
+            let free = k == 0 || spans[k - 1].1 < a;
+            if free && a > 0 && chars[a - 1] == p.0 && !unpaired_before(text, i, p.0) {
+                spans[k].0 = a - 1;
+            }
+        }
+    }
+}
+
+/// The marks [`closing_marks`] completes: Chinese quotation and title marks.
+const QUOTES: &[char] = &[
+    '“', '”', '‘', '’', '「', '」', '『', '』', '《', '》', '〈', '〉',
+];
+
+/// Whether another unpaired opening mark `open` (or closing `close`) lies
+/// in `text` after (before) position `i`: then the outside partner belongs
+/// to it, and the pair is not the one at `i`.
+fn unpaired_after(text: &[char], i: usize, close: char) -> bool {
+    let open = PAIRED.iter().find(|p| p.1 == close).map_or('\0', |p| p.0);
+    (i + 1..text.len()).any(|j| text[j] == open && unpaired_at(text, j))
+}
+
+fn unpaired_before(text: &[char], i: usize, open: char) -> bool {
+    let close = PAIRED.iter().find(|p| p.0 == open).map_or('\0', |p| p.1);
+    (0..i).any(|j| text[j] == close && unpaired_at(text, j))
 }
 
 /// Words before places and organisations that are almost never their start,
@@ -1950,6 +2003,43 @@ mod tests {
             unpaired_marks(&c, &mut spans);
             assert_eq!(spans, [(0, c.len(), Label::Org)], "{s}");
         }
+    }
+
+    #[test]
+    fn a_mark_inside_takes_its_partner_outside() {
+        let c = chars("英国《金融时报》援引，“国际周”组委会和《美术大观》杂志");
+        let mut spans = vec![
+            (0, 7, Label::Org),
+            (12, 19, Label::Org),
+            (21, 28, Label::Org),
+        ];
+        closing_marks(&c, &mut spans);
+        assert_eq!(
+            show(&c, &spans),
+            [
+                ("英国《金融时报》".to_string(), Label::Org),
+                ("“国际周”组委会".to_string(), Label::Org),
+                ("《美术大观》杂志".to_string(), Label::Org),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mark_whose_partner_is_taken_or_far_stays() {
+        // 》 held by the next name, the partner two characters away, a pair
+        // already closed inside, an ASCII quote, a bracket.
+        let c = chars("英国《金融时报》报道，法国《解放报等》，《读书》杂志，\"天府广场（议会上院）外事委员会");
+        let mut spans = vec![
+            (0, 7, Label::Org),
+            (7, 8, Label::Org),
+            (11, 17, Label::Org),
+            (20, 26, Label::Org),
+            (27, 32, Label::Loc),
+            (33, 43, Label::Org),
+        ];
+        let before = spans.clone();
+        closing_marks(&c, &mut spans);
+        assert_eq!(spans, before);
     }
 
     /// Per-character words of `s` from words and tags in order.
