@@ -1578,8 +1578,11 @@ fn is_name_part(clusters: &Clusters, token: &str) -> bool {
 /// `Recep Tayyip` + `Erdogan`; not `President` + `Lai`). Lower- and
 /// title-case sentences, and any sentence without a word that starts in lower
 /// case (a headline without a function word, a scorecard), are left alone:
-/// there the capitals say nothing.
-fn join_name_parts(clusters: &Clusters, tokens: &[&str], spans: &mut [(usize, usize, Label)]) {
+/// there the capitals say nothing. A place right before the person whose
+/// every word is a name part joins it too (`Aung San` tagged LOC + `Suu
+/// Kyi`): CoNLL-2003 train and dev hold one gold place right before a gold
+/// person among their 34,000 entities.
+fn join_name_parts(clusters: &Clusters, tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
     let lower_word = |t: &&str| t.chars().next().is_some_and(char::is_lowercase);
     if clusters.is_empty()
         || !spans.iter().any(|s| s.2 == Label::Per)
@@ -1587,6 +1590,19 @@ fn join_name_parts(clusters: &Clusters, tokens: &[&str], spans: &mut [(usize, us
         || !tokens.iter().any(lower_word)
     {
         return;
+    }
+    for k in (1..spans.len()).rev() {
+        let (pa, pb) = (spans[k - 1].0, spans[k - 1].1);
+        let (a, b) = (spans[k].0, spans[k].1);
+        if spans[k].2 == Label::Per
+            && spans[k - 1].2 == Label::Loc
+            && pb == a
+            && b <= tokens.len()
+            && tokens[pa..pb].iter().all(|t| is_name_part(clusters, t))
+        {
+            spans[k - 1] = (pa, b, Label::Per);
+            spans.remove(k);
+        }
     }
     let mut taken = vec![false; tokens.len()];
     for &(a, b, _) in spans.iter() {
@@ -2487,7 +2503,7 @@ mod tests {
             "Mr",
             "Jones",
             "in",
-            "San",
+            "UK",
             "Paris",
         ];
         let mut spans = vec![
@@ -2526,6 +2542,14 @@ mod tests {
         let mut spans = vec![(2, 4, Label::Per)];
         join_name_parts(&Clusters::default(), &toks, &mut spans);
         assert_eq!(spans, [(2, 4, Label::Per)]);
+        // a place of name parts right before the person joins it; one with a
+        // word of another cluster, or apart from the person, does not
+        let mut spans = vec![(0, 2, Label::Loc), (2, 4, Label::Per), (15, 16, Label::Loc)];
+        join_name_parts(&clusters, &toks, &mut spans);
+        assert_eq!(spans, [(0, 4, Label::Per), (15, 16, Label::Loc)]);
+        let mut spans = vec![(5, 6, Label::Loc), (6, 9, Label::Per)];
+        join_name_parts(&clusters, &toks, &mut spans);
+        assert_eq!(spans, [(5, 6, Label::Loc), (6, 9, Label::Per)]);
     }
 
     #[test]
