@@ -42,6 +42,8 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
+
 use zhen_core::{CharCursor, CharIndex, Document, Paragraph, Script, Sentence, Span, Token};
 
 use crate::conll::push_entity;
@@ -552,30 +554,52 @@ impl<W: Write> EntityTable<W> {
         let raw = self.opts.raw_cells;
         let mut order: Vec<_> = doc.entities.iter().collect();
         order.sort_by_key(|e| (e.span.start, e.span.end));
+        // what `write_record` writes of the seven cells, with the id's cell
+        // made once per document and a sentence's (`one_line`, the
+        // neutralising `'`, the quoting) once per sentence, not once per
+        // entity in it
+        let mut id = Vec::new();
+        push_field(&mut id, &cell(&doc.id, raw));
+        // the sentence whose cell `sentence` holds (`usize::MAX`: none yet;
+        // `usize::MAX - 1`: no sentence holds the entity, an empty cell)
+        let mut sentence_of = usize::MAX;
+        let mut sentence = Vec::new();
+        let mut digits = [0u8; 20];
+        let w = self.w()?;
         for e in order {
             let (s, t) = idx.char_span(e.span);
             let (s, t) = (chars_before + s, chars_before + t);
             let si = doc
                 .sentences
                 .partition_point(|x| x.span.start <= e.span.start);
-            let sentence = si
+            let holder = si
                 .checked_sub(1)
-                .map(|i| doc.sentences[i].span)
-                .filter(|sp| e.span.start < sp.end || sp.is_empty() && e.span.start == sp.start)
-                .map_or(Cow::Borrowed(""), |sp| {
-                    util::one_line(&doc.text[sp.range()])
+                .filter(|&i| {
+                    let sp = doc.sentences[i].span;
+                    e.span.start < sp.end || sp.is_empty() && e.span.start == sp.start
+                })
+                .unwrap_or(usize::MAX - 1);
+            if holder != sentence_of {
+                sentence_of = holder;
+                sentence.clear();
+                let text = doc.sentences.get(holder).map_or(Cow::Borrowed(""), |x| {
+                    util::one_line(&doc.text[x.span.range()])
                 });
-            let (ss, ts) = (s.to_string(), t.to_string());
-            let rec: [&str; 7] = [
-                &cell(&doc.id, raw),
-                &ss,
-                &ts,
-                &cell(e.label.as_str(), raw),
-                &cell(&e.text, raw),
-                &cell(&e.norm, raw),
-                &cell(&sentence, raw),
-            ];
-            self.w()?.write_record(&rec)?;
+                push_field(&mut sentence, &cell(&text, raw));
+            }
+            let buf = &mut w.buf;
+            buf.extend_from_slice(&id);
+            for n in [s, t] {
+                buf.push(b',');
+                buf.extend_from_slice(zhen_core::decimal(&mut digits, n).as_bytes());
+            }
+            for f in [e.label.as_str(), &e.text, &e.norm] {
+                buf.push(b',');
+                push_field(buf, &cell(f, raw));
+            }
+            buf.push(b',');
+            buf.extend_from_slice(&sentence);
+            w.end_record()?;
         }
         Ok(())
     }
@@ -678,7 +702,24 @@ pub struct EntityCount {
 struct Group {
     mentions: u64,
     documents: u64,
-    surfaces: HashMap<String, u64>,
+    /// The number of the last document [`EntityCounter::add`] counted in
+    /// `documents` (0: none since the group was made or merged in).
+    last_document: u64,
+    surfaces: FxHashMap<String, u64>,
+}
+
+impl Group {
+    /// Counts one mention with the surface `text`.
+    #[inline]
+    fn mention(&mut self, text: &str) {
+        self.mentions += 1;
+        match self.surfaces.get_mut(text) {
+            Some(n) => *n += 1,
+            None => {
+                self.surfaces.insert(text.to_string(), 1);
+            }
+        }
+    }
 }
 
 /// Counts entity mentions across a corpus, grouped by label and normalized
@@ -693,7 +734,14 @@ struct Group {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct EntityCounter {
-    groups: HashMap<(String, String), Group>,
+    /// label → normalized form → group: two maps, so that a mention is
+    /// looked up by its borrowed label and form (a map keyed by a pair of
+    /// `String`s needs the pair built, two copies, for every lookup), with
+    /// FxHash, as the tokenizer's and the NER's maps of text have (short
+    /// keys; SipHash's guard against chosen keys is not worth its cost here).
+    groups: FxHashMap<String, FxHashMap<String, Group>>,
+    /// The number of documents [`EntityCounter::add`] counted.
+    documents: u64,
 }
 
 impl EntityCounter {
@@ -702,18 +750,31 @@ impl EntityCounter {
         Self::default()
     }
 
+    /// The group of a label and normalized form, made if missing.
+    #[inline]
+    fn group(&mut self, label: &str, norm: &str) -> &mut Group {
+        // each map looked up by the borrowed key, a `String` made only for
+        // a key not met before (`contains_key` first: the borrow checker
+        // does not let a miss of `get_mut` go on to insert)
+        if !self.groups.contains_key(label) {
+            self.groups.insert(label.to_string(), FxHashMap::default());
+        }
+        let forms = self.groups.get_mut(label).expect("inserted above");
+        if !forms.contains_key(norm) {
+            forms.insert(norm.to_string(), Group::default());
+        }
+        forms.get_mut(norm).expect("inserted above")
+    }
+
     /// Counts the entities of a document.
     pub fn add(&mut self, doc: &Document) {
-        let mut seen: HashMap<(&str, &str), ()> = HashMap::new();
+        self.documents += 1;
+        let n = self.documents;
         for e in &doc.entities {
-            let key = (e.label.as_str(), e.norm.as_str());
-            let g = self
-                .groups
-                .entry((key.0.to_string(), key.1.to_string()))
-                .or_default();
-            g.mentions += 1;
-            *g.surfaces.entry(e.text.clone()).or_default() += 1;
-            if seen.insert(key, ()).is_none() {
+            let g = self.group(e.label.as_str(), &e.norm);
+            g.mention(&e.text);
+            if g.last_document != n {
+                g.last_document = n;
                 g.documents += 1;
             }
         }
@@ -724,24 +785,25 @@ impl EntityCounter {
     /// one document, however many parts mention it.
     pub(crate) fn add_document_part(&mut self, doc: &Document) {
         for e in &doc.entities {
-            let g = self
-                .groups
-                .entry((e.label.as_str().to_string(), e.norm.clone()))
-                .or_default();
-            g.mentions += 1;
+            let g = self.group(e.label.as_str(), &e.norm);
+            g.mention(&e.text);
             g.documents = 1;
-            *g.surfaces.entry(e.text.clone()).or_default() += 1;
         }
     }
 
     /// Adds the counts of another counter (of other documents).
     pub fn merge(&mut self, other: EntityCounter) {
-        for (k, o) in other.groups {
-            let g = self.groups.entry(k).or_default();
-            g.mentions += o.mentions;
-            g.documents += o.documents;
-            for (s, n) in o.surfaces {
-                *g.surfaces.entry(s).or_default() += n;
+        for (label, forms) in other.groups {
+            let mine = self.groups.entry(label).or_default();
+            for (k, o) in forms {
+                // a group new here takes no document number: the other
+                // counter's numbers are not this one's
+                let g = mine.entry(k).or_default();
+                g.mentions += o.mentions;
+                g.documents += o.documents;
+                for (s, n) in o.surfaces {
+                    *g.surfaces.entry(s).or_default() += n;
+                }
             }
         }
     }
@@ -751,7 +813,12 @@ impl EntityCounter {
         let mut rows: Vec<EntityCount> = self
             .groups
             .iter()
-            .map(|((label, simplified), g)| {
+            .flat_map(|(label, forms)| {
+                forms
+                    .iter()
+                    .map(move |(simplified, g)| (label, simplified, g))
+            })
+            .map(|(label, simplified, g)| {
                 // the surface with the fewest whitespace chars (line breaks
                 // and spaces of wrapped or OCR'd text) first, then the most
                 // frequent, then the smallest
@@ -1317,6 +1384,120 @@ mod tests {
              LOC,北京,北京,1,1\n\
              ORG,北京,北京,1,1\n"
         );
+    }
+
+    /// A mention counts its document once, whatever the order of adds and
+    /// merges: a group merged in from another counter is not taken for
+    /// one this counter's current document already counted.
+    #[test]
+    fn documents_are_counted_once_across_adds_and_merges() {
+        let a = doc_with("a", &[("PER", "王", "王"), ("PER", "王", "王")]);
+        let b = doc_with("b", &[("PER", "王", "王"), ("LOC", "京", "京")]);
+        let mut one = EntityCounter::new();
+        one.add(&a);
+        let mut other = EntityCounter::new();
+        other.add(&b);
+        other.add(&b);
+        one.merge(other);
+        one.add(&b);
+        let out =
+            String::from_utf8(one.write(Vec::new(), &CsvOptions::default()).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "label,entity,simplified,mentions,documents\n\
+             PER,王,王,5,4\n\
+             LOC,京,京,3,3\n"
+        );
+        // a group first met in a merge, then in an add
+        let mut fresh = EntityCounter::new();
+        fresh.add(&a);
+        let mut other = EntityCounter::new();
+        other.add(&b);
+        fresh.merge(other);
+        fresh.add(&doc_with("c", &[("LOC", "京", "京")]));
+        assert_eq!(
+            fresh
+                .rows()
+                .iter()
+                .map(|r| (r.label.as_str(), r.mentions, r.documents))
+                .collect::<Vec<_>>(),
+            [("PER", 3, 2), ("LOC", 2, 2)]
+        );
+    }
+
+    /// `EntityTable::add_part` as it was before the rows were laid out by
+    /// hand (a sentence's cell once per sentence): every cell through
+    /// `write_record`, the sentence made again for every entity.
+    fn entity_rows_reference(t: &mut EntityTable<Vec<u8>>, doc: &Document, chars_before: usize) {
+        let mut idx = CharCursor::new(&doc.text);
+        let raw = t.opts.raw_cells;
+        let mut order: Vec<_> = doc.entities.iter().collect();
+        order.sort_by_key(|e| (e.span.start, e.span.end));
+        for e in order {
+            let (s, tt) = idx.char_span(e.span);
+            let (s, tt) = (chars_before + s, chars_before + tt);
+            let si = doc
+                .sentences
+                .partition_point(|x| x.span.start <= e.span.start);
+            let sentence = si
+                .checked_sub(1)
+                .map(|i| doc.sentences[i].span)
+                .filter(|sp| e.span.start < sp.end || sp.is_empty() && e.span.start == sp.start)
+                .map_or(Cow::Borrowed(""), |sp| {
+                    util::one_line(&doc.text[sp.range()])
+                });
+            let (ss, ts) = (s.to_string(), tt.to_string());
+            let rec: [&str; 7] = [
+                &cell(&doc.id, raw),
+                &ss,
+                &ts,
+                &cell(e.label.as_str(), raw),
+                &cell(&e.text, raw),
+                &cell(&e.norm, raw),
+                &cell(&sentence, raw),
+            ];
+            t.w().unwrap().write_record(&rec).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// `entities.csv` rows are byte for byte those of the writer before:
+        /// quoting and neutralising of every cell, sentences with control
+        /// chars and line breaks, several entities in a sentence, entities
+        /// outside any sentence, both terminators, raw cells, offsets after
+        /// other parts.
+        #[test]
+        fn entity_rows_are_written_as_before(
+            id in cell_text(),
+            sentences in prop::collection::vec(
+                prop::collection::vec(
+                    (cell_text(), cell_text(), Just(String::new()), Just(String::new()))
+                        .prop_map(|(a, b, c, d)| [a, b, c, d]),
+                    0..6,
+                ),
+                0..5,
+            ),
+            para_every in 1usize..3,
+            ents in prop::collection::vec((0usize..30, 0usize..30, "[A-Z,\"=]{1,4}"), 0..6),
+            drop_sentence in prop::option::of(0usize..5),
+            crlf: bool,
+            raw_cells: bool,
+            chars_before in 0usize..100_000,
+        ) {
+            let mut d = token_doc(&id, &sentences, para_every, &ents);
+            // an entity whose start no sentence holds
+            if let Some(i) = drop_sentence.filter(|&i| i < d.sentences.len()) {
+                d.sentences.remove(i);
+            }
+            let opts = CsvOptions { crlf, raw_cells, ..CsvOptions::default() };
+            let mut ours = EntityTable::rows(Vec::new(), &opts);
+            ours.add_part(&d, chars_before).unwrap();
+            let mut theirs = EntityTable::rows(Vec::new(), &opts);
+            entity_rows_reference(&mut theirs, &d, chars_before);
+            let (ours, theirs) = (ours.finish().unwrap(), theirs.finish().unwrap());
+            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+        }
     }
 
     #[test]

@@ -97,15 +97,36 @@ pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
     if !(c0 | c1 | seps) {
         return Cow::Borrowed(s);
     }
-    s.chars()
-        .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    // the runs between the chars replaced copied whole, not char by char
+    // (`char::is_control` is exactly C0, DEL and C1, U+0085 among them)
+    let mut out = String::with_capacity(s.len());
+    let (mut run, mut i) = (0, 0);
+    while i < b.len() {
+        let x = b[i];
+        let n = if x < 0x20 || x == 0x7f {
+            1
+        } else if x == 0xc2 && b.get(i + 1).is_some_and(|&y| y < 0xa0) {
+            2
+        } else if x == 0xe2
+            && b.get(i + 1) == Some(&0x80)
+            && b.get(i + 2).is_some_and(|&z| z | 1 == 0xa9)
+        {
+            3
+        } else {
+            0
+        };
+        if n == 0 {
+            i += 1;
+        } else {
+            // `i` starts a char: ASCII or a lead byte
+            out.push_str(&s[run..i]);
+            out.push(' ');
+            i += n;
+            run = i;
+        }
+    }
+    out.push_str(&s[run..]);
+    Cow::Owned(out)
 }
 
 /// The identifier stem of a source name: its file stem, or the name itself.
