@@ -878,14 +878,20 @@ pub(crate) fn closing_marks(chars: &[char], spans: &mut [Span]) {
         else {
             continue;
         };
+        // another unpaired copy of the same mark on the outer side owns the
+        // partner outside: the pair is not the one at `i`
+        let twin = |js: std::ops::Range<usize>| {
+            js.into_iter()
+                .any(|j| text[j] == text[i] && unpaired_at(text, j))
+        };
         if let Some(p) = PAIRED.iter().find(|p| p.0 == text[i]) {
             let free = k + 1 == spans.len() || spans[k + 1].0 > b;
-            if free && chars.get(b) == Some(&p.1) && !unpaired_after(text, i, p.1) {
+            if free && chars.get(b) == Some(&p.1) && !twin(i + 1..text.len()) {
                 spans[k].1 = b + 1;
             }
         } else if let Some(p) = PAIRED.iter().find(|p| p.1 == text[i]) {
             let free = k == 0 || spans[k - 1].1 < a;
-            if free && a > 0 && chars[a - 1] == p.0 && !unpaired_before(text, i, p.0) {
+            if free && a > 0 && chars[a - 1] == p.0 && !twin(0..i) {
                 spans[k].0 = a - 1;
             }
         }
@@ -896,19 +902,6 @@ pub(crate) fn closing_marks(chars: &[char], spans: &mut [Span]) {
 const QUOTES: &[char] = &[
     '“', '”', '‘', '’', '「', '」', '『', '』', '《', '》', '〈', '〉',
 ];
-
-/// Whether another unpaired opening mark `open` (or closing `close`) lies
-/// in `text` after (before) position `i`: then the outside partner belongs
-/// to it, and the pair is not the one at `i`.
-fn unpaired_after(text: &[char], i: usize, close: char) -> bool {
-    let open = PAIRED.iter().find(|p| p.1 == close).map_or('\0', |p| p.0);
-    (i + 1..text.len()).any(|j| text[j] == open && unpaired_at(text, j))
-}
-
-fn unpaired_before(text: &[char], i: usize, open: char) -> bool {
-    let close = PAIRED.iter().find(|p| p.0 == open).map_or('\0', |p| p.1);
-    (0..i).any(|j| text[j] == close && unpaired_at(text, j))
-}
 
 /// Words before places and organisations that are almost never their start,
 /// one a line (simplified): made by `scripts/leading-words-zh` from the
