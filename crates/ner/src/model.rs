@@ -1673,6 +1673,25 @@ fn brand_word(name: &str) -> Option<bool> {
     Some(list[i].1)
 }
 
+/// The words that end company names (`Technologies`, `Motor`, `AI`, `Labs`):
+/// `crates/ner/data/company-endings-en.txt`, made by
+/// `scripts/company-endings-en` (the last words of two or more company names
+/// of pytickersymbols 1.17.10, MIT, and simple-icons 16.37.0, CC0, that end
+/// no person entity of CoNLL-2003 train and that the gazetteer lists as no
+/// person name, surname or place unless also as an organisation ending).
+const COMPANY_ENDINGS: &str = include_str!("../data/company-endings-en.txt");
+
+/// Whether `word` is a word of [`COMPANY_ENDINGS`] (exact spelling).
+fn is_company_ending(word: &str) -> bool {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        let mut v: Vec<&str> = COMPANY_ENDINGS.lines().filter(|l| !l.is_empty()).collect();
+        v.sort_unstable();
+        v
+    });
+    list.binary_search(&word).is_ok()
+}
+
 /// Whether `token` is joined to an organisation entity of `spans` by `and`,
 /// `or` or `&` right before or after it (`OpenAI and Twitter`, `Infosys and
 /// Wipro`). In CoNLL-2003 train 37 of the 47 name-shaped words so joined to
@@ -1712,6 +1731,11 @@ fn name_shaped(token: &str) -> bool {
 ///   (`scripts/company-evidence-en`; a market or an index such as `Nasdaq`
 ///   is no word of the list; logos' names such as `Firefox` and `Bitcoin`,
 ///   products, are left alone);
+/// * an organisation ending in `Bank`, `Council` (not a legal form), `of` and
+///   a place become one organisation ([`join_places_of`]);
+/// * a person entity of two or more words whose last word ends company
+///   names ([`COMPANY_ENDINGS`]: `Huawei Technologies`, `Zhipu AI`, `Hyundai
+///   Motor`) becomes an organisation;
 /// * in an ordinary-case sentence (`ordinary`: not lower or title case, with
 ///   a word that starts in lower case), a capitalised word outside every entity and not next to one or to
 ///   another capitalised word, or a person, place or other entity of one
@@ -1737,6 +1761,7 @@ fn relabel_companies(
     const ORG: u16 = 1 << cat::ORG;
     const OTHER: u16 = (1 << cat::LOC) | (1 << cat::PER) | (1 << cat::SURNAME) | (1 << cat::MISC);
     let titled = |a: usize| a > 0 && is_honorific(tokens[a - 1]);
+    join_places_of(lexicon, tokens, spans);
     for (a, b, label) in spans.iter_mut() {
         if *b > tokens.len() || titled(*a) {
             continue;
@@ -1749,6 +1774,13 @@ fn relabel_companies(
             continue;
         }
         if !matches!(label, Label::Per | Label::Loc) {
+            continue;
+        }
+        // a person of two or more words that ends as company names end
+        // (`Huawei Technologies`, `Zhipu AI`; no person entity of CoNLL-2003
+        // train ends in such a word)
+        if *label == Label::Per && !one && is_company_ending(tokens[*b - 1]) {
+            *label = Label::Org;
             continue;
         }
         let listed = one && is_listed_company(tokens[*a]);
@@ -1813,6 +1845,63 @@ fn relabel_companies(
     if !joined.is_empty() {
         spans.extend(joined.into_iter().map(|i| (i, i + 1, Label::Org)));
         spans.sort_by_key(|s| s.0);
+    }
+}
+
+/// The legal forms among the organisation endings of the English gazetteer
+/// (`scripts/gazetteer-en`'s `ORG_ENDINGS`, its first line): a company so
+/// named is often followed by its seat outside its name (`Bestop Inc of
+/// Boulder`, two of the four such uses in CoNLL-2003 train).
+fn is_legal_form(word: &str) -> bool {
+    matches!(
+        word.strip_suffix('.').unwrap_or(word),
+        "Inc"
+            | "Corp"
+            | "Corporation"
+            | "Co"
+            | "Company"
+            | "Ltd"
+            | "Limited"
+            | "Plc"
+            | "plc"
+            | "PLC"
+            | "AG"
+            | "SA"
+            | "S.A"
+            | "NV"
+            | "N.V"
+            | "BV"
+            | "GmbH"
+            | "SpA"
+    )
+}
+
+/// The place-of step of the company rule ([`flags::COMPANIES`]): an
+/// organisation entity that ends in an organisation ending of `lexicon`
+/// (`Bank`, `Council`, `Agency`; not a legal form, [`is_legal_form`]) and is
+/// followed by `of` and a place entity becomes one organisation with the place
+/// (`People 's Bank` + `of` + `China` → `People 's Bank of China`). In
+/// CoNLL-2003 train 29 of the 30 such organisations followed by `of` and a
+/// place hold the place (`Bank of Japan`, `Council of Europe`, `Press Trust of
+/// India`; `scripts/company-evidence-en`), against two of four after a legal
+/// form (`Bestop Inc of Boulder`); clubs without an ending stay apart
+/// (`Galatasaray of Turkey`).
+fn join_places_of(lexicon: &Lexicon, tokens: &[&str], spans: &mut Vec<(usize, usize, Label)>) {
+    const SUFFIX: u16 = 1 << cat::ORG_SUFFIX;
+    for k in (1..spans.len()).rev() {
+        let (a, b) = (spans[k - 1].0, spans[k - 1].1);
+        let (c, d) = (spans[k].0, spans[k].1);
+        if spans[k - 1].2 == Label::Org
+            && spans[k].2 == Label::Loc
+            && c == b + 1
+            && d <= tokens.len()
+            && tokens[b] == "of"
+            && !is_legal_form(tokens[b - 1])
+            && lexicon.get_units(&[unit_hash_token(tokens[b - 1])]) & SUFFIX != 0
+        {
+            spans[k - 1] = (a, d, Label::Org);
+            spans.remove(k);
+        }
     }
 }
 
@@ -2352,6 +2441,120 @@ mod tests {
                 (6, 7, Label::Misc),
                 (8, 10, Label::Misc),
                 (12, 13, Label::Misc),
+            ]
+        );
+    }
+
+    #[test]
+    fn persons_that_end_as_companies_become_organisations() {
+        let lex = Lexicon::new(true);
+        assert!(is_company_ending("AI") && is_company_ending("Technologies"));
+        assert!(!is_company_ending("Smith") && !is_company_ending("Hunt"));
+        let toks = [
+            "Zhipu",
+            "AI",
+            "and",
+            "Huawei",
+            "Technologies",
+            "met",
+            "AI",
+            ",",
+            "Jeremy",
+            "Hunt",
+            ",",
+            "Mr",
+            "Jones",
+            "Medical",
+            "and",
+            "Moonshot",
+            "AI",
+        ];
+        let mut spans = vec![
+            (0, 2, Label::Per),
+            (3, 5, Label::Per),
+            (6, 7, Label::Per),
+            (8, 10, Label::Per),
+            (12, 14, Label::Per),
+            (15, 17, Label::Misc),
+        ];
+        relabel_companies(&lex, &Clusters::default(), &toks, &mut spans, true);
+        // a person of two or more words with a company's last word: an
+        // organisation; one word, another last word, after an honorific, or
+        // another label: left alone
+        assert_eq!(
+            spans,
+            [
+                (0, 2, Label::Org),
+                (3, 5, Label::Org),
+                (6, 7, Label::Per),
+                (8, 10, Label::Per),
+                (12, 14, Label::Per),
+                (15, 17, Label::Misc),
+            ]
+        );
+    }
+
+    #[test]
+    fn organisations_of_places_hold_the_place() {
+        let mut lex = Lexicon::new(true);
+        for w in ["Bank", "Inc", "Administration"] {
+            lex.insert(w, 1 << cat::ORG_SUFFIX);
+        }
+        let toks = [
+            "the",
+            "People",
+            "'s",
+            "Bank",
+            "of",
+            "China",
+            ",",
+            "Bestop",
+            "Inc",
+            "of",
+            "Boulder",
+            ",",
+            "Galatasaray",
+            "of",
+            "Turkey",
+            ",",
+            "Bank",
+            "of",
+            "Japan",
+            "Bank",
+            "of",
+            "the",
+            "Cyberspace",
+            "Administration",
+            "of",
+            "China",
+        ];
+        let mut spans = vec![
+            (1, 4, Label::Org),
+            (5, 6, Label::Loc),
+            (7, 9, Label::Org),
+            (10, 11, Label::Loc),
+            (12, 13, Label::Org),
+            (14, 15, Label::Loc),
+            (16, 17, Label::Org),
+            (18, 19, Label::Per),
+            (22, 24, Label::Org),
+            (25, 26, Label::Loc),
+        ];
+        relabel_companies(&lex, &Clusters::default(), &toks, &mut spans, true);
+        // an organisation ending (not a legal form) + `of` + a place: one
+        // organisation; after a legal form, a name without an ending, or
+        // before another label: apart
+        assert_eq!(
+            spans,
+            [
+                (1, 6, Label::Org),
+                (7, 9, Label::Org),
+                (10, 11, Label::Loc),
+                (12, 13, Label::Org),
+                (14, 15, Label::Loc),
+                (16, 17, Label::Org),
+                (18, 19, Label::Per),
+                (22, 26, Label::Org),
             ]
         );
     }

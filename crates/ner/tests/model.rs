@@ -492,6 +492,39 @@ fn embedded_en_tags_member_places_and_joined_companies() {
     assert_eq!(spans(m, altman), [(0, 2, Label::Per), (7, 8, Label::Org)]);
 }
 
+/// Issue 17's companies whose names end as company names end (`Zhipu AI`,
+/// `Hyundai Motor`: persons to the model) and an organisation ending in
+/// `Bank` before `of` and a place (`People 's Bank` + `China`): one
+/// organisation each with the company rule, as the model tags them without.
+#[test]
+fn embedded_en_tags_company_endings_and_banks_of_places() {
+    let m = NerModel::embedded_en();
+    let spans = |m: &NerModel, s: &str| -> Vec<(usize, usize, Label)> {
+        let toks: Vec<&str> = s.split(' ').collect();
+        tag_tokens(m, &toks).into_iter().map(Into::into).collect()
+    };
+    let ai = "Zhipu AI and Moonshot AI raised money from state funds .";
+    assert_eq!(spans(m, ai), [(0, 2, Label::Org), (3, 5, Label::Org)]);
+    assert_eq!(
+        spans(&off_rule(m), ai),
+        [(0, 2, Label::Per), (3, 5, Label::Per)]
+    );
+    let hyundai = "Hyundai Motor broke ground on a battery plant in Georgia .";
+    assert_eq!(spans(m, hyundai)[0], (0, 2, Label::Org));
+    assert_eq!(spans(&off_rule(m), hyundai)[0], (0, 2, Label::Per));
+    let bank = "Pan Gongsheng said the People 's Bank of China would act .";
+    assert_eq!(spans(m, bank), [(0, 2, Label::Per), (4, 9, Label::Org)]);
+    assert_eq!(
+        spans(&off_rule(m), bank),
+        [(0, 2, Label::Per), (4, 7, Label::Org), (8, 9, Label::Loc)]
+    );
+    let hunt = "Jeremy Hunt met Sam Altman in London .";
+    assert_eq!(
+        spans(m, hunt),
+        [(0, 2, Label::Per), (3, 5, Label::Per), (6, 7, Label::Loc)]
+    );
+}
+
 /// Issue 17's platforms and companies that only context names (a common
 /// word, a first name, a verb): en-conll-8 left `Twitter` and `Grab`
 /// untagged and called `Meta` a person; en-conll-9, trained also on
