@@ -36,6 +36,10 @@ const QMAX: f32 = 4000.0;
 /// Template ids of the classifier's n-grams and the private features.
 const T_UNI: u64 = 0xd0_0001;
 const T_BI: u64 = 0xd0_0002;
+/// A sentence's first and last character beside its edge (zh-news-10 on;
+/// models whose classifier was trained without them have no such rows, so
+/// their scores are unchanged).
+const T_EDGE: u64 = 0xd0_0003;
 const T_BIAS: u64 = 0xd0_0011;
 const T_LEX: u64 = 0xd0_0012;
 const T_CHAR: u64 = 0xd0_0013;
@@ -65,17 +69,29 @@ fn fold(c: char) -> u64 {
     }
 }
 
-/// The classifier's n-gram keys of one sentence: every character and every
-/// pair of neighbouring characters ([`fold`]ed).
+/// The start and the end of a sentence as [`T_EDGE`] keys see them (above
+/// every code point, so no [`fold`]ed character).
+const START: u64 = 0x11_0000;
+const END: u64 = 0x11_0001;
+
+/// The classifier's n-gram keys of one sentence: every character, every
+/// pair of neighbouring characters ([`fold`]ed), and the first and the last
+/// character with the sentence's edge ([`T_EDGE`]): whether a sentence
+/// starts or stops mid-clause (CLUENER's cut windows end on `，` or start on
+/// `的`) or ends on `。` or on an emoticon is register.
 fn ngrams(chars: &[char], mut f: impl FnMut(u64)) {
     let mut prev: Option<u64> = None;
     for &c in chars {
         let c = fold(c);
         f(key(T_UNI, c, 0));
-        if let Some(p) = prev {
-            f(key(T_BI, p, c));
+        match prev {
+            Some(p) => f(key(T_BI, p, c)),
+            None => f(key(T_EDGE, START, c)),
         }
         prev = Some(c);
+    }
+    if let Some(p) = prev {
+        f(key(T_EDGE, p, END));
     }
 }
 
@@ -507,8 +523,10 @@ impl Domains {
         // the n-grams of `ngrams`: unigrams from this thread's rows of them
         // where it has them, the rest looked up KEYS at a time (a cache of
         // bigram rows cut instructions but missed the cache more than the
-        // prefetched lookups do); `acc` is flushed every 2^18 characters
-        // (at most 4000 per weight: 2^19 rows stay below 2^31)
+        // prefetched lookups do); `acc` is flushed every 2^17 characters
+        // (at most 4000 per weight and three rows a character, two n-grams
+        // and a sentence's end: 3 * 2^17 rows, and a batch more, stay below
+        // 2^31)
         let mut keys = [0u64; KEYS];
         let (mut n, mut pending) = (0usize, 0usize);
         SCRATCH.with(|x| {
@@ -527,20 +545,26 @@ impl Domains {
                             n += 1;
                         }
                     }
-                    if let Some(p) = prev {
-                        keys[n] = key(T_BI, p, c);
-                        n += 1;
-                    }
+                    keys[n] = match prev {
+                        Some(p) => key(T_BI, p, c),
+                        None => key(T_EDGE, START, c),
+                    };
+                    n += 1;
                     prev = Some(c);
                     pending += 1;
-                    if n + 2 > KEYS || pending >= 1 << 18 {
+                    if n + 2 > KEYS || pending >= 1 << 17 {
                         self.ngrams.add_each(&keys[..n], &mut acc);
                         n = 0;
                     }
-                    if pending >= 1 << 18 {
+                    if pending >= 1 << 17 {
                         flush(&mut acc, &mut total);
                         pending = 0;
                     }
+                }
+                // room for one key: at most KEYS - 2 are held after a character
+                if let Some(p) = prev {
+                    keys[n] = key(T_EDGE, p, END);
+                    n += 1;
                 }
             }
         });
@@ -750,6 +774,21 @@ mod tests {
                 assert_eq!(c.scores(&[Units::Chars(doc)]), want);
             }
         }
+        // a sentence's edges are keys of their own: its first and its last
+        // character beside the start and the end
+        let mut got = Vec::new();
+        ngrams(&['甲', '乙'], |k| got.push(k));
+        let (a, b) = (fold('甲'), fold('乙'));
+        assert_eq!(
+            got,
+            [
+                key(T_UNI, a, 0),
+                key(T_EDGE, START, a),
+                key(T_UNI, b, 0),
+                key(T_BI, a, b),
+                key(T_EDGE, b, END)
+            ]
+        );
         // full-width digits and letters read as ASCII ones
         let wide: Vec<char> = "新华社１９９８年".chars().collect();
         let narrow: Vec<char> = "新华社1998年".chars().collect();
