@@ -10,11 +10,13 @@
 //! in `zhen train-ner --train-domain`'s order): trains the register classifier
 //! of a model with per-source features again from those files
 //! (`zhen_ner::refit_domains`; one input model is allowed then).
+//! `--register-trainer perceptron|logistic` (with `--refit-domain`): the
+//! classifier's trainer (`zhen_ner::RegisterTrainer`; default perceptron).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use zhen_ner::NerModel;
+use zhen_ner::{NerModel, RegisterTrainer};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
     let mut prune: i16 = 0;
     let mut id = None;
     let mut refit: Vec<(String, PathBuf)> = Vec::new();
+    let mut trainer = RegisterTrainer::default();
     while let Some(a) = args.next() {
         if a == "-o" {
             out = args.next().map(PathBuf::from);
@@ -39,6 +42,15 @@ fn main() -> ExitCode {
                 Some((n, f)) if !f.is_empty() => refit.push((n.to_string(), PathBuf::from(f))),
                 _ => {
                     eprintln!("error: --refit-domain needs NAME=FILE");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if a == "--register-trainer" {
+            match args.next().as_deref() {
+                Some("perceptron") => trainer = RegisterTrainer::Perceptron,
+                Some("logistic") => trainer = RegisterTrainer::Logistic,
+                _ => {
+                    eprintln!("error: --register-trainer needs perceptron or logistic");
                     return ExitCode::from(2);
                 }
             }
@@ -71,7 +83,7 @@ fn main() -> ExitCode {
     let refs: Vec<&NerModel> = models.iter().collect();
     let res = NerModel::average(&refs).and_then(|mut m| {
         if !refit.is_empty() {
-            zhen_ner::refit_domains(&mut m, &refit)?;
+            zhen_ner::refit_domains_with(&mut m, &refit, trainer)?;
         }
         let mut m = match &id {
             Some(id) => m.with_id(id.as_str()),

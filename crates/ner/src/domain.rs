@@ -7,8 +7,8 @@
 //! a few features private to their source at every character: a tag bias,
 //! the lexicon categories starting, ending and inside there, and the
 //! character itself (not in [`crate::flags::DOMAIN_NO_CHAR`] models). The private weights are kept in the model. A small
-//! classifier, trained on the same sentences (an averaged multiclass
-//! perceptron over character unigrams and bigrams), is stored with them;
+//! classifier, trained on the same sentences (a linear model over character
+//! unigrams, bigrams and sentence edges: [`RegisterTrainer`]), is stored with them;
 //! tagging reads the text of each call (one document: the sentences given
 //! together) and adds the private features of the source it picks. Nothing
 //! but the text decides: no file name, no label, no hint; the same text gives
@@ -74,25 +74,125 @@ fn fold(c: char) -> u64 {
 const START: u64 = 0x11_0000;
 const END: u64 = 0x11_0001;
 
-/// The classifier's n-gram keys of one sentence: every character, every
-/// pair of neighbouring characters ([`fold`]ed), and the first and the last
-/// character with the sentence's edge ([`T_EDGE`]): whether a sentence
-/// starts or stops mid-clause (CLUENER's cut windows end on `，` or start on
-/// `的`) or ends on `。` or on an emoticon is register.
-fn ngrams(chars: &[char], mut f: impl FnMut(u64)) {
-    let mut prev: Option<u64> = None;
-    for &c in chars {
-        let c = fold(c);
-        f(key(T_UNI, c, 0));
-        match prev {
-            Some(p) => f(key(T_BI, p, c)),
-            None => f(key(T_EDGE, START, c)),
+/// Whether `c` ends a sentence where the pipeline cuts sentences
+/// (`zhen_tokenize::sentences`' terminators, the ASCII ones too).
+#[inline]
+fn is_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！'
+            | '？'
+            | '；'
+            | '…'
+            | '⋯'
+            | '｡'
+            | '︒'
+            | '﹒'
+            | '﹖'
+            | '﹗'
+            | '!'
+            | '?'
+            | ';'
+    )
+}
+
+/// Whether `c` closes a quotation or bracket (`zhen_tokenize::sentences`'
+/// closers: they stay with the sentence before them).
+#[inline]
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’'
+            | '」'
+            | '』'
+            | '）'
+            | '》'
+            | '〉'
+            | '】'
+            | '〕'
+            | '〗'
+            | ')'
+            | ']'
+            | '}'
+            | '"'
+            | '\''
+            | '»'
+            | '›'
+    )
+}
+
+/// The n-gram keys of a text, character by character ([`ngrams`]): every
+/// character's bigram with the one before, and with `edges`, the
+/// [`T_EDGE`] keys of the pieces the text falls into when it is cut after
+/// each run of terminators and the closers after them ([`is_terminator`],
+/// [`is_closer`]): the pipeline's sentences but for quotations. A piece's
+/// edges are its first and its last character that is not a closer, so a
+/// sentence that ends `。”` ends as one that ends `。`. Bigrams run across
+/// the cuts, so a classifier without edge keys scores as it always did.
+#[derive(Default)]
+struct Walk {
+    prev: Option<u64>,
+    /// The piece's last character that is not a closer, once it has one.
+    last: Option<u64>,
+    /// Whether the run of terminators and closers the walk is in has a
+    /// terminator (a piece ends before the next other character).
+    ended: bool,
+}
+
+impl Walk {
+    /// Gives `f` the keys of `c` (`fc` = [`fold`]`(c)`) other than its
+    /// unigram: at most three (the end of the piece before, the start of
+    /// this one, the bigram).
+    #[inline(always)]
+    fn step(&mut self, c: char, fc: u64, edges: bool, mut f: impl FnMut(u64)) {
+        if let Some(p) = self.prev {
+            f(key(T_BI, p, fc));
         }
-        prev = Some(c);
+        self.prev = Some(fc);
+        if !edges {
+            return;
+        }
+        let (t, cl) = (is_terminator(c), is_closer(c));
+        if self.ended && !t && !cl {
+            if let Some(l) = self.last.take() {
+                f(key(T_EDGE, l, END));
+            }
+            self.ended = false;
+        }
+        self.ended |= t;
+        if !cl {
+            if self.last.is_none() {
+                f(key(T_EDGE, START, fc));
+            }
+            self.last = Some(fc);
+        }
     }
-    if let Some(p) = prev {
-        f(key(T_EDGE, p, END));
+
+    /// Gives `f` the end key of the last piece (with `edges`).
+    #[inline(always)]
+    fn end(&mut self, edges: bool, mut f: impl FnMut(u64)) {
+        if let (Some(l), true) = (self.last.take(), edges) {
+            f(key(T_EDGE, l, END));
+        }
     }
+}
+
+/// The classifier's n-gram keys of one sentence: every character and every
+/// pair of neighbouring characters ([`fold`]ed), and with `edges`, the first
+/// and the last character of each of its pieces beside the piece's start and
+/// end ([`T_EDGE`], [`Walk`]): whether a sentence starts or stops mid-clause
+/// (CLUENER's cut windows end on `，` or start on `的`) or ends on `。` or on
+/// an emoticon is register. Without `edges`, the keys of the perceptron
+/// (zh-news-9 and before); [`Domains::scores`] looks the edge keys up always
+/// (a classifier trained without them has no such rows).
+fn ngrams(chars: &[char], edges: bool, mut f: impl FnMut(u64)) {
+    let mut w = Walk::default();
+    for &c in chars {
+        let fc = fold(c);
+        f(key(T_UNI, fc, 0));
+        w.step(c, fc, edges, &mut f);
+    }
+    w.end(edges, f);
 }
 
 /// The private features of source `d` (0-based) at position `i` of a
@@ -449,6 +549,299 @@ impl Private {
     }
 }
 
+/// How the register classifier of a model with per-source features
+/// ([`crate::flags::DOMAINS`]) is trained (`zhen train-ner --train-domain`,
+/// [`crate::refit_domains_with`]). Either is stored the same way: one
+/// quantised weight per source for each kept key. Both are deterministic:
+/// the same sentences give the same bytes whatever the thread count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RegisterTrainer {
+    /// zh-news-9's (and every model's before it): an averaged multiclass
+    /// perceptron over character unigrams and bigrams, six passes in a
+    /// fixed shuffled order.
+    Perceptron,
+    /// zh-news-9.1's: class-balanced multinomial logistic regression (each
+    /// source's sentences weigh as much in all, L2 penalty on the n-gram
+    /// weights) over unigrams, bigrams and the first and last character of
+    /// each piece of a sentence (cut as the pipeline cuts sentences),
+    /// fitted by full-batch L-BFGS on one thread, half of each source's log
+    /// share of the sentences then added back to its bias.
+    #[default]
+    Logistic,
+}
+
+/// The averaged perceptron of [`RegisterTrainer::Perceptron`]: `(nf + 1) * k`
+/// weights, row `nf` the bias.
+fn perceptron(k: usize, nf: usize, docs: &[(usize, &[char])], feats: &[Vec<u32>]) -> Vec<f32> {
+    // w, and the sum of updates weighted by time
+    let mut w = vec![0f32; (nf + 1) * k];
+    let mut acc = vec![0f64; (nf + 1) * k];
+    let bias_row = nf;
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut c = 1f64;
+    let mut scores = vec![0f32; k];
+    for _ in 0..EPOCHS {
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &si in &order {
+            let gold = docs[si].0;
+            scores.copy_from_slice(&w[bias_row * k..bias_row * k + k]);
+            for &f in &feats[si] {
+                for (s, x) in scores
+                    .iter_mut()
+                    .zip(&w[f as usize * k..f as usize * k + k])
+                {
+                    *s += x;
+                }
+            }
+            let mut pred = 0;
+            for d in 1..k {
+                if scores[d] > scores[pred] {
+                    pred = d;
+                }
+            }
+            if pred != gold {
+                for f in feats[si]
+                    .iter()
+                    .map(|&f| f as usize)
+                    .chain(std::iter::once(bias_row))
+                {
+                    w[f * k + gold] += 1.0;
+                    acc[f * k + gold] += c;
+                    w[f * k + pred] -= 1.0;
+                    acc[f * k + pred] -= c;
+                }
+            }
+            c += 1.0;
+        }
+    }
+    w.iter()
+        .zip(&acc)
+        .map(|(w, a)| (*w as f64 - a / c) as f32)
+        .collect()
+}
+
+/// The inverse L2 strength of [`logistic`] (scikit-learn's `C`: the penalty
+/// is `|w|² / 2C` against the sum of the sentences' weighted losses).
+const LR_C: f64 = 1.0;
+/// At most this many L-BFGS iterations ([`logistic`]).
+const LR_ITERS: usize = 100;
+/// L-BFGS keeps this many pairs of steps and gradient changes.
+const LR_HISTORY: usize = 8;
+/// The logistic classifier keeps at most this many n-grams (200,000 gave
+/// the same choices but in a few CLUENER sentences).
+const LR_MAX_NGRAMS: usize = 60_000;
+/// This much of each source's log share of the sentences is added back to
+/// its bias after the balanced fit ([`logistic`]): 0 keeps the balanced
+/// classifier, which reads too many entity-dense MSRA sentences as
+/// CLUENER's (every CLUENER sentence has entities), 1 the sources' shares
+/// as given. zh-news-9.1's: 0.5 (models/README.md, its ablation).
+const LR_PRIOR: f64 = 0.5;
+
+/// What [`lr_loss`] sums over: `k` sources, `nf` features, each
+/// sentence's source and features, each source's weight `cw`, and the L2
+/// strength `lambda`.
+struct LrData<'a> {
+    k: usize,
+    nf: usize,
+    labels: &'a [usize],
+    feats: &'a [Vec<u32>],
+    cw: &'a [f64],
+    lambda: f64,
+}
+
+/// The loss of [`logistic`] at `x` (per sentence on average) and its
+/// gradient in `g`: every sentence's cross-entropy weighted by its source's
+/// weight, plus the L2 penalty on every weight but the bias row `nf`.
+fn lr_loss(data: &LrData<'_>, x: &[f64], g: &mut [f64]) -> f64 {
+    let LrData {
+        k,
+        nf,
+        labels,
+        feats,
+        cw,
+        lambda,
+    } = *data;
+    g.iter_mut().for_each(|v| *v = 0.0);
+    let n = labels.len().max(1) as f64;
+    let bias = &x[nf * k..nf * k + k];
+    let mut loss = 0f64;
+    let mut z = [0f64; MAX_DOMAINS];
+    let z = &mut z[..k];
+    for (fs, &y) in feats.iter().zip(labels) {
+        z.copy_from_slice(bias);
+        for &f in fs {
+            for (a, b) in z.iter_mut().zip(&x[f as usize * k..f as usize * k + k]) {
+                *a += b;
+            }
+        }
+        let m = z.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        let zy = z[y] - m;
+        let mut se = 0f64;
+        for v in z.iter_mut() {
+            *v = (*v - m).exp();
+            se += *v;
+        }
+        let s = cw[y] / n;
+        loss += s * (se.ln() - zy);
+        // z becomes the residual s (p - e_y)
+        for (d, v) in z.iter_mut().enumerate() {
+            *v = s * (*v / se - if d == y { 1.0 } else { 0.0 });
+        }
+        for &f in fs.iter().chain(std::iter::once(&(nf as u32))) {
+            for (a, b) in g[f as usize * k..f as usize * k + k]
+                .iter_mut()
+                .zip(z.iter())
+            {
+                *a += b;
+            }
+        }
+    }
+    let r = lambda / n;
+    for (gi, xi) in g[..nf * k].iter_mut().zip(&x[..nf * k]) {
+        loss += 0.5 * r * xi * xi;
+        *gi += r * xi;
+    }
+    loss
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The class-balanced logistic regression of [`RegisterTrainer::Logistic`]:
+/// `(nf + 1) * k` weights (row `nf` the bias) minimising the sentences'
+/// cross-entropy, each sentence weighted `n / (s * n_c)` (`n` sentences,
+/// `s` sources with sentences, `n_c` of its source), plus `|w|² / 2`[`LR_C`],
+/// by L-BFGS from zero ([`LR_ITERS`] iterations at most, backtracking line
+/// search), on one thread: deterministic. [`LR_PRIOR`] of each source's log
+/// share of the sentences is then added to its bias.
+fn logistic(k: usize, nf: usize, labels: &[usize], feats: &[Vec<u32>]) -> Vec<f64> {
+    let n = labels.len();
+    let mut per = vec![0usize; k];
+    for &l in labels {
+        per[l] += 1;
+    }
+    let present = per.iter().filter(|&&c| c > 0).count().max(1) as f64;
+    let cw: Vec<f64> = per
+        .iter()
+        .map(|&c| {
+            if c > 0 {
+                n as f64 / (present * c as f64)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let lambda = 1.0 / LR_C;
+    let dim = (nf + 1) * k;
+    let data = LrData {
+        k,
+        nf,
+        labels,
+        feats,
+        cw: &cw,
+        lambda,
+    };
+    let eval = |x: &[f64], g: &mut [f64]| lr_loss(&data, x, g);
+    let mut x = vec![0f64; dim];
+    let mut g = vec![0f64; dim];
+    let mut f = eval(&x, &mut g);
+    let (mut xn, mut gn, mut d) = (vec![0f64; dim], vec![0f64; dim], vec![0f64; dim]);
+    // (s, y, 1 / s·y), oldest first
+    let mut hist: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> = Default::default();
+    let mut alpha = Vec::with_capacity(LR_HISTORY);
+    for _ in 0..LR_ITERS {
+        // the two-loop recursion: d = -H g
+        for (di, gi) in d.iter_mut().zip(&g) {
+            *di = -gi;
+        }
+        alpha.clear();
+        for (s, y, rho) in hist.iter().rev() {
+            let a = rho * dot(s, &d);
+            for (di, yi) in d.iter_mut().zip(y) {
+                *di -= a * yi;
+            }
+            alpha.push(a);
+        }
+        let gamma = match hist.back() {
+            Some((s, y, _)) => dot(s, y) / dot(y, y),
+            None => 1.0 / dot(&g, &g).sqrt().max(1e-12),
+        };
+        d.iter_mut().for_each(|v| *v *= gamma);
+        for ((s, y, rho), a) in hist.iter().zip(alpha.iter().rev()) {
+            let b = rho * dot(y, &d);
+            for (di, si) in d.iter_mut().zip(s) {
+                *di += (a - b) * si;
+            }
+        }
+        let mut gd = dot(&g, &d);
+        if gd >= 0.0 {
+            // not a descent direction: start again from the gradient
+            hist.clear();
+            let norm = dot(&g, &g).sqrt().max(1e-12);
+            for (di, gi) in d.iter_mut().zip(&g) {
+                *di = -gi / norm;
+            }
+            gd = dot(&g, &d);
+        }
+        if gd > -1e-15 {
+            break;
+        }
+        // backtracking to the Armijo condition
+        let mut step = 1.0;
+        let mut fnew = f;
+        let mut found = false;
+        for _ in 0..40 {
+            for ((xn, xi), di) in xn.iter_mut().zip(&x).zip(&d) {
+                *xn = xi + step * di;
+            }
+            fnew = eval(&xn, &mut gn);
+            if fnew <= f + 1e-4 * step * gd {
+                found = true;
+                break;
+            }
+            step *= 0.5;
+        }
+        if !found {
+            break;
+        }
+        let (mut s, mut y) = if hist.len() == LR_HISTORY {
+            let (s, y, _) = hist.pop_front().unwrap_or_default();
+            (s, y)
+        } else {
+            (vec![0f64; dim], vec![0f64; dim])
+        };
+        for i in 0..dim {
+            s[i] = xn[i] - x[i];
+            y[i] = gn[i] - g[i];
+        }
+        let sy = dot(&s, &y);
+        if sy > 1e-12 {
+            hist.push_back((s, y, 1.0 / sy));
+        }
+        let done = f - fnew <= 1e-10 * f.abs().max(1.0);
+        std::mem::swap(&mut x, &mut xn);
+        std::mem::swap(&mut g, &mut gn);
+        f = fnew;
+        if done {
+            break;
+        }
+    }
+    // part of the sources' priors back into the bias
+    for (b, &c) in x[nf * k..].iter_mut().zip(&per) {
+        if c > 0 {
+            *b += LR_PRIOR * (c as f64 / n as f64).ln();
+        }
+    }
+    x
+}
+
 /// The sources of a model and the classifier that picks one for a text.
 #[derive(Debug)]
 pub(crate) struct Domains {
@@ -523,9 +916,9 @@ impl Domains {
         // the n-grams of `ngrams`: unigrams from this thread's rows of them
         // where it has them, the rest looked up KEYS at a time (a cache of
         // bigram rows cut instructions but missed the cache more than the
-        // prefetched lookups do); `acc` is flushed every 2^17 characters
-        // (at most 4000 per weight and three rows a character, two n-grams
-        // and a sentence's end: 3 * 2^17 rows, and a batch more, stay below
+        // prefetched lookups do); `acc` is flushed every 2^16 characters
+        // (at most 4000 per weight and four rows a character, two n-grams
+        // and two piece edges: 4 * 2^16 rows, and a batch more, stay below
         // 2^31)
         let mut keys = [0u64; KEYS];
         let (mut n, mut pending) = (0usize, 0usize);
@@ -534,9 +927,9 @@ impl Domains {
             let uni = char_rows(chars, self.id, LANES);
             for u in units {
                 let Units::Chars(chars) = u else { continue };
-                let mut prev: Option<u64> = None;
-                for &c in chars.iter() {
-                    let c = fold(c);
+                let mut w = Walk::default();
+                for &c0 in chars.iter() {
+                    let c = fold(c0);
                     match uni.get(c, LANES, |out| self.ngrams.add(key(T_UNI, c, 0), 0, out)) {
                         Ok(Some(r)) => add_row(&mut acc, r),
                         Ok(None) => {}
@@ -545,27 +938,25 @@ impl Domains {
                             n += 1;
                         }
                     }
-                    keys[n] = match prev {
-                        Some(p) => key(T_BI, p, c),
-                        None => key(T_EDGE, START, c),
-                    };
-                    n += 1;
-                    prev = Some(c);
+                    w.step(c0, c, true, |k| {
+                        keys[n] = k;
+                        n += 1;
+                    });
                     pending += 1;
-                    if n + 2 > KEYS || pending >= 1 << 17 {
+                    if n + 4 > KEYS || pending >= 1 << 16 {
                         self.ngrams.add_each(&keys[..n], &mut acc);
                         n = 0;
                     }
-                    if pending >= 1 << 17 {
+                    if pending >= 1 << 16 {
                         flush(&mut acc, &mut total);
                         pending = 0;
                     }
                 }
-                // room for one key: at most KEYS - 2 are held after a character
-                if let Some(p) = prev {
-                    keys[n] = key(T_EDGE, p, END);
+                // room for one key: at most KEYS - 4 are held after a character
+                w.end(true, |k| {
+                    keys[n] = k;
                     n += 1;
-                }
+                });
             }
         });
         self.ngrams.add_each(&keys[..n], &mut acc);
@@ -574,12 +965,25 @@ impl Domains {
     }
 
     /// Trains the classifier on the sentences of each source (`docs`:
-    /// source index, characters), deterministically.
+    /// source index, characters), deterministically, with the default
+    /// trainer ([`RegisterTrainer::default`]).
     pub fn train(names: Vec<String>, docs: &[(usize, &[char])]) -> Domains {
+        Domains::train_with(names, docs, RegisterTrainer::default())
+    }
+
+    /// [`Domains::train`] with the trainer `how`: the same input gives the
+    /// same classifier, byte for byte, whatever the thread count (one
+    /// thread, sums in a fixed order).
+    pub fn train_with(
+        names: Vec<String>,
+        docs: &[(usize, &[char])],
+        how: RegisterTrainer,
+    ) -> Domains {
         let k = names.len();
+        let edges = how == RegisterTrainer::Logistic;
         let mut count: IdMap<u32> = IdMap::default();
         for (_, chars) in docs {
-            ngrams(chars, |key| *count.entry(key).or_insert(0) += 1);
+            ngrams(chars, edges, |key| *count.entry(key).or_insert(0) += 1);
         }
         // dense feature ids in key order, so nothing depends on hash order
         let mut keys: Vec<u64> = count
@@ -596,8 +1000,8 @@ impl Domains {
         let feats: Vec<Vec<u32>> = docs
             .iter()
             .map(|(_, chars)| {
-                let mut v = Vec::with_capacity(2 * chars.len());
-                ngrams(chars, |key| {
+                let mut v = Vec::with_capacity(2 * chars.len() + 2);
+                ngrams(chars, edges, |key| {
                     if let Some(&i) = index.get(&key) {
                         v.push(i);
                     }
@@ -605,63 +1009,30 @@ impl Domains {
                 v
             })
             .collect();
-        // averaged perceptron: w, and the sum of updates weighted by time
         let nf = keys.len();
-        let mut w = vec![0f32; (nf + 1) * k];
-        let mut acc = vec![0f64; (nf + 1) * k];
         let bias_row = nf;
-        let mut order: Vec<usize> = (0..docs.len()).collect();
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut c = 1f64;
-        let mut scores = vec![0f32; k];
-        for _ in 0..EPOCHS {
-            for i in (1..order.len()).rev() {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                order.swap(i, (rng % (i as u64 + 1)) as usize);
+        let (avg, max_abs) = match how {
+            RegisterTrainer::Perceptron => {
+                let avg = perceptron(k, nf, docs, &feats);
+                let max_abs = avg.iter().fold(0f32, |m, x| m.max(x.abs()));
+                (avg, max_abs)
             }
-            for &si in &order {
-                let gold = docs[si].0;
-                scores.copy_from_slice(&w[bias_row * k..bias_row * k + k]);
-                for &f in &feats[si] {
-                    for (s, x) in scores
-                        .iter_mut()
-                        .zip(&w[f as usize * k..f as usize * k + k])
-                    {
-                        *s += x;
-                    }
-                }
-                let mut pred = 0;
-                for d in 1..k {
-                    if scores[d] > scores[pred] {
-                        pred = d;
-                    }
-                }
-                if pred != gold {
-                    for f in feats[si]
-                        .iter()
-                        .map(|&f| f as usize)
-                        .chain(std::iter::once(bias_row))
-                    {
-                        w[f * k + gold] += 1.0;
-                        acc[f * k + gold] += c;
-                        w[f * k + pred] -= 1.0;
-                        acc[f * k + pred] -= c;
-                    }
-                }
-                c += 1.0;
+            RegisterTrainer::Logistic => {
+                let labels: Vec<usize> = docs.iter().map(|d| d.0).collect();
+                let w = logistic(k, nf, &labels, &feats);
+                let avg: Vec<f32> = w.iter().map(|&x| x as f32).collect();
+                // the scale of the n-gram rows alone (the bias, an i32, has
+                // room; a source without sentences has a low one)
+                let max_abs = avg[..bias_row * k].iter().fold(0f32, |m, x| m.max(x.abs()));
+                (avg, max_abs)
             }
-        }
-        let avg: Vec<f32> = w
-            .iter()
-            .zip(&acc)
-            .map(|(w, a)| (*w as f64 - a / c) as f32)
-            .collect();
-        let max_abs = avg.iter().fold(0f32, |m, x| m.max(x.abs()));
+        };
         let scale = if max_abs > 0.0 { max_abs / QMAX } else { 1.0 };
         let q = |x: f32| (x / scale).round() as i32;
-        let bias: Vec<i32> = avg[bias_row * k..].iter().map(|&x| q(x)).collect();
+        let bias: Vec<i32> = avg[bias_row * k..]
+            .iter()
+            .map(|&x| q(x).clamp(-(1 << 30), 1 << 30))
+            .collect();
         let mut rows: Vec<(u64, Vec<i16>)> = keys
             .iter()
             .enumerate()
@@ -678,7 +1049,10 @@ impl Domains {
                 *key,
             )
         });
-        rows.truncate(MAX_NGRAMS);
+        rows.truncate(match how {
+            RegisterTrainer::Perceptron => MAX_NGRAMS,
+            RegisterTrainer::Logistic => LR_MAX_NGRAMS,
+        });
         rows.sort_unstable_by_key(|r| r.0);
         Domains {
             names,
@@ -764,7 +1138,7 @@ mod tests {
                 for (t, b) in want.iter_mut().zip(&c.bias) {
                     *t = *b as i64;
                 }
-                ngrams(doc, |key| {
+                ngrams(doc, true, |key| {
                     let mut row = [0i32; MAX_DOMAINS];
                     c.ngrams.add(key, 0, &mut row);
                     for (t, r) in want.iter_mut().zip(row) {
@@ -777,7 +1151,7 @@ mod tests {
         // a sentence's edges are keys of their own: its first and its last
         // character beside the start and the end
         let mut got = Vec::new();
-        ngrams(&['甲', '乙'], |k| got.push(k));
+        ngrams(&['甲', '乙'], true, |k| got.push(k));
         let (a, b) = (fold('甲'), fold('乙'));
         assert_eq!(
             got,
@@ -789,13 +1163,44 @@ mod tests {
                 key(T_EDGE, b, END)
             ]
         );
+        // a sentence falls into pieces where the pipeline cuts sentences:
+        // after terminators and the closers after them, whose edges skip
+        // the closers; bigrams run across, so without edges nothing changes
+        let text: Vec<char> = "甲。”乙；丙".chars().collect();
+        let mut got = Vec::new();
+        ngrams(&text, true, |k| got.push(k));
+        let edges: Vec<u64> = got
+            .iter()
+            .copied()
+            .filter(|&k| {
+                let mut all = Vec::new();
+                ngrams(&text, false, |x| all.push(x));
+                !all.contains(&k)
+            })
+            .collect();
+        let f = |c: char| fold(c);
+        assert_eq!(
+            edges,
+            [
+                key(T_EDGE, START, f('甲')),
+                key(T_EDGE, f('。'), END),
+                key(T_EDGE, START, f('乙')),
+                key(T_EDGE, f('；'), END),
+                key(T_EDGE, START, f('丙')),
+                key(T_EDGE, f('丙'), END),
+            ]
+        );
+        let mut plain = Vec::new();
+        ngrams(&text, false, |k| plain.push(k));
+        assert!(plain.contains(&key(T_BI, f('”'), f('乙'))));
+        assert_eq!(got.len(), plain.len() + 6);
         // full-width digits and letters read as ASCII ones
         let wide: Vec<char> = "新华社１９９８年".chars().collect();
         let narrow: Vec<char> = "新华社1998年".chars().collect();
         let mut a = Vec::new();
         let mut b = Vec::new();
-        ngrams(&wide, |k| a.push(k));
-        ngrams(&narrow, |k| b.push(k));
+        ngrams(&wide, true, |k| a.push(k));
+        ngrams(&narrow, true, |k| b.push(k));
         assert_eq!(a, b);
         // a document is chosen as a whole
         assert_eq!(
@@ -811,5 +1216,124 @@ mod tests {
             ..d.clone()
         };
         assert_eq!(forced.choose(&[Units::Chars(&news)]), 1);
+    }
+
+    #[test]
+    fn the_logistic_loss_gradient_is_its_derivative() {
+        // three sources, five features, weighted sentences: the analytic
+        // gradient against central differences, the bias row unpenalised
+        let (k, nf) = (3, 5);
+        let labels = [0, 1, 2, 0, 1, 1];
+        let feats: Vec<Vec<u32>> = vec![
+            vec![0, 1, 1],
+            vec![2, 3],
+            vec![4, 0],
+            vec![1],
+            vec![3, 3, 2],
+            vec![],
+        ];
+        let cw = [1.5, 0.5, 2.0];
+        let x: Vec<f64> = (0..(nf + 1) * k)
+            .map(|i| ((i * 7) % 11) as f64 / 5.0 - 1.0)
+            .collect();
+        let mut g = vec![0f64; x.len()];
+        let data = LrData {
+            k,
+            nf,
+            labels: &labels,
+            feats: &feats,
+            cw: &cw,
+            lambda: 0.3,
+        };
+        let f = lr_loss(&data, &x, &mut g);
+        assert!(f.is_finite() && f > 0.0);
+        let mut scratch = vec![0f64; x.len()];
+        for i in 0..x.len() {
+            let h = 1e-6;
+            let (mut a, mut b) = (x.clone(), x.clone());
+            a[i] += h;
+            b[i] -= h;
+            let num =
+                (lr_loss(&data, &a, &mut scratch) - lr_loss(&data, &b, &mut scratch)) / (2.0 * h);
+            assert!(
+                (num - g[i]).abs() < 1e-6,
+                "weight {i}: {num} against {}",
+                g[i]
+            );
+        }
+    }
+
+    #[test]
+    fn the_logistic_trainer_is_deterministic_and_balances_sources() {
+        // many news sentences, few chat ones; chat ends on an emoticon-like
+        // mark, and a cut window of news ends on a comma
+        let news: Vec<Vec<char>> = [
+            "国务院总理会见外宾。",
+            "新华社北京电国务院召开会议。",
+            "中共中央召开会议。",
+            "全国人大常委会举行会议。",
+            "外交部发言人答记者问。",
+            "国务院召开常务会议。",
+        ]
+        .iter()
+        .map(|s| s.chars().collect())
+        .collect();
+        let chat: Vec<Vec<char>> = ["哈哈今天好开心啊～", "我的天好开心～"]
+            .iter()
+            .map(|s| s.chars().collect())
+            .collect();
+        let mut docs: Vec<(usize, &[char])> = Vec::new();
+        for _ in 0..8 {
+            docs.extend(news.iter().map(|s| (0, s.as_slice())));
+        }
+        for _ in 0..3 {
+            docs.extend(chat.iter().map(|s| (1, s.as_slice())));
+        }
+        let names = vec!["news".to_string(), "weibo".to_string()];
+        let lr = Domains::train_with(names.clone(), &docs, RegisterTrainer::Logistic);
+        // the same bytes again, and from two threads at once
+        assert_eq!(
+            lr,
+            Domains::train_with(names.clone(), &docs, RegisterTrainer::Logistic)
+        );
+        let both: Vec<Domains> = std::thread::scope(|s| {
+            let h: Vec<_> = (0..2)
+                .map(|_| {
+                    let names = names.clone();
+                    let docs = &docs;
+                    s.spawn(move || Domains::train_with(names, docs, RegisterTrainer::Logistic))
+                })
+                .collect();
+            h.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        assert!(both.iter().all(|d| *d == lr));
+        // the default trainer; a classifier of its own, not the perceptron's
+        let p = Domains::train_with(names.clone(), &docs, RegisterTrainer::Perceptron);
+        assert_eq!(lr, Domains::train(names.clone(), &docs));
+        assert_ne!(p.ngrams.bytes(), lr.ngrams.bytes());
+        // it reads both registers, and the sentence's end is a key of its own
+        let n: Vec<char> = "国务院召开会议。".chars().collect();
+        let c: Vec<char> = "今天好开心～".chars().collect();
+        assert_eq!(lr.choose(&[Units::Chars(&n)]), 0);
+        assert_eq!(lr.choose(&[Units::Chars(&c)]), 1);
+        let mut row = [0i32; MAX_DOMAINS];
+        lr.ngrams.add(key(T_EDGE, fold('～'), END), 0, &mut row);
+        assert!(row[1] > row[0], "{row:?}");
+        // the perceptron has no edge keys
+        let mut row = [0i32; MAX_DOMAINS];
+        p.ngrams.add(key(T_EDGE, fold('～'), END), 0, &mut row);
+        assert_eq!(row, [0; MAX_DOMAINS]);
+        // a source without sentences: a bias in range, never chosen
+        let three = vec!["news".to_string(), "weibo".to_string(), "none".to_string()];
+        let lr3 = Domains::train_with(three, &docs, RegisterTrainer::Logistic);
+        assert!(lr3.bias.iter().all(|b| b.unsigned_abs() <= 1 << 30));
+        assert!(
+            lr3.bias[2] < lr3.bias[0] && lr3.bias[2] < lr3.bias[1],
+            "{:?}",
+            lr3.bias
+        );
+        for doc in [&n, &c] {
+            assert_ne!(lr3.choose(&[Units::Chars(doc)]), 2);
+        }
     }
 }

@@ -543,9 +543,10 @@ pub mod flags {
     /// --train-domain NAME=FILE`): a few features private to each source
     /// (a tag bias, the lexicon categories at the character, the character)
     /// trained on that source's sentences beside the shared ones, and a
-    /// register classifier over character unigrams and bigrams, stored in
-    /// the model, that picks a source for each document from its text at
-    /// tagging time ([`crate::NerModel::domain_of`]).
+    /// register classifier over character unigrams and bigrams (and, since
+    /// zh-news-9.1, the edges of a sentence's pieces; [`crate::RegisterTrainer`]),
+    /// stored in the model, that picks a source for each document from its
+    /// text at tagging time ([`crate::NerModel::domain_of`]).
     pub const DOMAINS: u32 = 4194304;
     /// With [`DOMAINS`]: the features private to a source are the tag bias
     /// and the lexicon categories only, without the character (`zhen

@@ -54,14 +54,15 @@ mod tag;
 mod train;
 
 pub use bio::{bio_from_spans, read_bio, read_bio_from, spans_from_bio, BioSentence, Part, TagSet};
+pub use domain::RegisterTrainer;
 pub use error::{Error, Result};
 pub use features::{cat, flags, Clusters, Lexicon};
 pub use gazetteer::Gazetteer;
 pub use model::{is_honorific, is_listed_company, is_member_title, NerModel, MAGIC};
 pub use tag::{Mention, TagOptions, Text};
 pub use train::{
-    load_clusters, load_clusters_zh, load_lexicon, refit_domains, train, train_averaged,
-    TrainOptions,
+    load_clusters, load_clusters_zh, load_lexicon, refit_domains, refit_domains_with, train,
+    train_averaged, TrainOptions,
 };
 
 #[cfg(feature = "embed")]

@@ -11,6 +11,7 @@ use zhen_core::Label;
 use crate::bio::{read_bio, BioSentence, TagSet};
 use zhen_core::Segmenter;
 
+use crate::domain::RegisterTrainer;
 use crate::features::{cat, flags, seg_units, Clusters, FeatBuf, IdMap, Lexicon, SegUnit};
 use crate::model::{Decoder, Extractor, FeatTable, NerModel, Units};
 use crate::score::score;
@@ -822,6 +823,17 @@ fn source_copy(k: u64, source: u64) -> u64 {
 /// model whose classifier came from another build. Errors if the model has
 /// no sources or other names.
 pub fn refit_domains(model: &mut NerModel, domains: &[(String, PathBuf)]) -> Result<()> {
+    refit_domains_with(model, domains, RegisterTrainer::default())
+}
+
+/// [`refit_domains`] with the classifier's trainer `how`
+/// ([`RegisterTrainer`]; [`refit_domains`] uses its default, the logistic
+/// one, and `RegisterTrainer::Perceptron` gives zh-news-9's classifier).
+pub fn refit_domains_with(
+    model: &mut NerModel,
+    domains: &[(String, PathBuf)],
+    how: RegisterTrainer,
+) -> Result<()> {
     let names: Vec<String> = model.domain_names().iter().map(|s| s.to_string()).collect();
     let mut given: Vec<String> = Vec::new();
     let mut docs: Vec<(usize, Vec<char>)> = Vec::new();
@@ -846,7 +858,7 @@ pub fn refit_domains(model: &mut NerModel, domains: &[(String, PathBuf)]) -> Res
         )));
     }
     let refs: Vec<(usize, &[char])> = docs.iter().map(|(k, c)| (*k, c.as_slice())).collect();
-    model.domains = Some(crate::domain::Domains::train(names, &refs));
+    model.domains = Some(crate::domain::Domains::train_with(names, &refs, how));
     Ok(())
 }
 
