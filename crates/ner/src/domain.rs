@@ -36,9 +36,9 @@ const QMAX: f32 = 4000.0;
 /// Template ids of the classifier's n-grams and the private features.
 const T_UNI: u64 = 0xd0_0001;
 const T_BI: u64 = 0xd0_0002;
-/// A sentence's first and last character beside its edge (zh-news-10 on;
-/// models whose classifier was trained without them have no such rows, so
-/// their scores are unchanged).
+/// The first and last character of a sentence's piece beside its edge
+/// ([`Walk`]; zh-news-9.1 on: models whose classifier was trained without
+/// them have no such rows, so their scores are unchanged).
 const T_EDGE: u64 = 0xd0_0003;
 const T_BIAS: u64 = 0xd0_0011;
 const T_LEX: u64 = 0xd0_0012;
