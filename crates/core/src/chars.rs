@@ -177,6 +177,43 @@ pub fn is_cjk(c: char) -> bool {
     classes(c) != 0
 }
 
+/// A CJK sentence terminator (`。！？；…` and their half-width and vertical
+/// forms): the sentence splitter cuts after a run of them, and the NER
+/// register classifier cuts its pieces where the splitter does.
+#[inline]
+pub fn is_cjk_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '；' | '…' | '⋯' | '｡' | '︒' | '﹒' | '﹖' | '﹗'
+    )
+}
+
+/// A closing quotation mark or bracket (`”`, `）`, `》` …): after a
+/// terminator the sentence splitter keeps a run of them with the sentence
+/// before.
+#[inline]
+pub fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’'
+            | '」'
+            | '』'
+            | '）'
+            | '》'
+            | '〉'
+            | '】'
+            | '〕'
+            | '〗'
+            | ')'
+            | ']'
+            | '}'
+            | '"'
+            | '\''
+            | '»'
+            | '›'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

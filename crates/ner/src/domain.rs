@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 use crate::features::{fin, mix, FeatBuf, IdMap};
 use crate::model::{add_lanes_i16, FeatTable, Table, Units, LANES};
+use zhen_core::chars::{is_cjk_terminator, is_closer};
 
 /// At most this many sources (one classifier row of eight `i16` lanes).
 pub(crate) const MAX_DOMAINS: usize = 8;
@@ -75,50 +76,11 @@ const START: u64 = 0x11_0000;
 const END: u64 = 0x11_0001;
 
 /// Whether `c` ends a sentence where the pipeline cuts sentences
-/// (`zhen_tokenize::sentences`' terminators, the ASCII ones too).
+/// (`zhen_tokenize::sentences`' terminators, [`is_cjk_terminator`], and the
+/// ASCII ones too).
 #[inline]
 fn is_terminator(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '！'
-            | '？'
-            | '；'
-            | '…'
-            | '⋯'
-            | '｡'
-            | '︒'
-            | '﹒'
-            | '﹖'
-            | '﹗'
-            | '!'
-            | '?'
-            | ';'
-    )
-}
-
-/// Whether `c` closes a quotation or bracket (`zhen_tokenize::sentences`'
-/// closers: they stay with the sentence before them).
-#[inline]
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '”' | '’'
-            | '」'
-            | '』'
-            | '）'
-            | '》'
-            | '〉'
-            | '】'
-            | '〕'
-            | '〗'
-            | ')'
-            | ']'
-            | '}'
-            | '"'
-            | '\''
-            | '»'
-            | '›'
-    )
+    is_cjk_terminator(c) || matches!(c, '!' | '?' | ';')
 }
 
 /// The n-gram keys of a text, character by character ([`ngrams`]): every

@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use zhen_core::chars::{is_cjk_terminator, is_closer};
+
 use crate::Lang;
 
 /// A Chinese sentence longer than this many chars with no terminator is cut
@@ -61,35 +63,6 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
         out.push(r);
     }
     out
-}
-
-fn is_cjk_terminator(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '！' | '？' | '；' | '…' | '⋯' | '｡' | '︒' | '﹒' | '﹖' | '﹗'
-    )
-}
-
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '”' | '’'
-            | '」'
-            | '』'
-            | '）'
-            | '》'
-            | '〉'
-            | '】'
-            | '〕'
-            | '〗'
-            | ')'
-            | ']'
-            | '}'
-            | '"'
-            | '\''
-            | '»'
-            | '›'
-    )
 }
 
 fn closing_quote(c: char) -> Option<char> {
