@@ -52,6 +52,13 @@ pub struct TrainOptions<'a> {
     /// document at tagging time ([`flags::DOMAINS`], set by this; Chinese
     /// models with [`flags::LEXICON`]).
     pub domains: Vec<(String, PathBuf)>,
+    /// Training files of named sources (`(name, file)`; each name one of
+    /// [`TrainOptions::domains`]' names; read after them) whose sentences
+    /// train only their source's private features: not the shared weights,
+    /// the transitions or the register classifier. More weight on one
+    /// source's conventions (its file given here as well as in `domains`)
+    /// without pulling the weights the other sources share.
+    pub domains_private: Vec<(String, PathBuf)>,
     /// Add the built-in Chinese cue lists (suffixes, titles, surnames).
     pub builtin_cues: bool,
     /// English: add the entity strings of the training data to the lexicon,
@@ -92,6 +99,7 @@ impl std::fmt::Debug for TrainOptions<'_> {
             .field("clusters", &self.clusters)
             .field("other_conventions", &self.other_conventions)
             .field("domains", &self.domains)
+            .field("domains_private", &self.domains_private)
             .field("builtin_cues", &self.builtin_cues)
             .field("train_gazetteer", &self.train_gazetteer)
             .field("gazetteer_folds", &self.gazetteer_folds)
@@ -115,6 +123,7 @@ impl Default for TrainOptions<'_> {
             clusters: None,
             other_conventions: Vec::new(),
             domains: Vec::new(),
+            domains_private: Vec::new(),
             builtin_cues: true,
             train_gazetteer: false,
             gazetteer_folds: 4,
@@ -258,6 +267,9 @@ struct Sample {
     source: u64,
     /// 0: no source of [`TrainOptions::domains`]; k: the k-th name.
     domain: usize,
+    /// A sentence of [`TrainOptions::domains_private`]: it updates only
+    /// the private features of its `domain`.
+    private_only: bool,
     chars: Vec<char>,
     /// The segmenter's words per character ([`flags::SEGMENTS`] models).
     seg: Vec<SegUnit>,
@@ -348,6 +360,19 @@ pub fn train(
         sources.resize(data.len(), 0);
         domain_of.resize(data.len(), k);
     }
+    let mut private_only: Vec<bool> = vec![false; data.len()];
+    for (name, f) in &options.domains_private {
+        let Some(k) = domain_names.iter().position(|n| n == name) else {
+            return Err(Error::Train(format!(
+                "{}: sentences private to source {name:?}, which no training file of a named source has",
+                f.display()
+            )));
+        };
+        data.extend(read_bio(f)?);
+        sources.resize(data.len(), 0);
+        domain_of.resize(data.len(), k + 1);
+        private_only.resize(data.len(), true);
+    }
     if domain_names.is_empty() && options.flags & flags::DOMAIN_NO_CHAR != 0 {
         return Err(Error::Train(
             "the DOMAIN_NO_CHAR feature flag needs sources with private features (--train-domain NAME=FILE)".into(),
@@ -409,6 +434,7 @@ pub fn train(
         .map(|(i, s)| Sample {
             source: sources[i],
             domain: domain_of[i],
+            private_only: private_only[i],
             chars: if english {
                 Vec::new()
             } else {
@@ -499,7 +525,7 @@ pub fn train(
         fl |= flags::DOMAINS;
         let docs: Vec<(usize, &[char])> = samples
             .iter()
-            .filter(|s| s.domain > 0)
+            .filter(|s| s.domain > 0 && !s.private_only)
             .map(|s| (s.domain - 1, s.chars.as_slice()))
             .collect();
         crate::domain::Domains::train(domain_names.clone(), &docs)
@@ -541,6 +567,7 @@ pub fn train(
     let mut c: f64 = 1.0;
     // keys of the source-private feature copies (left out of the model)
     let mut copies: IdMap<()> = IdMap::default();
+    let mut shared: Vec<usize> = Vec::new();
     let mut best: Option<(f64, usize, NerModel)> = None;
     let id = options
         .id
@@ -568,7 +595,12 @@ pub fn train(
             if s.source != 0 {
                 add_source_copies(&mut buf, s.source, &mut copies);
             }
+            // where each position's private features start
+            shared.clear();
             if s.domain != 0 {
+                if s.private_only {
+                    shared.extend(buf.offsets.windows(2).map(|w| (w[1] - w[0]) as usize));
+                }
                 crate::domain::add_private(&mut buf, s.domain - 1, with_char);
             }
             let n = s.gold.len();
@@ -613,13 +645,22 @@ pub fn train(
                 for i in 0..n {
                     let (g, p) = (s.gold[i] as usize, pred[i] as usize);
                     if g != p {
-                        for &k in buf.of(i) {
+                        let keys = buf.of(i);
+                        let keys = if s.private_only {
+                            &keys[shared[i]..]
+                        } else {
+                            keys
+                        };
+                        for &k in keys {
                             let r = wts.row(k) * t;
                             wts.w[r + g] += step;
                             wts.acc[r + g] += cs;
                             wts.w[r + p] -= step;
                             wts.acc[r + p] -= cs;
                         }
+                    }
+                    if s.private_only {
+                        continue;
                     }
                     let (gi, pi) = if i == 0 {
                         (t * t + g, t * t + p)
@@ -647,7 +688,7 @@ pub fn train(
                     t * t + t + s.gold[n - 1] as usize,
                     t * t + t + pred[n - 1] as usize,
                 );
-                if g != p {
+                if g != p && !s.private_only {
                     wts.tw[g] += step;
                     wts.tacc[g] += cs;
                     wts.tw[p] -= step;
@@ -1213,5 +1254,114 @@ mod tests {
             },
         );
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn private_only_sentences_train_only_their_sources_private_rows() {
+        let dir = std::env::temp_dir().join(format!("zhen-ner-private-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bio = |line: &str, times: usize| -> String {
+            let (text, tags) = line.split_once(' ').unwrap();
+            let mut out = String::new();
+            for _ in 0..times {
+                for (c, t) in text.chars().zip(tags.split(' ')) {
+                    out.push_str(&format!("{c}\t{t}\n"));
+                }
+                out.push('\n');
+            }
+            out
+        };
+        let news = dir.join("news.bio");
+        let chat = dir.join("chat.bio");
+        let extra = dir.join("extra.bio");
+        std::fs::write(
+            &news,
+            bio("新华社电美国总统说 O O O O B-LOC I-LOC O O O", 4),
+        )
+        .unwrap();
+        std::fs::write(
+            &chat,
+            bio("哈哈美国队赢了哈哈 O O B-ORG I-ORG O O O O O", 4),
+        )
+        .unwrap();
+        // persons only in the sentences private to news
+        std::fs::write(&extra, bio("张三说美国 B-PER I-PER O B-LOC I-LOC", 3)).unwrap();
+        let opts = TrainOptions {
+            epochs: 4,
+            verbose: false,
+            flags: flags::DEFAULT,
+            domains: vec![("news".into(), news.clone()), ("chat".into(), chat.clone())],
+            ..TrainOptions::default()
+        };
+        let plain = train("zh", &[], None, opts.clone()).unwrap();
+        let with = TrainOptions {
+            domains_private: vec![("news".into(), extra.clone())],
+            ..opts.clone()
+        };
+        let model = train("zh", &[], None, with.clone()).unwrap();
+        // the register classifier is trained without them
+        assert_eq!(model.domains, plain.domains);
+        // every private row any of the sentences can reach, of both sources
+        let mut private = std::collections::HashSet::new();
+        for text in ["新华社电美国总统说", "哈哈美国队赢了哈哈", "张三说美国"]
+        {
+            let chars: Vec<char> = text.chars().collect();
+            let mut buf = FeatBuf::default();
+            model
+                .ex
+                .extract(&Units::Chars(&chars), None, None, &mut buf);
+            buf.flatten();
+            for d in 0..2 {
+                for i in 0..chars.len() {
+                    private.extend(crate::domain::private_keys(&buf, i, d, true));
+                }
+            }
+        }
+        let per = model
+            .tags
+            .labels()
+            .iter()
+            .position(|l| *l == Label::Per)
+            .unwrap();
+        let is_per = |j: usize| model.tags.part(j).1 == per;
+        // no shared row and no transition ever had a person's tag as the
+        // gold one, so none favours it; news's private rows learnt them
+        let (mut shared_rows, mut private_per) = (0, 0);
+        for (k, row) in model.table.iter() {
+            let pos = row.iter().enumerate().any(|(j, &w)| is_per(j) && w > 0);
+            if private.contains(&k) {
+                private_per += pos as usize;
+            } else {
+                shared_rows += 1;
+                assert!(!pos, "shared row {k:#x} favours a person's tag: {row:?}");
+            }
+        }
+        assert!(
+            shared_rows > 0 && private_per > 0,
+            "{shared_rows} {private_per}"
+        );
+        let t = model.tags.len();
+        for (i, &w) in model.trans.iter().enumerate() {
+            assert!(
+                !(is_per(i % t) && w > 0.0),
+                "transition {i} favours a person"
+            );
+        }
+        for (j, &w) in model.start.iter().enumerate() {
+            assert!(!(is_per(j) && w > 0.0), "start {j} favours a person");
+        }
+        // a name that is not one of the sources' is an error naming the file
+        let err = train(
+            "zh",
+            &[],
+            None,
+            TrainOptions {
+                domains_private: vec![("weibo".into(), extra.clone())],
+                ..opts
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("extra.bio") && err.contains("weibo"), "{err}");
     }
 }

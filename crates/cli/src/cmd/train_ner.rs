@@ -34,6 +34,14 @@ pub struct Args {
     /// these in order, and the order is part of the seeded shuffle).
     #[arg(long, value_name = "NAME=FILE", value_parser = parse_domain)]
     train_domain: Vec<(String, PathBuf)>,
+    /// Training file of a named source of `--train-domain` (`NAME=FILE`)
+    /// whose sentences train only that source's private features, not the
+    /// weights the sources share (nor the transitions or the register
+    /// classifier): more weight on one source's conventions, e.g. its
+    /// `--train-domain` file given here again. Read after the
+    /// `--train-domain` files.
+    #[arg(long, value_name = "NAME=FILE", value_parser = parse_domain, requires = "train_domain")]
+    train_domain_private: Vec<(String, PathBuf)>,
     /// With `--train-domain`: the features private to a source are its tag
     /// bias and lexicon categories only, not the character (a smaller,
     /// faster model; sets flags::DOMAIN_NO_CHAR).
@@ -110,6 +118,7 @@ pub fn run(args: Args) -> Result<i32> {
         clusters: args.clusters.clone(),
         other_conventions: args.train_other.clone(),
         domains: args.train_domain.clone(),
+        domains_private: args.train_domain_private.clone(),
         flags: args.flags.unwrap_or(zhen::ner::flags::DEFAULT)
             | if args.no_domain_char {
                 zhen::ner::flags::DOMAIN_NO_CHAR
