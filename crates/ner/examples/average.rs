@@ -11,7 +11,7 @@
 //! of a model with per-source features again from those files
 //! (`zhen_ner::refit_domains`; one input model is allowed then).
 //! `--register-trainer perceptron|logistic` (with `--refit-domain`): the
-//! classifier's trainer (`zhen_ner::RegisterTrainer`; default perceptron).
+//! classifier's trainer (`zhen_ner::RegisterTrainer`; default logistic).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

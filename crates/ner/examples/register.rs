@@ -10,6 +10,7 @@
 //! file the number of documents given to each source; `--each`: every
 //! document's choice and scores too.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,6 +47,8 @@ fn main() -> ExitCode {
         eprintln!("error: {} has no sources", model.display());
         return ExitCode::from(1);
     }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
     for f in &files {
         let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
         let docs: Vec<Vec<String>> = if ext == "txt" {
@@ -98,7 +101,9 @@ fn main() -> ExitCode {
                 }
                 if each {
                     let scores = m.domain_scores(&refs).unwrap_or_default();
-                    println!("{}\t{j}\t{n}\t{scores:?}", f.display());
+                    if let Err(e) = writeln!(out, "{}\t{j}\t{n}\t{scores:?}", f.display()) {
+                        return write_failed(&e);
+                    }
                 }
             }
         }
@@ -107,7 +112,15 @@ fn main() -> ExitCode {
             .zip(&count)
             .map(|(n, c)| format!("{n} {c}"))
             .collect();
-        println!("{}\t{} docs\t{}", f.display(), docs.len(), parts.join("  "));
+        if let Err(e) = writeln!(
+            out,
+            "{}\t{} docs\t{}",
+            f.display(),
+            docs.len(),
+            parts.join("  ")
+        ) {
+            return write_failed(&e);
+        }
     }
     ExitCode::SUCCESS
 }
@@ -146,5 +159,16 @@ fn json_text(line: &str) -> Option<String> {
             },
             c => out.push(c),
         }
+    }
+}
+
+/// A closed pipe (`… --each FILE | head`) ends the listing quietly; any other
+/// write error is reported.
+fn write_failed(e: &io::Error) -> ExitCode {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: writing to stdout: {e}");
+        ExitCode::from(1)
     }
 }
