@@ -1022,6 +1022,20 @@ fn trigram(t: usize, tags: &[u16]) -> usize {
 mod tests {
     use super::*;
 
+    /// A BIO file of one sentence `times` times: `line` is the sentence's
+    /// characters, a space, and one tag per character separated by spaces.
+    fn bio(line: &str, times: usize) -> String {
+        let (text, tags) = line.split_once(' ').unwrap();
+        let mut out = String::new();
+        for _ in 0..times {
+            for (c, t) in text.chars().zip(tags.split(' ')) {
+                out.push_str(&format!("{c}\t{t}\n"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     #[test]
     fn source_copies_are_private_and_never_reach_the_model() {
         let dir = std::env::temp_dir().join(format!("zhen-ner-copies-{}", std::process::id()));
@@ -1077,25 +1091,15 @@ mod tests {
     fn sources_keep_their_conventions_and_the_text_picks_one() {
         let dir = std::env::temp_dir().join(format!("zhen-ner-domains-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let bio = |lines: &[(&str, &str)]| -> String {
-            let mut out = String::new();
-            for (text, tags) in lines {
-                for (c, t) in text.chars().zip(tags.split(' ')) {
-                    out.push_str(&format!("{c}\t{t}\n"));
-                }
-                out.push('\n');
-            }
-            out
-        };
         // the news source calls 美国 a place, the chat source an organisation
         let news = dir.join("news.bio");
         let chat = dir.join("chat.bio");
         let names = dir.join("names.bio");
         let n = "新华社电美国总统说 O O O O B-LOC I-LOC O O O";
         let c = "哈哈美国队赢了哈哈 O O B-ORG I-ORG O O O O O";
-        std::fs::write(&news, bio(&[n.split_once(' ').unwrap()].repeat(4))).unwrap();
-        std::fs::write(&chat, bio(&[c.split_once(' ').unwrap()].repeat(4))).unwrap();
-        std::fs::write(&names, bio(&[("张三说", "B-PER I-PER O")])).unwrap();
+        std::fs::write(&news, bio(n, 4)).unwrap();
+        std::fs::write(&chat, bio(c, 4)).unwrap();
+        std::fs::write(&names, bio("张三说 B-PER I-PER O", 1)).unwrap();
         let opts = TrainOptions {
             epochs: 4,
             verbose: false,
@@ -1260,17 +1264,6 @@ mod tests {
     fn private_only_sentences_train_only_their_sources_private_rows() {
         let dir = std::env::temp_dir().join(format!("zhen-ner-private-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let bio = |line: &str, times: usize| -> String {
-            let (text, tags) = line.split_once(' ').unwrap();
-            let mut out = String::new();
-            for _ in 0..times {
-                for (c, t) in text.chars().zip(tags.split(' ')) {
-                    out.push_str(&format!("{c}\t{t}\n"));
-                }
-                out.push('\n');
-            }
-            out
-        };
         let news = dir.join("news.bio");
         let chat = dir.join("chat.bio");
         let extra = dir.join("extra.bio");
